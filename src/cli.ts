@@ -1,0 +1,115 @@
+/**
+ * The `udbud` command line: a thin shell over the library. Exit codes: 0 ok, 1 invalid input, 2 usage error.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
+import { packageRoot } from "./paths.js";
+import { readSpec } from "./read/index.js";
+
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+function version(): string {
+  return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;
+}
+
+const HELP_TITLES: Record<string, string> = {
+  "Usage:": "Brug:",
+  "Options:": "Tilvalg:",
+  "Commands:": "Kommandoer:",
+  "Arguments:": "Argumenter:",
+  "Global Options:": "Fælles tilvalg:",
+};
+
+/** Commander's own error messages, in Danish. */
+export function danishUsageError(msg: string): string {
+  return msg
+    .replace(/^error: missing required argument '(.+)'/m, "fejl: argumentet '$1' mangler")
+    .replace(/^error: unknown command '(.+)'/m, "fejl: ukendt kommando '$1'")
+    .replace(/^error: unknown option '(.+)'/m, "fejl: ukendt tilvalg '$1'")
+    .replace(/^error: too many arguments.*$/m, "fejl: for mange argumenter")
+    .replace(/^error: option '(.+)' argument missing/m, "fejl: tilvalget '$1' mangler en værdi")
+    .replace(/^error: (.*)$/m, "fejl: $1")
+    .replace(/\(Did you mean (.+)\?\)/, "(Mente du $1?)");
+}
+
+function jsonDiag(d: Diagnostic) {
+  return { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, code: d.code };
+}
+
+export function buildProgram(io: Io, setCode: (c: number) => void): Command {
+  const program = new Command();
+  program
+    .name("udbud")
+    .description("Værktøj til danske offentlige udbud: validér udbuddet i YAML og lav udbudsmaterialet.")
+    .version(version(), "-V, --version", "vis versionsnummer")
+    .helpOption("-h, --help", "vis hjælp")
+    .helpCommand("help [kommando]", "vis hjælp til en kommando")
+    .showHelpAfterError("(brug 'udbud --help' for at se mulighederne)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (str, write) => write(danishUsageError(str)) })
+    .configureHelp({ styleTitle: (t) => HELP_TITLES[t] ?? t })
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
+Eksempler:
+  udbud validate specs/kk-2024-udsatte-sygemeldte         tjek et udbud (mappe med udbud.yaml)
+  udbud validate specs/kk-2020-udsatte-sygemeldte --json  resultatet som JSON
+  udbud validate mit-udbud/udbud.yaml                     tjek en enkelt fil
+
+Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
+    );
+
+  program
+    .command("validate")
+    .description("validér et udbud: skema og faglige regler (udbudsloven). Viser alle fejl på én gang.")
+    .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
+    .option("--json", "skriv resultatet som JSON på stdout")
+    .helpOption("-h, --help", "vis hjælp")
+    .action((spec: string, opts: { json?: boolean }) => {
+      const res = readSpec(spec);
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            { valid: res.errors.length === 0, errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) },
+            null,
+            2,
+          ) + "\n",
+        );
+      } else {
+        for (const d of [...res.errors, ...res.warnings]) io.err(formatDiagnostic(d) + "\n");
+        const summary =
+          res.errors.length === 0
+            ? `✓ ${spec} er gyldigt${res.warnings.length ? ` (${res.warnings.length} ${res.warnings.length === 1 ? "advarsel" : "advarsler"})` : ""}.`
+            : `✗ ${res.errors.length} ${res.errors.length === 1 ? "fejl" : "fejl"}${res.warnings.length ? ` og ${res.warnings.length} ${res.warnings.length === 1 ? "advarsel" : "advarsler"}` : ""} i ${spec}.`;
+        (res.errors.length ? io.err : io.out)(summary + "\n");
+      }
+      setCode(res.errors.length ? EXIT_INVALID : EXIT_OK);
+    });
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code. Never throws for bad input or bad usage. */
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    io.err(`udbud: intern fejl: ${(e as Error).message}\nDette er en fejl i værktøjet, ikke i dit udbud. Rapportér den gerne.\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Schema validation with Danish messages, locations and suggestions.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
+import { schemasDir } from "../paths.js";
+import { hint } from "../suggest.js";
+import { SourceMap } from "./source.js";
+
+type Schema = Record<string, any>;
+
+let cached: { validate: ValidateFunction; schema: Schema } | undefined;
+
+/** Validates a calendar date written ÅÅÅÅ-MM-DD. */
+export function isValidDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+/** The editor schema allows `$inkluder` objects in place of a delkontrakt; after loading they are gone. */
+function collapseIncludes(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(collapseIncludes);
+  if (node && typeof node === "object") {
+    const o = node as Schema;
+    if (Array.isArray(o.anyOf) && o.anyOf.some((s: Schema) => s.$ref === "#/definitions/inkludering")) {
+      const rest = o.anyOf.filter((s: Schema) => s.$ref !== "#/definitions/inkludering");
+      const { anyOf: _drop, ...others } = o;
+      return collapseIncludes(rest.length === 1 ? { ...others, ...rest[0] } : { ...others, anyOf: rest });
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, collapseIncludes(v)]));
+  }
+  return node;
+}
+
+export function loadSchema(): Schema {
+  return JSON.parse(fs.readFileSync(path.join(schemasDir, "udbud.schema.json"), "utf8"));
+}
+
+function compiled(): { validate: ValidateFunction; schema: Schema } {
+  if (!cached) {
+    const schema = collapseIncludes(loadSchema()) as Schema;
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    ajv.addFormat("date", isValidDate);
+    cached = { validate: ajv.compile(schema), schema };
+  }
+  return cached;
+}
+
+function resolveRef(root: Schema, s: Schema | undefined): Schema | undefined {
+  let cur = s;
+  for (let i = 0; cur && cur.$ref && i < 10; i++) {
+    const target = String(cur.$ref).replace(/^#\//, "").split("/").reduce<any>((o, k) => o?.[k], root);
+    cur = { ...target, ...Object.fromEntries(Object.entries(cur).filter(([k]) => k !== "$ref")) };
+  }
+  return cur;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "tekst",
+  number: "et tal",
+  integer: "et helt tal",
+  boolean: "true eller false",
+  object: "en gruppe af felter",
+  array: "en liste (linjer der starter med '- ')",
+  null: "tom",
+};
+
+function actualType(v: unknown): string {
+  if (v === null || v === undefined) return "tom";
+  if (Array.isArray(v)) return "en liste";
+  if (typeof v === "object") return "en gruppe af felter";
+  if (typeof v === "number") return Number.isInteger(v) ? "et helt tal" : "et tal";
+  if (typeof v === "boolean") return "true/false";
+  return "tekst";
+}
+
+function show(v: unknown): string {
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+function label(s: Schema | undefined): string {
+  return s?.title ? `${s.title}: ` : "";
+}
+
+function message(e: ErrorObject, root: Schema): { text: string; pointer: string; preferKey: boolean } {
+  const ps = e.parentSchema as Schema | undefined;
+  const p = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case "required": {
+      const prop = resolveRef(root, ps?.properties?.[p.missingProperty]);
+      const what = prop?.title ? ` (${prop.title}${prop.description ? `: ${prop.description}` : ""})` : "";
+      return {
+        text: `${label(ps)}feltet '${p.missingProperty}' mangler${what}.`,
+        pointer: e.instancePath,
+        preferKey: true,
+      };
+    }
+    case "additionalProperties": {
+      const allowed = Object.keys(ps?.properties ?? {});
+      const list = allowed.length <= 14 ? ` Tilladte felter her: ${allowed.join(", ")}.` : "";
+      return {
+        text: `Ukendt felt '${p.additionalProperty}'${ps?.title ? ` i ${ps.title}` : ""}.${hint(p.additionalProperty, allowed)}${list}`,
+        pointer: joinPointer(e.instancePath, p.additionalProperty),
+        preferKey: true,
+      };
+    }
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      return {
+        text: `${label(ps)}'${show(e.data)}' er ikke en tilladt værdi.${hint(String(e.data), allowed)} Tilladte værdier: ${allowed.join(", ")}.`,
+        pointer: e.instancePath,
+        preferKey: false,
+      };
+    }
+    case "type": {
+      const want = String(p.type).split(",").map((t) => TYPE_NAMES[t] ?? t).join(" eller ");
+      let extra = "";
+      if (String(p.type).includes("string") && typeof e.data === "number") extra = ` Sæt værdien i anførselstegn: '${e.data}'.`;
+      if (p.type === "number" && typeof e.data === "string" && /\d/.test(e.data))
+        extra = " Skriv beløb og tal uden punktummer, enheder og 'kr.', fx 10000000.";
+      if (p.type === "array" && e.data && typeof e.data === "object") extra = " Skriv hvert element på sin egen linje, der starter med '- '.";
+      return { text: `${label(ps)}skal være ${want}, men er ${actualType(e.data)}.${extra}`, pointer: e.instancePath, preferKey: false };
+    }
+    case "minimum":
+    case "exclusiveMinimum":
+    case "maximum":
+    case "exclusiveMaximum": {
+      const words: Record<string, string> = {
+        minimum: "mindst",
+        exclusiveMinimum: "større end",
+        maximum: "højst",
+        exclusiveMaximum: "mindre end",
+      };
+      return { text: `${label(ps)}skal være ${words[e.keyword]} ${p.limit}, men er ${show(e.data)}.`, pointer: e.instancePath, preferKey: false };
+    }
+    case "minItems":
+      return { text: `${label(ps)}listen skal have mindst ${p.limit} ${p.limit === 1 ? "element" : "elementer"}.`, pointer: e.instancePath, preferKey: true };
+    case "maxItems":
+      return { text: `${label(ps)}listen må højst have ${p.limit} elementer.`, pointer: e.instancePath, preferKey: true };
+    case "minLength":
+      return { text: `${label(ps)}må ikke være tom.`, pointer: e.instancePath, preferKey: false };
+    case "maxLength":
+      return { text: `${label(ps)}må højst være ${p.limit} tegn lang.`, pointer: e.instancePath, preferKey: false };
+    case "pattern":
+      return {
+        text: `${label(ps)}'${show(e.data)}' har ikke det rigtige format.${ps?.description ? ` ${ps.description}` : ""}`,
+        pointer: e.instancePath,
+        preferKey: false,
+      };
+    case "format":
+      return {
+        text: p.format === "date"
+          ? `${label(ps)}'${show(e.data)}' er ikke en gyldig dato. Skriv ÅÅÅÅ-MM-DD, fx 2024-07-01.`
+          : `${label(ps)}'${show(e.data)}' har ikke formatet ${p.format}.`,
+        pointer: e.instancePath,
+        preferKey: false,
+      };
+    default:
+      return { text: `${label(ps)}ugyldig værdi (${e.keyword}).`, pointer: e.instancePath, preferKey: false };
+  }
+}
+
+/** Schema-validates the loaded data. Returns Danish diagnostics located in the source files. */
+export function validateSchema(data: unknown, map: SourceMap): Diagnostic[] {
+  const { validate, schema } = compiled();
+  if (validate(data)) return [];
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of validate.errors ?? []) {
+    if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
+    const m = message(e, schema);
+    const key = `${m.pointer}\u0000${m.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const where = map.locate(m.pointer, m.preferKey);
+    out.push({ severity: "fejl", ...where, path: pointerToPath(m.pointer), message: m.text, code: `schema.${e.keyword}` });
+  }
+  return out;
+}
