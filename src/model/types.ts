@@ -35,7 +35,7 @@ export type Regime = "afsnit-II" | "afsnit-III" | "tilbudsloven" | "ingen";
 export type ProcedureType =
   | "offentligt-udbud" | "begrænset-udbud" | "udbud-med-forhandling" | "konkurrencepræget-dialog"
   | "innovationspartnerskab" | "egen-procedure";
-export interface Interval { min: number; max: number }
+export interface Interval { min: number; max?: number }
 export interface Procedure {
   regime: Regime; type: ProcedureType; prækvalifikation: boolean; antal_prækvalificerede?: Interval;
   hjemmel?: string; bekendtgørelse?: string; forhandling?: string;

@@ -85,9 +85,12 @@ function parseFile(file: SourceFile, diags: Diagnostic[]): Document | undefined 
     version: "1.2",
   });
   let bad = false;
+  const at = new Set<number>();
   for (const e of doc.errors) {
-    diags.push(yamlDiag(file, e.pos[0], e.code, e.message));
     bad = true;
+    if (at.has(e.pos[0])) continue; // one message per place: the first is the most specific
+    at.add(e.pos[0]);
+    diags.push(yamlDiag(file, e.pos[0], e.code, e.message));
   }
   for (const w of doc.warnings) {
     if (w.code === "TAG_RESOLVE_FAILED") {

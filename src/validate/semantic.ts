@@ -37,7 +37,7 @@ export function monthsBetween(start: string, endInclusive: string): number {
 }
 
 function checkInterval(r: Reporter, v: Interval | undefined, ptr: string, what: string): void {
-  if (v && v.min > v.max) r.error("min-max", p(ptr, "min"), `${what}: min (${formatNumber(v.min)}) er større end max (${formatNumber(v.max)}). Byt om på værdierne.`);
+  if (v && v.max !== undefined && v.min > v.max) r.error("min-max", p(ptr, "min"), `${what}: min (${formatNumber(v.min)}) er større end max (${formatNumber(v.max!)}). Byt om på værdierne.`);
 }
 
 /** Ids in one lot's namespace (tracks, offers, elements, delområder) with their pointers. */

@@ -1,0 +1,14 @@
+/** `npm run bench`: runs every benchmark and prints a table. Figures are recorded in docs/benchmarks.md. */
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchValidate, type BenchResult } from "./validate.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+const results: BenchResult[] = [benchValidate(path.join(root, "specs", "kk-2020-udsatte-sygemeldte"))];
+
+console.log(`Maskine: ${os.cpus()[0]?.model ?? "ukendt"} (${os.cpus().length} kerner), Node ${process.version}, ${os.platform()} ${os.arch()}`);
+for (const r of results) {
+  console.log(`${r.name}: første kørsel ${r.coldMs.toFixed(1)} ms, median ${r.medianMs.toFixed(1)} ms over ${r.runs} kørsler — ${r.detail}`);
+}

@@ -1,0 +1,73 @@
+/** The JSON Schema is the editor's help text: every property carries a Danish title and description. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadSchema } from "../src/read/schema.js";
+import { repoRoot } from "./helpers.js";
+
+const schema = loadSchema();
+
+function resolve(s: any): any {
+  if (s && s.$ref) {
+    const target = s.$ref.replace(/^#\//, "").split("/").reduce((o: any, k: string) => o?.[k], schema);
+    return { ...target, ...s };
+  }
+  return s;
+}
+
+test("every property has a title and a description", () => {
+  const missing: string[] = [];
+  const visit = (s: any, where: string) => {
+    if (!s || typeof s !== "object") return;
+    for (const [name, prop] of Object.entries<any>(s.properties ?? {})) {
+      const r = resolve(prop);
+      if (!r.title || !r.description) missing.push(`${where}.${name}`);
+      if (r.items && !r.items.$ref && !r.items.anyOf) {
+        if (!r.items.title || !r.items.description) missing.push(`${where}.${name}[]`);
+      }
+    }
+  };
+  visit(schema, "udbud");
+  for (const [name, def] of Object.entries<any>(schema.definitions)) {
+    if (!def.title || !def.description) missing.push(`definitions.${name}`);
+    visit(def, name);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test("texts are Danish (spot check: common English words do not occur)", () => {
+  const text = JSON.stringify(schema);
+  const titles = [...text.matchAll(/"(?:title|description)":"([^"]*)"/g)].map((m) => m[1]);
+  assert.ok(titles.length > 300, `many texts (${titles.length})`);
+  const english = titles.filter((t) => /\b(the|must|should|value|number of|price)\b/i.test(t));
+  assert.deepEqual(english, []);
+});
+
+test("every object forbids unknown keys, so typos are caught", () => {
+  const open: string[] = [];
+  for (const [name, def] of Object.entries<any>(schema.definitions)) {
+    if (def.type === "object" && def.additionalProperties !== false) open.push(name);
+    for (const [p, prop] of Object.entries<any>(def.properties ?? {})) {
+      if (prop.type === "object" && prop.additionalProperties !== false) open.push(`${name}.${p}`);
+    }
+  }
+  assert.deepEqual(open, []);
+});
+
+test("the per-lot schema points into the main schema", () => {
+  const lot = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", "delkontrakt.schema.json"), "utf8"));
+  assert.equal(lot.$ref, "udbud.schema.json#/definitions/delkontrakt");
+  assert.ok(schema.definitions.delkontrakt);
+});
+
+test("example specs carry the editor schema hint", () => {
+  for (const spec of ["kk-2020-udsatte-sygemeldte", "kk-2024-udsatte-sygemeldte"]) {
+    const dir = path.join(repoRoot, "specs", spec);
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".yaml"))) {
+      const first = fs.readFileSync(path.join(dir, f), "utf8").split("\n")[0];
+      const want = f === "udbud.yaml" ? "udbud.schema.json" : "delkontrakt.schema.json";
+      assert.equal(first, `# yaml-language-server: $schema=../../schemas/${want}`, `${spec}/${f}`);
+    }
+  }
+});
