@@ -22,6 +22,16 @@ export interface Udbud {
   kontraktvilkår: Kontraktvilkår;
   definitioner?: { begreb: string; definition: string }[];
   øvrige_bilag?: { id: string; titel: string }[];
+  klausuler?: Klausul[];
+}
+
+export interface Klausul {
+  dokument?: string;
+  id: string;
+  handling: "erstat" | "udelad" | "tilføj-efter";
+  titel?: string;
+  tekst?: string;
+  nyt_id?: string;
 }
 
 export interface Adresse { gade: string; postnummer: string; by: string; land?: string }

@@ -14,7 +14,9 @@ class Reporter {
   constructor(private readonly map: SourceMap) {}
   add(severity: Severity, code: string, pointer: string, message: string, preferKey = false): void {
     const where = this.map.locate(pointer, preferKey);
-    this.out.push({ severity, code: `semantic.${code}`, ...where, path: pointerToPath(pointer), message });
+    // "… 1.000 kr.." reads badly: an abbreviation's full stop also ends the sentence.
+    const text = message.replace(/\b(kr|mio|pkt|stk|jf|fx)\.\./g, "$1.");
+    this.out.push({ severity, code: `semantic.${code}`, ...where, path: pointerToPath(pointer), message: text });
   }
   error(code: string, pointer: string, message: string, preferKey = false): void {
     this.add("fejl", code, pointer, message, preferKey);
@@ -381,9 +383,12 @@ function checkValueAndDuration(r: Reporter, u: Udbud): void {
   // Lot values, when given, should add up.
   const lotValues = u.delkontrakter.filter((d) => d.værdi);
   if (lotValues.length === u.delkontrakter.length && lotValues.length > 0) {
+    // Options at udbud level may or may not be spread over the lots: accept both.
     const sum = lotValues.reduce((s, d) => s + d.værdi!.samlet, 0);
-    if (Math.abs(sum - v.samlet) > Math.max(1, v.samlet * 0.01))
-      r.warn("value-lots", "/værdi/samlet", `Delkontrakternes samlede værdier giver ${formatKr(sum)}, men udbuddets samlede værdi er ${formatKr(v.samlet)}.`);
+    const udbudOptions = (u.optioner ?? []).reduce((s, o) => s + o.estimeret_værdi, 0);
+    const close = (x: number) => Math.abs(sum - x) <= Math.max(1, v.samlet * 0.01);
+    if (!close(v.samlet) && !close(v.samlet - udbudOptions))
+      r.warn("value-lots", "/værdi/samlet", `Delkontrakternes samlede værdier giver ${formatKr(sum)}, men udbuddets samlede værdi er ${formatKr(v.samlet)}${udbudOptions ? ` (${formatKr(v.samlet - udbudOptions)} uden udbuddets optioner)` : ""}.`);
   }
   // Threshold (dated table).
   const th = lightRegimeThreshold(u.tidsplan.offentliggørelse);

@@ -5,6 +5,7 @@ not only with our own validator. Resolves `$inkluder` like the tool does."""
 import json
 import os
 import sys
+from importlib.metadata import version
 
 import jsonschema
 import yaml
@@ -52,7 +53,7 @@ def main():
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
         for e in errors:
             print(f"{spec}: {'/'.join(map(str, e.absolute_path))}: {e.message}")
-        print(f"{'ok' if not errors else 'FAIL'}: {spec} ({len(errors)} errors, python-jsonschema {jsonschema.__version__})")
+        print(f"{'ok' if not errors else 'FAIL'}: {spec} ({len(errors)} errors, python-jsonschema {version('jsonschema')})")
         failed += bool(errors)
     return 1 if failed else 0
 

@@ -1,0 +1,87 @@
+/**
+ * The document tree: one typed AST that every writer (docx, pdf, html, md) consumes.
+ * Templates produce Markdown; doc/parse.ts turns it into this tree; doc/number.ts numbers
+ * headings and resolves cross-references. Writers never see Markdown, templates or the model.
+ */
+export type Inline =
+  | { type: "text"; text: string }
+  | { type: "strong"; content: Inline[] }
+  | { type: "emph"; content: Inline[] }
+  /** A cross-reference to a clause id; `text` is filled in by numbering ("pkt. 6.4"). */
+  | { type: "ref"; target: string; form: "ref" | "nr"; text: string }
+  | { type: "link"; href: string; content: Inline[] }
+  | { type: "break" };
+
+export interface Heading {
+  type: "heading";
+  /** 1 = top-level clause ("6."), 2 = "6.4", 3 = "6.4.1", … */
+  level: number;
+  /** Stable clause id (from `{#id}`), used by references, overrides and the diff. */
+  id?: string;
+  /** Whether the heading takes part in numbering (`{.unnumbered}` turns it off). */
+  numbered: boolean;
+  /** Filled in by numbering: "6.4". */
+  number?: string;
+  content: Inline[];
+}
+
+export interface TableCell {
+  content: Inline[];
+  align?: "left" | "center" | "right";
+}
+
+export type Block =
+  | Heading
+  | { type: "paragraph"; content: Inline[] }
+  | { type: "list"; ordered: boolean; start: number; items: Block[][] }
+  | { type: "table"; header: TableCell[]; rows: TableCell[][] }
+  | { type: "blockquote"; content: Block[] }
+  | { type: "pagebreak" }
+  /** Table of contents; writers fill it from the numbered headings. */
+  | { type: "toc"; title: string };
+
+export interface DocumentTree {
+  /** Document id, e.g. `rammeaftale`, `bilag-a1-udsatte`. */
+  id: string;
+  /** Title shown on the cover, in headers and in metadata. */
+  title: string;
+  /** Lines under the title on the cover, e.g. "Bilag A1" and the ordregiver. */
+  subtitle: string[];
+  /** Short label for page headers, e.g. "Rammeaftale" or "Bilag A1". */
+  label: string;
+  lang: "da";
+  /** Fixed document date (ISO) used for metadata, so output is deterministic. */
+  date: string;
+  author: string;
+  blocks: Block[];
+}
+
+/** Plain text of inlines (for TOCs, bookmarks, metadata, diff). */
+export function inlineText(content: Inline[]): string {
+  return content
+    .map((i) => {
+      switch (i.type) {
+        case "text":
+          return i.text;
+        case "break":
+          return "\n";
+        case "ref":
+          return i.text;
+        default:
+          return inlineText(i.content);
+      }
+    })
+    .join("");
+}
+
+/** The heading's display text including its number: "6.4 Bod". */
+export function headingText(h: Heading): string {
+  const t = inlineText(h.content);
+  if (!h.number) return t;
+  return h.level === 1 ? `${h.number}. ${t}` : `${h.number} ${t}`;
+}
+
+/** Headings that belong in a table of contents. */
+export function tocEntries(doc: DocumentTree, maxLevel = 2): Heading[] {
+  return doc.blocks.filter((b): b is Heading => b.type === "heading" && b.level <= maxLevel);
+}

@@ -1,0 +1,193 @@
+/**
+ * Markdown (as produced by the templates) → document tree, with markdown-it.
+ *
+ * Extensions (documented in docs/templates.md):
+ *   ## Titel {#id}            heading with a stable clause id
+ *   ## Titel {#id .unnumbered} or {.unnumbered}   heading outside the numbering
+ *   {ref:id}                  reference, rendered "pkt. 6.4"
+ *   {nr:id}                   reference, rendered "6.4"
+ *   {sideskift}               page break (a paragraph on its own)
+ *   {indholdsfortegnelse}     table of contents (a paragraph on its own)
+ * Raw HTML is never interpreted (markdown-it's html option is off); user text reaches the
+ * Markdown escaped (compute/escape.ts), so it cannot produce any of the above.
+ */
+import MarkdownIt from "markdown-it";
+import type Token from "markdown-it/lib/token.mjs";
+import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
+import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
+import type { Block, Inline, TableCell } from "./ast.js";
+
+const ATTRS = /(^|[^\\])\{((?:\s*(?:#[\p{L}\p{N}_.-]+|\.unnumbered))+)\s*\}\s*$/u;
+
+function headingAttributes(state: StateCore): void {
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (tokens[i].type !== "heading_open" || tokens[i + 1].type !== "inline") continue;
+    const inline = tokens[i + 1];
+    const m = ATTRS.exec(inline.content);
+    if (!m) continue;
+    inline.content = inline.content.slice(0, m.index + m[1].length).trimEnd();
+    for (const part of m[2].trim().split(/\s+/)) {
+      if (part.startsWith("#")) tokens[i].attrSet("id", part.slice(1));
+      else if (part === ".unnumbered") tokens[i].attrSet("data-unnumbered", "1");
+    }
+  }
+}
+
+function refRule(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x7b /* { */) return false;
+  const m = /^\{(ref|nr):([\p{L}\p{N}_.-]+)\}/u.exec(state.src.slice(state.pos));
+  if (!m) return false;
+  if (!silent) {
+    const t = state.push("udbud_ref", "", 0);
+    t.meta = { form: m[1], target: m[2] };
+  }
+  state.pos += m[0].length;
+  return true;
+}
+
+export function markdownParser(): MarkdownIt {
+  const md = new MarkdownIt("default", { html: false, linkify: false, typographer: false, breaks: false });
+  md.core.ruler.after("block", "udbud_heading_attrs", headingAttributes);
+  md.inline.ruler.after("escape", "udbud_ref", refRule);
+  md.disable(["code", "fence", "image", "html_block", "html_inline", "autolink"]);
+  return md;
+}
+
+function pushText(out: Inline[], text: string): void {
+  if (!text) return;
+  const last = out[out.length - 1];
+  if (last && last.type === "text") last.text += text;
+  else out.push({ type: "text", text });
+}
+
+function inlines(children: Token[]): Inline[] {
+  const root: Inline[] = [];
+  const stack: Inline[][] = [root];
+  const nodes: Inline[] = [];
+  const top = () => stack[stack.length - 1];
+  for (const t of children) {
+    switch (t.type) {
+      case "text":
+      case "code_inline":
+        pushText(top(), t.content);
+        break;
+      case "softbreak":
+        pushText(top(), " ");
+        break;
+      case "hardbreak":
+        top().push({ type: "break" });
+        break;
+      case "strong_open":
+      case "em_open":
+      case "link_open": {
+        const node: Inline =
+          t.type === "strong_open"
+            ? { type: "strong", content: [] }
+            : t.type === "em_open"
+              ? { type: "emph", content: [] }
+              : { type: "link", href: t.attrGet("href") ?? "", content: [] };
+        top().push(node);
+        nodes.push(node);
+        stack.push((node as { content: Inline[] }).content);
+        break;
+      }
+      case "strong_close":
+      case "em_close":
+      case "link_close":
+        stack.pop();
+        nodes.pop();
+        break;
+      case "udbud_ref":
+        top().push({ type: "ref", target: t.meta.target, form: t.meta.form, text: "" });
+        break;
+      default:
+        // s_open/s_close (strikethrough) and anything else: keep the text, drop the markup.
+        if (t.content) pushText(top(), t.content);
+    }
+  }
+  return root;
+}
+
+/** Converts a token range into blocks; returns the blocks and the index after the range. */
+function blocks(tokens: Token[], start: number, endType?: string): { out: Block[]; next: number } {
+  const out: Block[] = [];
+  let i = start;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (endType && t.type === endType) return { out, next: i + 1 };
+    switch (t.type) {
+      case "heading_open": {
+        const content = inlines(tokens[i + 1].children ?? []);
+        const id = t.attrGet("id") ?? undefined;
+        out.push({ type: "heading", level: Number(t.tag.slice(1)), id, numbered: t.attrGet("data-unnumbered") === null, content });
+        i += 3;
+        break;
+      }
+      case "paragraph_open": {
+        const inline = tokens[i + 1];
+        const raw = inline.content.trim();
+        if (raw === "{sideskift}") out.push({ type: "pagebreak" });
+        else if (raw === "{indholdsfortegnelse}") out.push({ type: "toc", title: "Indholdsfortegnelse" });
+        else out.push({ type: "paragraph", content: inlines(inline.children ?? []) });
+        i += 3;
+        break;
+      }
+      case "bullet_list_open":
+      case "ordered_list_open": {
+        const ordered = t.type === "ordered_list_open";
+        const closeType = ordered ? "ordered_list_close" : "bullet_list_close";
+        const items: Block[][] = [];
+        i++;
+        while (tokens[i].type !== closeType) {
+          // list_item_open
+          const r = blocks(tokens, i + 1, "list_item_close");
+          items.push(r.out);
+          i = r.next;
+        }
+        out.push({ type: "list", ordered, start: Number(t.attrGet("start") ?? 1), items });
+        i++;
+        break;
+      }
+      case "blockquote_open": {
+        const r = blocks(tokens, i + 1, "blockquote_close");
+        out.push({ type: "blockquote", content: r.out });
+        i = r.next;
+        break;
+      }
+      case "table_open": {
+        const header: TableCell[] = [];
+        const rows: TableCell[][] = [];
+        let row: TableCell[] = [];
+        let inHead = false;
+        i++;
+        while (tokens[i].type !== "table_close") {
+          const c = tokens[i];
+          if (c.type === "thead_open") inHead = true;
+          else if (c.type === "thead_close") inHead = false;
+          else if (c.type === "tr_open") row = [];
+          else if (c.type === "tr_close") {
+            if (inHead) header.push(...row);
+            else rows.push(row);
+          } else if (c.type === "th_open" || c.type === "td_open") {
+            const align = /text-align:(left|center|right)/.exec(c.attrGet("style") ?? "")?.[1] as TableCell["align"];
+            row.push({ content: inlines(tokens[i + 1].children ?? []), ...(align ? { align } : {}) });
+            i += 2;
+          }
+          i++;
+        }
+        out.push({ type: "table", header, rows });
+        i++;
+        break;
+      }
+      default:
+        i++;
+    }
+  }
+  return { out, next: i };
+}
+
+/** Parses template output into blocks. */
+export function parseMarkdown(markdown: string, md: MarkdownIt = markdownParser()): Block[] {
+  return blocks(md.parse(markdown, {}), 0).out;
+}

@@ -1,0 +1,52 @@
+/**
+ * Defined terms ("Arbejdsdag", "Ordregiver", …): a term used but not defined, or defined but not
+ * used, is a warning. Definitions are the paragraphs of the clause with id `definitioner` that read
+ * 'Ved ”X” forstås …'.
+ */
+import { Block, DocumentTree, inlineText } from "./ast.js";
+
+function blockText(b: Block): string {
+  switch (b.type) {
+    case "heading":
+    case "paragraph":
+      return inlineText(b.content);
+    case "list":
+      return b.items.map((i) => i.map(blockText).join("\n")).join("\n");
+    case "blockquote":
+      return b.content.map(blockText).join("\n");
+    case "table":
+      return [b.header, ...b.rows].map((r) => r.map((c) => inlineText(c.content)).join(" ")).join("\n");
+    default:
+      return "";
+  }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Danish inflections of a defined noun: Ordre, Ordren, Ordrer, Ordrens, Ordregivers… */
+function termPattern(term: string): RegExp {
+  return new RegExp(`(?<![\\p{L}])${escapeRe(term)}(?:s|e|en|ens|er|erne|ernes|ne|nes|n|r|rs|es)?(?![\\p{L}])`, "u");
+}
+
+export interface TermReport {
+  defined: string[];
+  unused: string[];
+  undefinedUsed: string[];
+}
+
+export function checkTerms(doc: DocumentTree, knownTerms: string[]): TermReport {
+  const start = doc.blocks.findIndex((b) => b.type === "heading" && b.id === "definitioner");
+  if (start < 0) return { defined: [], unused: [], undefinedUsed: [] };
+  const level = (doc.blocks[start] as { level: number }).level;
+  let end = start + 1;
+  while (end < doc.blocks.length && !(doc.blocks[end].type === "heading" && (doc.blocks[end] as { level: number }).level <= level)) end++;
+  const defined: string[] = [];
+  for (const b of doc.blocks.slice(start + 1, end)) {
+    const m = /^Ved ”([^”]+)” forstås/.exec(blockText(b));
+    if (m) defined.push(m[1]);
+  }
+  const rest = [...doc.blocks.slice(0, start), ...doc.blocks.slice(end)].map(blockText).join("\n");
+  const unused = defined.filter((t) => !termPattern(t).test(rest));
+  const undefinedUsed = knownTerms.filter((t) => !defined.includes(t) && termPattern(t).test(rest));
+  return { defined, unused, undefinedUsed };
+}

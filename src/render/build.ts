@@ -1,0 +1,111 @@
+/**
+ * Building document trees: per document, view → template (Markdown) → document tree
+ * (parse, clause overrides, numbering, references, defined terms). No files are written here.
+ */
+import * as path from "node:path";
+import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
+import type { DocumentTree } from "../doc/ast.js";
+import { numberDocument } from "../doc/number.js";
+import { applyOverrides } from "../doc/overrides.js";
+import { markdownParser, parseMarkdown } from "../doc/parse.js";
+import { checkTerms } from "../doc/terms.js";
+import type { Udbud } from "../model/types.js";
+import { templatesDir as defaultTemplatesDir } from "../paths.js";
+import type { SourceMap } from "../read/source.js";
+import { hint } from "../suggest.js";
+import { planDocuments, type DocumentPlan } from "./documents.js";
+import { TemplateError, loadTemplates, type TemplateSet } from "./templates.js";
+import { buildView, standardDefinitions } from "./view.js";
+
+export interface BuildResult {
+  trees: DocumentTree[];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+function templateDiag(e: TemplateError): Diagnostic {
+  return { severity: "fejl", file: e.file, line: e.line, column: e.column, path: "", message: e.message.replace(/^.*?: fejl i skabelon: /, "Fejl i skabelon: "), code: "template" };
+}
+
+function specDiag(map: SourceMap, pointer: string, message: string, code: string, severity: "fejl" | "advarsel" = "fejl"): Diagnostic {
+  return { severity, ...map.locate(pointer), path: pointerToPath(pointer), message, code };
+}
+
+/** Builds the document trees for a validated tender (no files written). */
+export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[] } = {}): BuildResult {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const dir = opts.templatesDir ?? defaultTemplatesDir;
+  let templates: TemplateSet;
+  try {
+    templates = loadTemplates(dir);
+  } catch (e) {
+    if (e instanceof TemplateError) return { trees: [], errors: [templateDiag(e)], warnings };
+    throw e;
+  }
+  const plans = planDocuments(u);
+  let selected: DocumentPlan[] = plans;
+  if (opts.only?.length) {
+    const ids = plans.map((p) => p.id);
+    for (const want of opts.only) {
+      if (!ids.includes(want) && !plans.some((p) => p.id.startsWith(want))) {
+        errors.push({ severity: "fejl", file: map.entry, line: 1, column: 1, path: "", message: `Dokumentet '${want}' findes ikke.${hint(want, ids)} Dokumenter: ${ids.join(", ")}.`, code: "render.unknown-document" });
+      }
+    }
+    selected = plans.filter((p) => opts.only!.some((w) => p.id === w || p.id.startsWith(w)));
+  }
+  // Overrides that name unknown documents.
+  (u.klausuler ?? []).forEach((k, i) => {
+    const docId = k.dokument ?? "rammeaftale";
+    if (!plans.some((p) => p.id === docId))
+      errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
+  });
+  const md = markdownParser();
+  const known = standardDefinitions(dir, u).map((d) => d.begreb);
+  const trees: DocumentTree[] = [];
+  for (const plan of selected) {
+    let markdown: string;
+    try {
+      markdown = templates.render(plan.template, buildView(u, plan, plans, dir));
+    } catch (e) {
+      if (e instanceof TemplateError) {
+        const d = templateDiag(e);
+        if (!errors.some((x) => x.file === d.file && x.line === d.line && x.message === d.message)) errors.push(d);
+        continue;
+      }
+      throw e;
+    }
+    const overrides = (u.klausuler ?? []).map((k, index) => ({ k, index })).filter(({ k }) => (k.dokument ?? "rammeaftale") === plan.id);
+    const applied = applyOverrides(parseMarkdown(markdown, md), overrides);
+    for (const p of applied.problems) {
+      const [message, ids] = p.message.split("|");
+      const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
+      errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
+    }
+    const tree: DocumentTree = {
+      id: plan.id,
+      title: plan.title,
+      subtitle: plan.subtitle,
+      label: plan.label,
+      lang: "da",
+      date: u.dato ?? u.tidsplan.offentliggørelse,
+      author: u.ordregiver.navn,
+      blocks: applied.blocks,
+    };
+    for (const p of numberDocument(tree)) {
+      if (p.kind === "unknown-ref") {
+        const places = templates.refPlaces(p.id);
+        const [file, line] = (places[0] ?? `${path.join(dir, `${plan.template}.md.hbs`)}:1`).split(/:(?=\d+$)/);
+        errors.push({ severity: "fejl", file, line: Number(line), column: 1, path: "", message: `Fejl i skabelon: henvisning til ukendt klausul '${p.id}' i dokumentet '${plan.id}' (udeladt eller stavet forkert?).`, code: "template.ref" });
+      } else {
+        errors.push({ severity: "fejl", file: path.join(dir, `${plan.template}.md.hbs`), line: 1, column: 1, path: "", message: `Fejl i skabelon: klausul-id'et '${p.id}' bruges af flere overskrifter i '${plan.id}'.`, code: "template.duplicate-id" });
+      }
+    }
+    const terms = checkTerms(tree, known);
+    for (const t of terms.unused) warnings.push(specDiag(map, "", `Begrebet ”${t}” er defineret i ${plan.id}, men bruges ikke.`, "render.term-unused", "advarsel"));
+    for (const t of terms.undefinedUsed) warnings.push(specDiag(map, "", `Begrebet ”${t}” bruges i ${plan.id}, men er ikke defineret.`, "render.term-undefined", "advarsel"));
+    trees.push(tree);
+  }
+  return { trees, errors, warnings };
+}
+

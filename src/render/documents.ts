@@ -1,0 +1,73 @@
+/**
+ * Which documents a tender produces, with their ids, titles and templates. A new document is a new
+ * entry here and a new template; writers are untouched.
+ */
+import type { Delkontrakt, Udbud } from "../model/types.js";
+
+export interface DocumentPlan {
+  id: string;
+  template: string;
+  title: string;
+  label: string;
+  subtitle: string[];
+  /** Annex designation in the bilagsfortegnelse ("A1"), if the document is an annex. */
+  bilag?: string;
+  lot?: Delkontrakt;
+}
+
+export function lotsInOrder(u: Udbud): Delkontrakt[] {
+  return [...u.delkontrakter].sort((a, b) => a.nummer - b.nummer);
+}
+
+export function planDocuments(u: Udbud): DocumentPlan[] {
+  const owner = [u.ordregiver.navn, ...(u.ordregiver.enhed ? [u.ordregiver.enhed] : [])];
+  const docs: DocumentPlan[] = [
+    { id: "rammeaftale", template: "rammeaftale", title: u.titel, label: "Rammeaftale", subtitle: owner },
+  ];
+  const lots = lotsInOrder(u);
+  for (const lot of lots) {
+    docs.push({
+      id: `bilag-a${lot.nummer}-${lot.id}`,
+      template: "kravspecifikation",
+      bilag: `A${lot.nummer}`,
+      title: lot.kravspecifikation_titel ?? `Kravspecifikation for ${lot.titel.charAt(0).toLowerCase()}${lot.titel.slice(1)}`,
+      label: `Bilag A${lot.nummer}`,
+      subtitle: [`Bilag A${lot.nummer}`, `Udbudsområde ${lot.nummer}: ${lot.titel}`, ...owner],
+      lot,
+    });
+  }
+  for (const lot of lots.filter((l) => l.målgruppe)) {
+    docs.push({
+      id: `bilag-b${lot.nummer}-${lot.id}`,
+      template: "maalgruppe",
+      bilag: `B${lot.nummer}`,
+      title: lot.målgruppe!.titel ?? `Målgruppebeskrivelse for ${lot.titel.charAt(0).toLowerCase()}${lot.titel.slice(1)}`,
+      label: `Bilag B${lot.nummer}`,
+      subtitle: [`Bilag B${lot.nummer}`, `Udbudsområde ${lot.nummer}: ${lot.titel}`, ...owner],
+      lot,
+    });
+  }
+  for (const lot of lots) {
+    docs.push({
+      id: `bilag-c${lot.nummer}-${lot.id}`,
+      template: "betaling",
+      bilag: `C${lot.nummer}`,
+      title: "Betalings- og faktureringsbetingelser",
+      label: `Bilag C${lot.nummer}`,
+      subtitle: [`Bilag C${lot.nummer}`, `Udbudsområde ${lot.nummer}: ${lot.titel}`, ...owner],
+      lot,
+    });
+  }
+  for (const lot of lots) {
+    docs.push({
+      id: `tilbudsliste-${lot.nummer}-${lot.id}`,
+      template: "tilbudsliste",
+      bilag: `D${lot.nummer}.1`,
+      title: `Tilbudsliste for udbudsområde ${lot.nummer}`,
+      label: `Tilbudsliste ${lot.nummer}`,
+      subtitle: [`Bilag D${lot.nummer}.1`, `Udbudsområde ${lot.nummer}: ${lot.titel}`, ...owner],
+      lot,
+    });
+  }
+  return docs;
+}

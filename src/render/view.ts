@@ -1,0 +1,114 @@
+/**
+ * compute: the view a template sees. All user text is Markdown-escaped here (compute/escape.ts),
+ * derived values (periods, annex list, totals) are computed once, and optional fields that templates
+ * test with {{#if}} are present as null so strict mode can tell a typo from an absent value.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { escapeDeep } from "../compute/escape.js";
+import type { Udbud } from "../model/types.js";
+import { monthsBetween } from "../validate/semantic.js";
+import { loadSchema } from "../read/schema.js";
+import { DocumentPlan } from "./documents.js";
+
+export interface Definition {
+  begreb: string;
+  definition: string;
+}
+
+export function standardDefinitions(templatesDir: string, u: Udbud): Definition[] {
+  const raw = parse(fs.readFileSync(path.join(templatesDir, "definitioner.yaml"), "utf8")) as (Definition & { kun_ved?: string })[];
+  const models = new Set(u.delkontrakter.map((d) => d.prismodel.type));
+  const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
+  for (const extra of u.definitioner ?? []) {
+    const i = list.findIndex((d) => d.begreb === extra.begreb);
+    if (i >= 0) list[i] = extra;
+    else list.push(extra);
+  }
+  return list.sort((a, b) => a.begreb.localeCompare(b.begreb, "da"));
+}
+
+type SchemaNode = Record<string, any>;
+
+function deref(root: SchemaNode, node: SchemaNode | undefined): SchemaNode | undefined {
+  let cur = node;
+  for (let i = 0; cur?.$ref && i < 10; i++) cur = String(cur.$ref).replace(/^#\//, "").split("/").reduce<any>((o, k) => o?.[k], root);
+  if (cur?.anyOf) cur = cur.anyOf.map((x: SchemaNode) => deref(root, x)).find((x: SchemaNode) => x?.properties && !x.properties.$inkluder) ?? cur;
+  return cur;
+}
+
+/**
+ * Every property the schema allows but the spec omits becomes null, recursively, so templates can
+ * test optional values with {{#if}} under strict mode while a misspelt name is still an error.
+ */
+export function fillNulls(value: unknown, node: SchemaNode | undefined, root: SchemaNode): unknown {
+  const s = deref(root, node);
+  if (Array.isArray(value)) return value.map((v) => fillNulls(v, s?.items, root));
+  if (value && typeof value === "object" && s?.properties) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(s.properties)) {
+      const v = (value as Record<string, unknown>)[key];
+      out[key] = v === undefined ? null : fillNulls(v, s.properties[key], root);
+    }
+    return out;
+  }
+  return value;
+}
+
+function lotView(lot: any, u: Udbud): any {
+  const volumes = u.tildeling.prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
+  const inLot = (id: string) => lot.indsatsspor.some((s: any) => s.indsatser.some((i: any) => i.id === id)) || (lot.elementer ?? []).some((e: any) => e.id === id);
+  const volume = (id: string) => volumes.find((v) => (v.indsats ?? v.element) === id && (v.delkontrakt === lot.id || (v.delkontrakt === undefined && inLot(id))))?.mængde ?? null;
+  const priser = new Map<string, any>(lot.prismodel.priser.map((p: any) => [p.indsats ?? p.element, p]));
+  const attach = (x: any) => ({ ...x, pris: priser.get(x.id) ?? null, evalueringsmængde: volume(x.id) });
+  return {
+    ...lot,
+    indsatsspor: lot.indsatsspor.map((sp: any) => ({ ...sp, indsatser: sp.indsatser.map(attach) })),
+    elementer: lot.elementer ? lot.elementer.map(attach) : null,
+    alle_indsatser: lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map((i: any) => ({ ...attach(i), spor: sp.titel, spor_nummer: sp.nummer }))),
+  };
+}
+
+export interface Annex {
+  betegnelse: string;
+  titel: string;
+  dokument: string | null;
+}
+
+export function annexList(plans: DocumentPlan[], u: Udbud): Annex[] {
+  const generated = plans
+    .filter((p) => p.bilag)
+    .map((p) => ({ betegnelse: p.bilag!, titel: p.lot ? `${p.title} (udbudsområde ${p.lot.nummer})` : p.title, dokument: p.id }));
+  const other = (u.øvrige_bilag ?? []).map((b) => ({ betegnelse: b.id, titel: b.titel, dokument: null }));
+  return [...generated, ...other];
+}
+
+export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string): unknown {
+  const schema = loadSchema();
+  const full = fillNulls(u, schema, schema) as any;
+  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u));
+  full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));
+  full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
+  const a = u.aftaleperiode;
+  const models = [...new Set(u.delkontrakter.map((l) => l.prismodel.type))];
+  const raw = {
+    udbud: full,
+    lot: plan.lot ? full.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null,
+    dokument: { id: plan.id, titel: plan.title, bilag: plan.bilag ?? null },
+    bilag: annexList(plans, u),
+    definitioner: standardDefinitions(templatesDir, u),
+    beregnet: {
+      grundperiode_måneder: Math.round(monthsBetween(a.start, a.slut)),
+      forlængelse_måneder: (a.forlængelser ?? []).reduce((s, f) => s + f.måneder * (f.gange ?? 1), 0),
+      antal_delkontrakter: u.delkontrakter.length,
+      prismodeller: models,
+      timepris: models.includes("timepris"),
+      flere_delkontrakter: u.delkontrakter.length > 1,
+      kravspecifikationer: plans.filter((p) => p.template === "kravspecifikation").map((p) => p.bilag),
+      betalingsbilag: plans.filter((p) => p.template === "betaling").map((p) => p.bilag),
+      tilbudslister: plans.filter((p) => p.template === "tilbudsliste").map((p) => p.bilag),
+    },
+  };
+  return escapeDeep(raw);
+}
