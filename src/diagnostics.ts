@@ -53,5 +53,6 @@ export function pointerToPath(pointer: string): string {
 }
 
 export function joinPointer(base: string, seg: string | number): string {
-  return `${base}/${String(seg).replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  const s = String(seg);
+  return s.includes("~") || s.includes("/") ? `${base}/${s.replace(/~/g, "~0").replace(/\//g, "~1")}` : `${base}/${s}`;
 }

@@ -256,3 +256,18 @@ test("the input file is never modified", async () => {
   assert.equal(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), base);
   assert.equal(fs.statSync(path.join(dir, "udbud.yaml")).mtimeMs, before);
 });
+
+test("the fast reader (js-yaml events) and the careful reader (yaml) agree on data and positions", async () => {
+  const { loadSpec, loadCareful } = await import("../src/read/load.js");
+  const { repoRoot } = await import("./helpers.js");
+  for (const dir of [minimalDir, path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte")]) {
+    const fast = loadSpec(dir);
+    const careful = loadCareful(dir);
+    assert.deepEqual(fast.diagnostics, []);
+    assert.deepEqual(JSON.stringify(fast.data), JSON.stringify(careful.data), dir);
+    for (const ptr of ["/titel", "/delkontrakter/0/indsatsspor/0/indsatser/1/id", "/delkontrakter/0/prismodel/priser/0/beløb", "/tidsplan"]) {
+      assert.deepEqual(fast.sourceMap.locate(ptr), careful.sourceMap.locate(ptr), `${dir} ${ptr}`);
+      assert.deepEqual(fast.sourceMap.locate(ptr, true), careful.sourceMap.locate(ptr, true), `${dir} ${ptr} (key)`);
+    }
+  }
+});

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import { Diagnostic, joinPointer } from "../diagnostics.js";
+import { loadFast } from "./fast.js";
 import { LIMITS } from "./limits.js";
 import { Location, SourceFile, SourceMap, displayPath, readSourceFile } from "./source.js";
 
@@ -78,7 +79,6 @@ function yamlDiag(file: SourceFile, offset: number, code: string, english: strin
 
 function parseFile(file: SourceFile, diags: Diagnostic[]): Document | undefined {
   const doc = parseDocument(file.text, {
-    lineCounter: file.lines,
     uniqueKeys: true,
     prettyErrors: false,
     strict: true,
@@ -216,9 +216,7 @@ function walk(
         ctx.diags.push(error(ctx, offset, "Uendelig eller ugyldig talværdi (.inf/.nan) er ikke tilladt.", "read.non-finite", pointer));
         return undefined;
       }
-      if (parentKey !== undefined && ID_KEYS.has(parentKey) && node.range) {
-        return ctx.file.text.slice(node.range[0], node.range[1]).trim();
-      }
+      if (parentKey !== undefined && ID_KEYS.has(parentKey)) return String(v);
     }
     if (typeof v === "bigint") return Number(v);
     return v;
@@ -262,6 +260,15 @@ function walk(
  * Never throws for bad input: problems come back as diagnostics.
  */
 export function loadSpec(target: string): LoadResult {
+  return loadWith(target, true);
+}
+
+/** The careful path only (`yaml`, with Danish messages for every problem). For tests and diagnostics. */
+export function loadCareful(target: string): LoadResult {
+  return loadWith(target, false);
+}
+
+function loadWith(target: string, tryFast: boolean): LoadResult {
   const abs = path.resolve(target);
   const diags: Diagnostic[] = [];
   let entry = abs;
@@ -287,6 +294,8 @@ export function loadSpec(target: string): LoadResult {
     });
     return { data: undefined, sourceMap: map, diagnostics: diags, root };
   }
+  const fast = tryFast ? loadFast(entry, root) : undefined;
+  if (fast) return { data: fast.data, sourceMap: fast.sourceMap, diagnostics: [], root };
   const read = readSourceFile(entry);
   if ("error" in read) return { data: undefined, sourceMap: map, diagnostics: [read.error], root };
   map.files.push(read.file);

@@ -3,9 +3,29 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LineCounter } from "yaml";
+import { isUtf8 } from "node:buffer";
 import { Diagnostic } from "../diagnostics.js";
 import { LIMITS } from "./limits.js";
+
+/** Line index of a text, built on first use: offset → 1-based line and column. */
+export class Lines {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+  linePos(offset: number): { line: number; col: number } {
+    if (!this.starts) {
+      this.starts = [0];
+      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.starts[lo] + 1 };
+  }
+}
 
 export interface SourceFile {
   /** Absolute path. */
@@ -13,7 +33,7 @@ export interface SourceFile {
   /** Path as shown to the user. */
   display: string;
   text: string;
-  lines: LineCounter;
+  lines: Lines;
 }
 
 export interface Location {
@@ -141,7 +161,7 @@ export function readSourceFile(
     const pos = bytePosition(buf, nul);
     return { error: diag(display, pos.line, pos.column, "Filen indeholder binære data (en NUL-byte) og er ikke en YAML-tekstfil.", "read.binary") };
   }
-  const bad = firstInvalidUtf8(buf);
+  const bad = isUtf8(buf) ? -1 : firstInvalidUtf8(buf);
   if (bad >= 0) {
     const pos = bytePosition(buf, bad);
     return {
@@ -150,5 +170,5 @@ export function readSourceFile(
   }
   let text = buf.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file: { abs, display, text, lines: new LineCounter() } };
+  return { file: { abs, display, text, lines: new Lines(text) } };
 }
