@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { packageRoot } from "./paths.js";
 import { readSpec } from "./read/index.js";
+import { FORMATS, renderSpec, type Format } from "./render/index.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -64,6 +65,8 @@ Eksempler:
   udbud validate specs/kk-2024-udsatte-sygemeldte         tjek et udbud (mappe med udbud.yaml)
   udbud validate specs/kk-2020-udsatte-sygemeldte --json  resultatet som JSON
   udbud validate mit-udbud/udbud.yaml                     tjek en enkelt fil
+  udbud render specs/kk-2020-udsatte-sygemeldte           lav alle dokumenter i alle formater i output/
+  udbud render mit-udbud --format pdf --only rammeaftale  kun rammeaftalen som PDF
 
 Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     );
@@ -93,6 +96,38 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
         (res.errors.length ? io.err : io.out)(summary + "\n");
       }
       setCode(res.errors.length ? EXIT_INVALID : EXIT_OK);
+    });
+  program
+    .command("render")
+    .description("lav udbudsmaterialet: rammeaftale, kravspecifikationer, betalingsbilag og tilbudslister")
+    .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
+    .option("-o, --out <mappe>", "mappe til dokumenterne (standard: output/<udbuddets id>)")
+    .option("-f, --format <formater>", `formater, kommasepareret: ${FORMATS.join(",")}`, FORMATS.join(","))
+    .option("--only <id...>", "kun disse dokumenter (id eller begyndelsen af et id, fx rammeaftale eller bilag-a1)")
+    .helpOption("-h, --help", "vis hjælp")
+    .action(async (spec: string, opts: { out?: string; format: string; only?: string[] }) => {
+      const formats = opts.format.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+      const bad = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+      if (bad.length || formats.length === 0) {
+        io.err(`fejl: ukendt format '${bad.join(",") || opts.format}'. Mulige formater: ${FORMATS.join(", ")}.\n`);
+        setCode(EXIT_USAGE);
+        return;
+      }
+      let out = opts.out;
+      if (!out) {
+        const read = readSpec(spec);
+        out = path.join("output", read.udbud?.id ?? "udbud");
+      }
+      const res = await renderSpec(spec, { out, formats: [...new Set(formats)] as Format[], only: opts.only });
+      for (const d of [...res.errors, ...res.warnings]) io.err(formatDiagnostic(d) + "\n");
+      if (res.errors.length) {
+        io.err(`✗ ${res.errors.length} fejl; ingen dokumenter er skrevet.\n`);
+        setCode(EXIT_INVALID);
+        return;
+      }
+      const files = res.documents.reduce((s, d) => s + Object.keys(d.files).length, 0);
+      io.out(`✓ ${res.documents.length} dokumenter, ${files} filer i ${res.outDir} (se manifest.json).\n`);
+      setCode(EXIT_OK);
     });
   return program;
 }

@@ -25,7 +25,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Danish inflections of a defined noun: Ordre, Ordren, Ordrer, Ordrens, Ordregivers… */
 function termPattern(term: string): RegExp {
-  return new RegExp(`(?<![\\p{L}])${escapeRe(term)}(?:s|e|en|ens|er|erne|ernes|ne|nes|n|r|rs|es)?(?![\\p{L}])`, "u");
+  return new RegExp(`(?<![\\p{L}])${escapeRe(term)}(?:s|e|en|ens|er|erne|ernes|ne|nes|n|r|rs|es|et|ets|ene|enes)?(?![\\p{L}])`, "u");
 }
 
 export interface TermReport {
@@ -34,7 +34,11 @@ export interface TermReport {
   undefinedUsed: string[];
 }
 
-export function checkTerms(doc: DocumentTree, knownTerms: string[]): TermReport {
+/**
+ * Checks the definitions of `doc` against the text of `doc` and of `others` (the annexes: the
+ * contract's definitions apply to them too).
+ */
+export function checkTerms(doc: DocumentTree, knownTerms: string[], others: DocumentTree[] = []): TermReport {
   const start = doc.blocks.findIndex((b) => b.type === "heading" && b.id === "definitioner");
   if (start < 0) return { defined: [], unused: [], undefinedUsed: [] };
   const level = (doc.blocks[start] as { level: number }).level;
@@ -45,7 +49,7 @@ export function checkTerms(doc: DocumentTree, knownTerms: string[]): TermReport 
     const m = /^Ved ”([^”]+)” forstås/.exec(blockText(b));
     if (m) defined.push(m[1]);
   }
-  const rest = [...doc.blocks.slice(0, start), ...doc.blocks.slice(end)].map(blockText).join("\n");
+  const rest = [...doc.blocks.slice(0, start), ...doc.blocks.slice(end), ...others.flatMap((o) => o.blocks)].map(blockText).join("\n");
   const unused = defined.filter((t) => !termPattern(t).test(rest));
   const undefinedUsed = knownTerms.filter((t) => !defined.includes(t) && termPattern(t).test(rest));
   return { defined, unused, undefinedUsed };

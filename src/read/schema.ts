@@ -37,8 +37,12 @@ function collapseIncludes(node: unknown): unknown {
   return node;
 }
 
+let schemaText: string | undefined;
+
+/** The tender schema (a fresh copy each call; the file is read once). */
 export function loadSchema(): Schema {
-  return JSON.parse(fs.readFileSync(path.join(schemasDir, "udbud.schema.json"), "utf8"));
+  schemaText ??= fs.readFileSync(path.join(schemasDir, "udbud.schema.json"), "utf8");
+  return JSON.parse(schemaText);
 }
 
 function compiled(): { validate: ValidateFunction; schema: Schema } {

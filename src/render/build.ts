@@ -101,10 +101,15 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
         errors.push({ severity: "fejl", file: path.join(dir, `${plan.template}.md.hbs`), line: 1, column: 1, path: "", message: `Fejl i skabelon: klausul-id'et '${p.id}' bruges af flere overskrifter i '${plan.id}'.`, code: "template.duplicate-id" });
       }
     }
-    const terms = checkTerms(tree, known);
-    for (const t of terms.unused) warnings.push(specDiag(map, "", `Begrebet ”${t}” er defineret i ${plan.id}, men bruges ikke.`, "render.term-unused", "advarsel"));
-    for (const t of terms.undefinedUsed) warnings.push(specDiag(map, "", `Begrebet ”${t}” bruges i ${plan.id}, men er ikke defineret.`, "render.term-undefined", "advarsel"));
     trees.push(tree);
+  }
+  // Defined terms: the contract defines them for itself and its annexes. With --only, usage in
+  // documents that were not built is unknown, so only "used but undefined" is checked then.
+  const contract = trees.find((t) => t.id === "rammeaftale");
+  if (contract) {
+    const terms = checkTerms(contract, known, trees.filter((t) => t !== contract));
+    if (!opts.only?.length) for (const t of terms.unused) warnings.push(specDiag(map, "", `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, "render.term-unused", "advarsel"));
+    for (const t of terms.undefinedUsed) warnings.push(specDiag(map, "", `Begrebet ”${t}” bruges i rammeaftalen, men er ikke defineret.`, "render.term-undefined", "advarsel"));
   }
   return { trees, errors, warnings };
 }

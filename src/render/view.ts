@@ -79,12 +79,17 @@ export interface Annex {
 export function annexList(plans: DocumentPlan[], u: Udbud): Annex[] {
   const generated = plans
     .filter((p) => p.bilag)
-    .map((p) => ({ betegnelse: p.bilag!, titel: p.lot ? `${p.title} (udbudsområde ${p.lot.nummer})` : p.title, dokument: p.id }));
+    .map((p) => ({ betegnelse: p.bilag!, titel: p.lot && !/udbudsområde/i.test(p.title) ? `${p.title} (udbudsområde ${p.lot.nummer})` : p.title, dokument: p.id }));
   const other = (u.øvrige_bilag ?? []).map((b) => ({ betegnelse: b.id, titel: b.titel, dokument: null }));
   return [...generated, ...other];
 }
 
-export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string): unknown {
+const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; base: any }>();
+
+/** The parts of the view that are the same for every document of a tender: computed once. */
+function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
+  const hit = baseCache.get(u);
+  if (hit && hit.plans === plans && hit.dir === templatesDir) return hit.base;
   const schema = loadSchema();
   const full = fillNulls(u, schema, schema) as any;
   full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u));
@@ -92,10 +97,8 @@ export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], t
   full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
   const a = u.aftaleperiode;
   const models = [...new Set(u.delkontrakter.map((l) => l.prismodel.type))];
-  const raw = {
+  const base = escapeDeep({
     udbud: full,
-    lot: plan.lot ? full.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null,
-    dokument: { id: plan.id, titel: plan.title, bilag: plan.bilag ?? null },
     bilag: annexList(plans, u),
     definitioner: standardDefinitions(templatesDir, u),
     beregnet: {
@@ -109,6 +112,16 @@ export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], t
       betalingsbilag: plans.filter((p) => p.template === "betaling").map((p) => p.bilag),
       tilbudslister: plans.filter((p) => p.template === "tilbudsliste").map((p) => p.bilag),
     },
+  });
+  baseCache.set(u, { plans, dir: templatesDir, base });
+  return base;
+}
+
+export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string): unknown {
+  const base = baseView(u, plans, templatesDir);
+  return {
+    ...base,
+    lot: plan.lot ? base.udbud.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null,
+    dokument: escapeDeep({ id: plan.id, titel: plan.title, bilag: plan.bilag ?? null }),
   };
-  return escapeDeep(raw);
 }

@@ -54,7 +54,7 @@ export function writeAtomic(dir: string, name: string, data: Buffer | string): v
 export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
   switch (format) {
     case "docx":
-      return writeDocx(tree);
+      return writeDocx(tree, { pageNumbers: false });
     case "pdf":
       return writePdf(tree);
     case "html":

@@ -1,0 +1,677 @@
+/**
+ * Document tree → Word document (.docx, Office Open XML), built with the `docx` package.
+ *
+ * Layout: A4, 2.5 cm margins, Calibri 11 pt, Danish (da-DK) on the default run properties.
+ *
+ *   cover        doc.title in the built-in Title style, subtitle lines in Subtitle
+ *   headings     built-in Heading 1/2/3… styles (so Word, pandoc, python-docx and mammoth see them as
+ *                headings), text with the computed number: "6. Misligholdelse", "6.4 Bod"
+ *   toc block    "Indholdsfortegnelse" in the TOC Heading style, then a real Word TOC field
+ *                (` TOC \o "1-2" \h \z \u `) whose cached result already holds one TOC 1/TOC 2
+ *                paragraph per heading (linked, with estimated page numbers), written clean: Word
+ *                and LibreOffice show it as written, without an "update fields" prompt
+ *   header       label and (shortened) title; footer "Side X af Y" (PAGE / NUMPAGES fields);
+ *                the cover page (first page) has no header
+ *   lists        real numbering definitions (bullets; "1." / "a)" / "i." for ordered lists), each
+ *                ordered list restarts at its own `start`; nested lists go one level deeper
+ *   tables       full width, single borders, bold shaded header row repeated on every page
+ *   blockquote   indented paragraphs (Quote style); pagebreak → page break
+ *
+ * Clause ids become bookmarks (letters, digits and "_", starting with a letter, ≤ 40 characters,
+ * unique); a `ref` inline is an internal hyperlink to its target's bookmark, or plain text when
+ * the target has none. Links: http(s)/mailto → external hyperlink, "#clause-id" → internal
+ * hyperlink, anything else → its text only.
+ *
+ * Text is stripped of characters XML 1.0 cannot carry. The output is deterministic: the package
+ * is re-zipped with fixed entry dates, order and compression, docProps/core.xml carries doc.date
+ * (and dc:language da-DK) instead of the current time, and the ids the docx library takes from
+ * process-wide counters or random strings (bookmark ids, "_Toc…" bookmark names, hyperlink
+ * relationship ids) are renumbered in document order.
+ *
+ * Page numbers: the TOC entries' page numbers and the NUMPAGES result are worked out by
+ * docx/layout's estimatePageNumbers (Word's metrics for Calibri), so the TOC is complete before any
+ * field update; Word and LibreOffice recompute PAGE/NUMPAGES when they lay the pages out, and the
+ * TOC's numbers when the user updates the table.
+ */
+import {
+  AlignmentType,
+  Bookmark,
+  BorderStyle,
+  Document,
+  ExternalHyperlink,
+  Footer,
+  Header,
+  HeadingLevel,
+  InternalHyperlink,
+  LevelFormat,
+  Packer,
+  PageBreak,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableCell,
+  TableOfContents,
+  TableRow,
+  TabStopType,
+  TextRun,
+  WidthType,
+  ShadingType,
+  TableLayoutType,
+  LineRuleType,
+  type ILevelsOptions,
+  type IRunOptions,
+  type NumberingDefinition,
+  type ParagraphChild,
+} from "docx";
+import { estimatePageNumbers } from "docx/layout";
+import JSZip from "jszip";
+import type { Block, DocumentTree, Heading, Inline, TableCell as AstCell } from "../doc/ast.js";
+import { headingText, inlineText } from "../doc/ast.js";
+
+/* ------------------------------------------------------------------------------------------ */
+/* Page geometry and typography                                                                */
+
+const A4 = { width: 11906, height: 16838 }; // twips (210 × 297 mm)
+const MARGIN = 1417; // 2.5 cm
+const TEXT_WIDTH = A4.width - 2 * MARGIN; // 9072 twips = 16 cm
+const FONT = "Calibri";
+const LIST_INDENT = 567; // 1 cm per list level
+const QUOTE_INDENT = 567;
+const BORDER_COLOR = "808080";
+const HEADER_FILL = "E7E6E6";
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text hygiene                                                                                */
+
+/**
+ * Removes what XML 1.0 cannot carry (C0 controls other than tab/newline, U+FFFE/U+FFFF, lone
+ * surrogates) and turns tabs and line ends into spaces (a line break is an explicit `break` inline).
+ */
+export function cleanText(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
+    .replace(/\r\n|[\t\n\r]/g, " ");
+}
+
+/**
+ * A clause id → a Word bookmark name: ASCII letters, digits and "_", starting with a letter (a
+ * leading "_" would make it a hidden bookmark), at most 40 characters.
+ */
+export function bookmarkName(raw: string): string {
+  let s = raw
+    .replace(/æ/g, "ae")
+    .replace(/Æ/g, "Ae")
+    .replace(/ø/g, "oe")
+    .replace(/Ø/g, "Oe")
+    .replace(/å/g, "aa")
+    .replace(/Å/g, "Aa")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  if (!/^[A-Za-z]/.test(s)) s = `pkt_${s}`.replace(/_+$/, "");
+  return s.slice(0, 40).replace(/_+$/, "");
+}
+
+/** Bookmark names for every heading with a clause id: unique, in document order. */
+function assignBookmarks(blocks: Block[]): { heading: Map<Heading, string>; clause: Map<string, string> } {
+  const used = new Set<string>();
+  const heading = new Map<Heading, string>();
+  const clause = new Map<string, string>();
+  const visit = (bs: Block[]): void => {
+    for (const b of bs) {
+      if (b.type === "heading" && b.id) {
+        const base = bookmarkName(b.id);
+        let name = base;
+        for (let n = 2; used.has(name.toLowerCase()); n++) {
+          const suffix = `_${n}`;
+          name = base.slice(0, 40 - suffix.length) + suffix;
+        }
+        used.add(name.toLowerCase()); // Word compares bookmark names case-insensitively
+        heading.set(b, name);
+        if (!clause.has(b.id)) clause.set(b.id, name);
+      } else if (b.type === "list") b.items.forEach(visit);
+      else if (b.type === "blockquote") visit(b.content);
+    }
+  };
+  visit(blocks);
+  return { heading, clause };
+}
+
+/** A title shortened for the page header: at most `max` characters, cut at a word. */
+function shortTitle(title: string, max = 60): string {
+  if (title.length <= max) return title;
+  const cut = title.slice(0, max - 1);
+  const sp = cut.lastIndexOf(" ");
+  return `${(sp > max / 2 ? cut.slice(0, sp) : cut).replace(/[\s,;:–-]+$/, "")}…`;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Numbering definitions                                                                       */
+
+const BULLETS = ["•", "–", "▪"];
+const ORDERED_FORMATS: { format: (typeof LevelFormat)[keyof typeof LevelFormat]; text: (n: number) => string }[] = [
+  { format: LevelFormat.DECIMAL, text: (n) => `%${n}.` },
+  { format: LevelFormat.LOWER_LETTER, text: (n) => `%${n})` },
+  { format: LevelFormat.LOWER_ROMAN, text: (n) => `%${n}.` },
+];
+
+function levels(ordered: boolean, start: number): ILevelsOptions[] {
+  return Array.from({ length: 9 }, (_, i) => {
+    const indent = { left: LIST_INDENT * (i + 1), hanging: LIST_INDENT };
+    if (!ordered) {
+      return {
+        level: i,
+        format: LevelFormat.BULLET,
+        text: BULLETS[i % BULLETS.length],
+        alignment: AlignmentType.LEFT,
+        style: { paragraph: { indent } },
+      };
+    }
+    const f = ORDERED_FORMATS[i % ORDERED_FORMATS.length];
+    return {
+      level: i,
+      format: f.format,
+      text: f.text(i + 1),
+      alignment: AlignmentType.LEFT,
+      start: i === 0 ? start : 1,
+      style: { paragraph: { indent } },
+    };
+  });
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The writer                                                                                  */
+
+interface Fmt {
+  bold?: boolean;
+  italics?: boolean;
+  /** Inside a hyperlink: references and links only leave their text. */
+  inLink?: boolean;
+  hyperlink?: boolean;
+}
+
+interface Ctx {
+  /** Extra left indent (blockquotes), in twips. */
+  indent: number;
+  /** Nesting depth of lists around the block (0 = none). */
+  listDepth: number;
+  /** Style for body paragraphs (Quote inside blockquotes). */
+  style?: string;
+}
+
+type BodyChild = Paragraph | Table | TableOfContents;
+
+class DocxWriter {
+  readonly numbering: NumberingDefinition[] = [];
+  private listInstance = 0;
+
+  constructor(
+    private readonly doc: DocumentTree,
+    private readonly bookmarks: ReturnType<typeof assignBookmarks>,
+  ) {}
+
+  /* ---- inlines ---- */
+
+  run(text: string, f: Fmt): TextRun {
+    const o: IRunOptions = {
+      text: cleanText(text),
+      ...(f.bold ? { bold: true } : {}),
+      ...(f.italics ? { italics: true } : {}),
+      ...(f.hyperlink ? { style: "Hyperlink" } : {}),
+    };
+    return new TextRun(o);
+  }
+
+  inlines(content: Inline[], f: Fmt = {}): ParagraphChild[] {
+    return content.flatMap((i) => this.inline(i, f));
+  }
+
+  inline(i: Inline, f: Fmt): ParagraphChild[] {
+    switch (i.type) {
+      case "text":
+        return i.text ? [this.run(i.text, f)] : [];
+      case "break":
+        return [new TextRun({ break: 1 })];
+      case "strong":
+        return this.inlines(i.content, { ...f, bold: true });
+      case "emph":
+        return this.inlines(i.content, { ...f, italics: true });
+      case "ref": {
+        const anchor = this.bookmarks.clause.get(i.target);
+        if (!anchor || f.inLink) return [this.run(i.text, f)];
+        // Like Word's own cross-references: a link in the text's own look, not a blue underlined one.
+        return [new InternalHyperlink({ anchor, children: [this.run(i.text, f)] })];
+      }
+      case "link": {
+        if (f.inLink) return this.inlines(i.content, f);
+        const href = i.href.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+        const inner = (): ParagraphChild[] => this.inlines(i.content, { ...f, inLink: true, hyperlink: true });
+        if (/^(https?:\/\/|mailto:)/i.test(href)) {
+          // Characters a URI can't hold unescaped (controls, spaces, quotes, angle brackets) are percent-encoded.
+          const link = href.replace(/[\u0000-\u0020"<>\\^`{|}\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+          return [new ExternalHyperlink({ link, children: inner() })];
+        }
+        if (href.startsWith("#")) {
+          const anchor = this.bookmarks.clause.get(decodeURIComponentSafe(href.slice(1)));
+          if (anchor) return [new InternalHyperlink({ anchor, children: inner() })];
+        }
+        return this.inlines(i.content, f);
+      }
+    }
+  }
+
+  /* ---- blocks ---- */
+
+  heading(h: Heading): Paragraph {
+    const level = Math.min(Math.max(Math.trunc(h.level) || 1, 1), 6);
+    const full = headingText(h);
+    const text = inlineText(h.content);
+    const prefix = full.endsWith(text) ? full.slice(0, full.length - text.length) : "";
+    const runs: ParagraphChild[] = [...(prefix ? [this.run(prefix, {})] : []), ...this.inlines(h.content)];
+    const name = this.bookmarks.heading.get(h);
+    this.bookmarks.heading.delete(h); // a heading object used twice in the tree is bookmarked once
+    return new Paragraph({
+      heading: HeadingLevel[`HEADING_${level}` as keyof typeof HeadingLevel],
+      children: name ? [new Bookmark({ id: name, children: runs })] : runs,
+    });
+  }
+
+  paragraph(content: Inline[], ctx: Ctx): Paragraph {
+    // A further paragraph of a list item is a List Paragraph indented to the item's text.
+    const style = ctx.style ?? (ctx.listDepth ? "ListParagraph" : undefined);
+    return new Paragraph({
+      ...(style ? { style } : {}),
+      ...(ctx.indent || ctx.listDepth ? { indent: { left: ctx.indent + ctx.listDepth * LIST_INDENT } } : {}),
+      children: this.inlines(content),
+    });
+  }
+
+  numberingRef(ordered: boolean, start: number): string {
+    if (!Number.isInteger(start) || start < 0) start = 1;
+    const reference = ordered ? `nummer-${start}` : "punkt";
+    if (!this.numbering.some((n) => n.reference === reference)) this.numbering.push({ reference, levels: levels(ordered, start) });
+    return reference;
+  }
+
+  list(b: Extract<Block, { type: "list" }>, ctx: Ctx): BodyChild[] {
+    const level = Math.min(ctx.listDepth, 8);
+    const reference = this.numberingRef(b.ordered, b.start);
+    // Each ordered list is its own numbering instance, so it restarts at its start value.
+    const instance = b.ordered ? ++this.listInstance : 0;
+    const out: BodyChild[] = [];
+    const inner: Ctx = { ...ctx, listDepth: ctx.listDepth + 1 };
+    for (const item of b.items) {
+      const [first, ...rest] = item;
+      if (first && first.type === "paragraph") {
+        out.push(
+          new Paragraph({
+            ...(ctx.style ? { style: ctx.style } : {}),
+            numbering: { reference, level, instance },
+            indent: { left: ctx.indent + (level + 1) * LIST_INDENT, hanging: LIST_INDENT },
+            contextualSpacing: false,
+            spacing: { after: 60 },
+            children: this.inlines(first.content),
+          }),
+        );
+        out.push(...this.blocks(rest, inner));
+      } else {
+        // An item that doesn't start with a paragraph still gets its number, on an empty line.
+        out.push(
+          new Paragraph({
+            numbering: { reference, level, instance },
+            indent: { left: ctx.indent + (level + 1) * LIST_INDENT, hanging: LIST_INDENT },
+            children: [],
+          }),
+        );
+        out.push(...this.blocks(item, inner));
+      }
+    }
+    return out;
+  }
+
+  cell(c: AstCell | undefined, header: boolean, width: number): TableCell {
+    const align = c?.align === "right" ? AlignmentType.RIGHT : c?.align === "center" ? AlignmentType.CENTER : AlignmentType.LEFT;
+    return new TableCell({
+      width: { size: width, type: WidthType.DXA },
+      margins: { top: 40, bottom: 40, left: 100, right: 100 },
+      ...(header ? { shading: { fill: HEADER_FILL, type: ShadingType.CLEAR, color: "auto" } } : {}),
+      children: [
+        new Paragraph({
+          alignment: align,
+          spacing: { before: 0, after: 0 },
+          ...(header ? { keepNext: true } : {}),
+          children: c ? this.inlines(c.content, header ? { bold: true } : {}) : [],
+        }),
+      ],
+    });
+  }
+
+  table(b: Extract<Block, { type: "table" }>, ctx: Ctx): Table {
+    const cols = Math.max(1, b.header.length, ...b.rows.map((r) => r.length));
+    const width = TEXT_WIDTH - ctx.indent - ctx.listDepth * LIST_INDENT;
+    const colWidth = Math.floor(width / cols);
+    const widths = Array.from({ length: cols }, () => colWidth);
+    const row = (cells: AstCell[], header: boolean): TableRow =>
+      new TableRow({
+        ...(header ? { tableHeader: true, cantSplit: true } : {}),
+        children: widths.map((w, k) => this.cell(cells[k], header, w)),
+      });
+    const border = { style: BorderStyle.SINGLE, size: 4, color: BORDER_COLOR };
+    const rows = [...(b.header.length ? [row(b.header, true)] : []), ...b.rows.map((r) => row(r, false))];
+    if (!rows.length) rows.push(row([], false));
+    return new Table({
+      width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      ...(ctx.indent || ctx.listDepth ? { indent: { size: ctx.indent + ctx.listDepth * LIST_INDENT, type: WidthType.DXA } } : {}),
+      borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+      rows,
+    });
+  }
+
+  toc(title: string): BodyChild[] {
+    return [
+      new Paragraph({ style: "TOCHeading", children: [this.run(title || "Indholdsfortegnelse", {})] }),
+      new TableOfContents(title || "Indholdsfortegnelse", {
+        headingStyleRange: "1-2",
+        hyperlink: true,
+        hideTabAndPageNumbersInWebView: true,
+        useAppliedParagraphOutlineLevel: true,
+        beginDirty: false,
+      }),
+    ];
+  }
+
+  blocks(blocks: Block[], ctx: Ctx): BodyChild[] {
+    const out: BodyChild[] = [];
+    for (const b of blocks) {
+      // Two tables in a row would merge into one: keep them apart with an empty paragraph.
+      if (b.type === "table" && out[out.length - 1] instanceof Table) out.push(new Paragraph({ children: [] }));
+      out.push(...this.block(b, ctx));
+    }
+    return out;
+  }
+
+  block(b: Block, ctx: Ctx): BodyChild[] {
+    switch (b.type) {
+      case "heading":
+        return [this.heading(b)];
+      case "paragraph":
+        return [this.paragraph(b.content, ctx)];
+      case "list":
+        return this.list(b, ctx);
+      case "table":
+        return [this.table(b, ctx)];
+      case "blockquote":
+        return this.blocks(b.content, { ...ctx, indent: ctx.indent + QUOTE_INDENT, style: "Quote" });
+      case "pagebreak":
+        return [new Paragraph({ children: [new PageBreak()] })];
+      case "toc":
+        return this.toc(b.title);
+    }
+  }
+
+  cover(): Paragraph[] {
+    return [
+      new Paragraph({ heading: HeadingLevel.TITLE, children: [this.run(this.doc.title, {})] }),
+      ...this.doc.subtitle.map((s) => new Paragraph({ style: "Subtitle", children: [this.run(s, {})] })),
+    ];
+  }
+
+  header(): Header {
+    const label = cleanText(this.doc.label);
+    const title = shortTitle(cleanText(this.doc.title));
+    return new Header({
+      children: [
+        new Paragraph({
+          style: "Header",
+          tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
+          children: [new TextRun({ text: label, bold: true }), new TextRun({ children: ["\t", title] })],
+        }),
+      ],
+    });
+  }
+
+  footer(): Footer {
+    return new Footer({
+      children: [
+        new Paragraph({
+          style: "Footer",
+          alignment: AlignmentType.CENTER,
+          children: [new TextRun({ children: ["Side ", PageNumber.CURRENT, " af ", PageNumber.TOTAL_PAGES] })],
+        }),
+      ],
+    });
+  }
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Styles                                                                                      */
+
+function styles() {
+  // Outline levels as Word's own heading styles have them, for LibreOffice and the navigation pane.
+  const heading = (level: number, size: number, before: number, after: number, italics = false) => ({
+    run: { font: FONT, size, bold: true, italics, color: "1F3864" },
+    paragraph: { spacing: { before, after }, keepNext: true, keepLines: true, outlineLevel: level - 1 },
+  });
+  return {
+    default: {
+      document: {
+        run: { font: FONT, size: 22, language: { value: "da-DK" } },
+        paragraph: { spacing: { after: 120, line: 264, lineRule: LineRuleType.AUTO } },
+      },
+      title: {
+        run: { font: FONT, size: 40, bold: true, color: "1F3864" },
+        paragraph: { spacing: { before: 1200, after: 240, line: 240, lineRule: LineRuleType.AUTO } },
+      },
+      heading1: heading(1, 28, 360, 120),
+      heading2: heading(2, 24, 240, 80),
+      heading3: heading(3, 22, 200, 60, true),
+      heading4: heading(4, 22, 160, 40, true),
+      heading5: heading(5, 22, 160, 40, true),
+      heading6: heading(6, 22, 160, 40, true),
+      hyperlink: { run: { color: "0563C1", underline: {} } },
+    },
+    paragraphStyles: [
+      {
+        id: "Subtitle",
+        name: "Subtitle",
+        basedOn: "Normal",
+        next: "Normal",
+        quickFormat: true,
+        run: { font: FONT, size: 28, color: "404040" },
+        paragraph: { spacing: { after: 80 } },
+      },
+      {
+        id: "TOCHeading",
+        name: "TOC Heading",
+        basedOn: "Normal",
+        next: "Normal",
+        quickFormat: true,
+        run: { font: FONT, size: 28, bold: true, color: "1F3864" },
+        paragraph: { spacing: { before: 480, after: 120 }, keepNext: true, outlineLevel: 9 },
+      },
+      {
+        id: "TOC1",
+        name: "toc 1",
+        basedOn: "Normal",
+        next: "Normal",
+        run: { bold: true },
+        paragraph: { spacing: { before: 120, after: 40 } },
+      },
+      {
+        id: "TOC2",
+        name: "toc 2",
+        basedOn: "Normal",
+        next: "Normal",
+        paragraph: { indent: { left: 440 }, spacing: { after: 40 } },
+      },
+      {
+        id: "Quote",
+        name: "Quote",
+        basedOn: "Normal",
+        next: "Normal",
+        quickFormat: true,
+        run: { color: "404040" },
+        paragraph: { indent: { left: QUOTE_INDENT, right: QUOTE_INDENT } },
+      },
+      {
+        id: "Header",
+        name: "header",
+        basedOn: "Normal",
+        run: { size: 18, color: "595959" },
+        paragraph: {
+          spacing: { after: 0 },
+          border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "BFBFBF", space: 4 } },
+        },
+      },
+      {
+        id: "Footer",
+        name: "footer",
+        basedOn: "Normal",
+        run: { size: 18, color: "595959" },
+        paragraph: { spacing: { after: 0 } },
+      },
+    ],
+  };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Deterministic packaging                                                                     */
+
+/**
+ * Rewrites the package so the same tree always gives the same bytes: document dates instead of
+ * the current time, bookmark ids in document order, and a zip with fixed entry dates, a stable
+ * entry order and fixed compression.
+ */
+async function normalise(buf: Buffer, doc: DocumentTree): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(buf);
+  const stamp = `${/^\d{4}-\d{2}-\d{2}$/.test(doc.date) ? doc.date : "2000-01-01"}T00:00:00Z`;
+  const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
+  const files = new Map<string, string | Uint8Array>();
+  for (const n of names) {
+    if (/\.(xml|rels)$/.test(n)) files.set(n, await zip.files[n].async("string"));
+    else files.set(n, await zip.files[n].async("uint8array"));
+  }
+
+  const core = files.get("docProps/core.xml");
+  if (typeof core === "string") {
+    let c = core
+      .replace(/(<dcterms:created\b[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
+      .replace(/(<dcterms:modified\b[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${stamp}$2`);
+    if (!/<dc:language>/.test(c)) c = c.replace(/<\/cp:coreProperties>/, "<dc:language>da-DK</dc:language></cp:coreProperties>");
+    files.set("docProps/core.xml", c);
+  }
+
+  // Bookmark ids, and the names of the TOC's "_Toc…" bookmarks, come from a counter shared by
+  // every document the process writes: number them in document order instead.
+  const body = files.get("word/document.xml");
+  if (typeof body === "string") {
+    const counter = () => {
+      const seen = new Map<string, number>();
+      return (key: string): number => {
+        let n = seen.get(key);
+        if (n === undefined) seen.set(key, (n = seen.size + 1));
+        return n;
+      };
+    };
+    const id = counter();
+    const toc = counter();
+    const tocName = (n: string): string => `_Toc${String(100000000 + toc(n))}`;
+    files.set(
+      "word/document.xml",
+      body
+        // A field left dirty makes Word ask to update the document's fields when it opens it.
+        .replace(/ w:dirty="(?:true|1|on)"/g, "")
+        .replace(/<w:bookmark(Start|End)\b([^>]*?)\bw:id="(\d+)"/g, (_m, kind: string, pre: string, n: string) => `<w:bookmark${kind}${pre}w:id="${id(n)}"`)
+        .replace(/(w:(?:name|anchor)=")_Toc(\d+)"/g, (_m, attr: string, n: string) => `${attr}${tocName(n)}"`)
+        .replace(/(<w:instrText\b[^>]*>[^<]*PAGEREF )_Toc(\d+)/g, (_m, pre: string, n: string) => `${pre}${tocName(n)}`),
+    );
+  }
+
+  // Hyperlink relationships get random ids: name them in the order the relationships are listed.
+  for (const [relsPath, rels] of files) {
+    const m = /^(.*)_rels\/([^/]+)\.rels$/.exec(relsPath);
+    if (typeof rels !== "string" || !m) continue;
+    const partPath = m[1] + m[2];
+    const renamed = new Map<string, string>();
+    for (const [, id] of rels.matchAll(/\bId="([^"]+)"/g)) if (!/^rId\d+$/.test(id)) renamed.set(id, `rIdX${renamed.size + 1}`);
+    if (!renamed.size) continue;
+    const rename = (_m: string, pre: string, id: string) => `${pre}"${renamed.get(id) ?? id}"`;
+    files.set(relsPath, rels.replace(/(\bId=)"([^"]+)"/g, rename));
+    const part = files.get(partPath);
+    if (typeof part === "string") files.set(partPath, part.replace(/(\br:(?:id|embed|link)=)"([^"]+)"/g, rename));
+  }
+
+  const order = (n: string): string => (n === "[Content_Types].xml" ? "0" : n.startsWith("_rels/") ? "1" : "2") + n;
+  const out = new JSZip();
+  const date = new Date(stamp);
+  for (const n of [...files.keys()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
+    out.file(n, files.get(n)!, { date, createFolders: false });
+  }
+  return out.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "DOS" });
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+export interface DocxOptions {
+  /**
+   * Lay the pages out (docx/layout's estimatePageNumbers, which measures text as Word does for its
+   * common fonts) so the table of contents and "af Y" are written with page numbers. Default true.
+   * Off, or when the layout fails, the TOC's page numbers are left blank until fields are updated.
+   */
+  pageNumbers?: boolean;
+}
+
+/** Renders a numbered, reference-resolved document tree as a .docx file. */
+export async function writeDocx(doc: DocumentTree, options: DocxOptions = {}): Promise<Buffer> {
+  const pack = (pageNumbers: boolean): Promise<Buffer> => {
+    // Built anew for each try: the docx objects are consumed by packing.
+    const w = new DocxWriter(doc, assignBookmarks(doc.blocks));
+    const children: BodyChild[] = [...w.cover(), ...w.blocks(doc.blocks, { indent: 0, listDepth: 0 })];
+    const document = new Document({
+      title: cleanText(doc.title),
+      creator: cleanText(doc.author),
+      lastModifiedBy: cleanText(doc.author),
+      description: cleanText([doc.label, ...doc.subtitle].join(" – ")),
+      revision: 1,
+      styles: styles(),
+      numbering: { config: w.numbering },
+      ...(pageNumbers ? { pageNumbers: estimatePageNumbers } : {}),
+      sections: [
+        {
+          properties: {
+            titlePage: true,
+            page: {
+              size: { width: A4.width, height: A4.height },
+              margin: { top: MARGIN, right: MARGIN, bottom: MARGIN, left: MARGIN, header: 709, footer: 709 },
+            },
+          },
+          headers: { default: w.header(), first: new Header({ children: [new Paragraph({ children: [] })] }) },
+          footers: { default: w.footer(), first: w.footer() },
+          children,
+        },
+      ],
+    });
+    return Packer.toBuffer(document);
+  };
+  let buf: Buffer;
+  if (options.pageNumbers ?? true) {
+    try {
+      buf = await pack(true);
+    } catch {
+      buf = await pack(false); // the page layout is a nicety: never fail the document for it
+    }
+  } else buf = await pack(false);
+  return normalise(buf, doc);
+}
