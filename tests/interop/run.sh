@@ -21,5 +21,8 @@ bad=$(mktemp -d); printf 'id: x\ntitel: [\n' > "$bad/udbud.yaml"
 check "npx udbud validate on broken YAML exits 1" bash -c "npx --no-install udbud validate '$bad'; test \$? -eq 1"
 rm -rf "$bad"
 
+check "rendered documents open in LibreOffice, pandoc, python-docx; PDFs pass qpdf, pdffonts, pdftotext" \
+  bash tests/interop/render_check.sh
+
 echo "interop: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Interoperability of rendered documents: LibreOffice opens and converts every DOCX; pandoc reads
+# DOCX and Markdown; python-docx sees Heading styles; every PDF passes qpdf --check, embeds all
+# fonts (pdffonts) and carries the exact Danish text (pdftotext).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0; fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+bad() { echo "not ok - $1"; fail=$((fail + 1)); }
+check() { local name=$1; shift; if "$@" >"$work/last.log" 2>&1; then ok "$name"; else bad "$name"; sed 's/^/    /' "$work/last.log" | head -20; fi; }
+
+for spec in kk-2020-udsatte-sygemeldte kk-2024-udsatte-sygemeldte; do
+  out="$work/$spec"
+  check "render $spec" npx --no-install udbud render "specs/$spec" --out "$out"
+  docs=$(ls "$out"/*.docx | wc -l)
+
+  # LibreOffice: every DOCX opens and converts to PDF.
+  mkdir -p "$out/lo"
+  check "LibreOffice converts all $docs DOCX of $spec" bash -c "soffice --headless --norestore --convert-to pdf --outdir '$out/lo' '$out'/*.docx >/dev/null 2>&1; test \$(ls '$out/lo'/*.pdf 2>/dev/null | wc -l) -eq $docs"
+
+  # pandoc reads every DOCX and sees numbered headings.
+  check "pandoc reads all DOCX of $spec with headings" bash -c "for f in '$out'/*.docx; do pandoc -f docx -t markdown \"\$f\" | grep -qE '^#+ [0-9]' || { echo \"no headings: \$f\"; exit 1; }; done"
+  # pandoc reads our Markdown.
+  check "pandoc reads all Markdown of $spec" bash -c "for f in '$out'/*.md; do pandoc -f markdown -t html \"\$f\" >/dev/null || exit 1; done"
+  # python-docx: headings carry Heading styles.
+  check "python-docx: Heading styles in all DOCX of $spec" "$PY" tests/interop/docx_check.py "$out"/*.docx
+
+  # PDFs: qpdf, fonts embedded, text.
+  check "qpdf --check on all PDF of $spec" bash -c "for f in '$out'/*.pdf; do qpdf --check \"\$f\" >/dev/null || { echo \"qpdf: \$f\"; exit 1; }; done"
+  check "pdffonts: every font embedded in all PDF of $spec" bash -c "for f in '$out'/*.pdf; do pdffonts \"\$f\" | tail -n +3 | awk '{ if (\$(NF-4) != \"yes\") { print FILENAME\": \"\$0; exit 1 } }' || exit 1; done"
+done
+
+# Exact Danish text in the 2020 contract and annex (pdftotext and LibreOffice's reading of the DOCX).
+c20="$work/kk-2020-udsatte-sygemeldte"
+pdftotext "$c20/rammeaftale.pdf" "$work/r.txt"
+tr -s ' \n' ' ' < "$work/r.txt" > "$work/r1.txt"
+for want in "Ved ”Arbejdsdag” forstås mandag til fredag" "minimum DKK 3.000 pr. Arbejdsdag" "mindst DKK 10 mio. for personskade og mindst DKK 500.000 for tingskade" "1. juli 2020" "30. juni 2023" "Side 2 af"; do
+  check "pdftotext rammeaftale.pdf contains '$want'" grep -qF "$want" "$work/r1.txt"
+done
+pdftotext "$c20/bilag-a1-udsatte.pdf" - | tr -s ' \n' ' ' > "$work/a1.txt"
+check "pdftotext bilag A1: indsats 1A 26 uger, 2–4 timer" bash -c "grep -qF 'op til 26 uger med mulighed for forlængelse' '$work/a1.txt' && grep -qF '2–4 timer pr. uge' '$work/a1.txt'"
+pdftotext "$c20/lo/rammeaftale.pdf" - | tr -s ' \n' ' ' > "$work/lo.txt"
+check "LibreOffice's PDF of rammeaftale.docx has the same terms" bash -c "grep -qF 'minimum DKK 3.000 pr. Arbejdsdag' '$work/lo.txt' && grep -qF '6.4 Bod' '$work/lo.txt'"
+
+echo "render interop: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
