@@ -1,0 +1,336 @@
+/**
+ * Alignment first, words second: pair clauses (by id, then unique text anchors, then unique
+ * headings, then similarity), detect moves (clauses outside the longest in-order chain), pair
+ * blocks inside each clause, and only then diff words. Renumbering alone is `renumbered`, never a
+ * text change. Time is bounded by the alignment: word diffs only ever run inside one paired block.
+ */
+import { diffArrays } from "diff";
+import { AlignedClause, Block, BlockDiff, ChangeKind, Clause, ComparableDoc, DocDiff, Run } from "./model.js";
+import { CompareOptions, DEFAULT_COMPARE, isWord, normalise, tokenize } from "./tokenize.js";
+
+/** Word bag similarity (Dice) of two texts, 0..1. */
+export function similarity(a: string, b: string): number {
+  const bag = (t: string) => {
+    const m = new Map<string, number>();
+    for (const w of tokenize(t.toLocaleLowerCase("da"))) if (isWord(w)) m.set(w, (m.get(w) ?? 0) + 1);
+    return m;
+  };
+  const A = bag(a);
+  const B = bag(b);
+  let inter = 0;
+  let na = 0;
+  let nb = 0;
+  for (const v of A.values()) na += v;
+  for (const v of B.values()) nb += v;
+  for (const [w, v] of A) inter += Math.min(v, B.get(w) ?? 0);
+  return na + nb === 0 ? 1 : (2 * inter) / (na + nb);
+}
+
+function merge(runs: Run[]): Run[] {
+  const out: Run[] = [];
+  for (const r of runs) {
+    if (!r.text) continue;
+    const last = out[out.length - 1];
+    if (last && last.op === r.op) last.text += r.text;
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+/**
+ * Word diff of two texts. Whitespace between two changes joins the change, and within a change
+ * deletions come before insertions, so the result reads like a lawyer's redline.
+ */
+export function wordRuns(a: string, b: string, o: CompareOptions = DEFAULT_COMPARE): Run[] {
+  const key = (t: string) => (o.ignoreWhitespace && /^\s+$/.test(t) ? " " : o.ignoreCase ? t.toLocaleLowerCase("da") : t);
+  const parts = diffArrays(tokenize(a), tokenize(b), { comparator: (x: string, y: string) => key(x) === key(y) });
+  const raw: Run[] = parts.map((p) => ({ op: p.added ? "insert" : p.removed ? "delete" : "equal", text: p.value.join("") }));
+  // Whitespace-only equal runs between changes become part of the change.
+  for (let i = 1; i < raw.length - 1; i++) {
+    if (raw[i].op === "equal" && /^\s+$/.test(raw[i].text) && raw[i - 1].op !== "equal" && raw[i + 1].op !== "equal") {
+      raw.splice(i, 1, { op: "delete", text: raw[i].text }, { op: "insert", text: raw[i].text });
+    }
+  }
+  // Within each change hunk: all deletions, then all insertions.
+  const out: Run[] = [];
+  let del = "";
+  let ins = "";
+  const flush = () => {
+    if (del) out.push({ op: "delete", text: del });
+    if (ins) out.push({ op: "insert", text: ins });
+    del = ins = "";
+  };
+  for (const r of raw) {
+    if (r.op === "delete") del += r.text;
+    else if (r.op === "insert") ins += r.text;
+    else {
+      flush();
+      out.push(r);
+    }
+  }
+  flush();
+  return merge(out);
+}
+
+export function countWords(runs: Run[]): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (const r of runs) {
+    if (r.op === "equal") continue;
+    const n = tokenize(r.text).filter(isWord).length;
+    if (r.op === "insert") added += n;
+    else removed += n;
+  }
+  return { added, removed };
+}
+
+/** Rewrites "pkt. 5.6.3" in old text to the new number of that clause, so references that only follow renumbering compare equal. */
+export type RefMap = Map<string, string>;
+const REF = /\b(pkt\.|punkt|punkterne|afsnit)(\s+)(\d+(?:\.\d+)*)/g;
+export function mapRefs(text: string, refs: RefMap): string {
+  return refs.size ? text.replace(REF, (m, word, ws, n) => (refs.has(n) ? `${word}${ws}${refs.get(n)}` : m)) : text;
+}
+
+function blockKey(b: Block, o: CompareOptions, refs?: RefMap): string {
+  return `${b.kind}\u0000${normalise(refs ? mapRefs(b.text, refs) : b.text, o)}`;
+}
+
+function modifyBlock(a: Block, b: Block, o: CompareOptions): BlockDiff {
+  const d: BlockDiff = { op: "modify", old: a, new: b, runs: wordRuns(a.text, b.text, o) };
+  if (a.cells && b.cells) {
+    const n = Math.max(a.cells.length, b.cells.length);
+    d.cellRuns = Array.from({ length: n }, (_, i) => wordRuns(a.cells![i] ?? "", b.cells![i] ?? "", o));
+  }
+  return d;
+}
+
+/** Table rows pair by their first cell (the key column) when it is equal; other blocks by similarity. */
+function pairable(a: Block, b: Block, o: CompareOptions): number {
+  if (a.kind !== b.kind) return 0;
+  if (a.kind === "table-row" && a.cells?.length && b.cells?.length) {
+    return normalise(a.cells[0], o) === normalise(b.cells[0], o) ? 1 : similarity(a.text, b.text) * 0.8;
+  }
+  return similarity(a.text, b.text);
+}
+
+/** Aligns the blocks of two versions of a clause. */
+export function diffBlocks(oldBlocks: Block[], newBlocks: Block[], o: CompareOptions = DEFAULT_COMPARE, refs: RefMap = new Map()): BlockDiff[] {
+  const out: BlockDiff[] = [];
+  const parts = diffArrays(oldBlocks, newBlocks, { comparator: (x: Block, y: Block) => blockKey(x, o, refs) === blockKey(y, o) });
+  let removed: Block[] = [];
+  let added: Block[] = [];
+  const flush = () => {
+    // Pair removed and added blocks in order, by similarity.
+    const pairOf = new Map<number, number>();
+    let from = 0;
+    for (let i = 0; i < removed.length; i++) {
+      let best = -1;
+      let bestSim = 0.35;
+      for (let j = from; j < added.length; j++) {
+        const s = pairable(removed[i], added[j], o);
+        if (s > bestSim) {
+          bestSim = s;
+          best = j;
+        }
+      }
+      if (best >= 0) {
+        pairOf.set(best, i);
+        from = best + 1;
+      }
+    }
+    // Deletions come before insertions at the same place; paired blocks keep their order.
+    let i = 0;
+    const nextPartner = (from: number) => {
+      for (let k = from; k < added.length; k++) if (pairOf.has(k)) return pairOf.get(k)!;
+      return removed.length;
+    };
+    for (let j = 0; j < added.length; j++) {
+      const partner = pairOf.get(j);
+      for (const limit = partner ?? nextPartner(j); i < limit; i++) out.push({ op: "delete", old: removed[i], runs: [{ op: "delete", text: removed[i].text }] });
+      if (partner !== undefined) {
+        out.push(modifyBlock(removed[partner], added[j], o));
+        i = partner + 1;
+      } else {
+        out.push({ op: "insert", new: added[j], runs: [{ op: "insert", text: added[j].text }] });
+      }
+    }
+    for (; i < removed.length; i++) out.push({ op: "delete", old: removed[i], runs: [{ op: "delete", text: removed[i].text }] });
+    removed = [];
+    added = [];
+  };
+  let oi = 0;
+  let ni = 0;
+  for (const p of parts) {
+    const n = p.count ?? p.value.length;
+    if (p.removed) {
+      removed.push(...oldBlocks.slice(oi, oi + n));
+      oi += n;
+    } else if (p.added) {
+      added.push(...newBlocks.slice(ni, ni + n));
+      ni += n;
+    } else {
+      flush();
+      // Equal under the comparison options, or after following renumbered references.
+      for (let k = 0; k < n; k++) {
+        const a = oldBlocks[oi + k];
+        const b = newBlocks[ni + k];
+        if (blockKey(a, o) === blockKey(b, o)) out.push({ op: "equal", old: a, new: b, runs: [{ op: "equal", text: b.text }] });
+        else out.push({ ...modifyBlock(a, b, o), refsOnly: true });
+      }
+      oi += n;
+      ni += n;
+    }
+  }
+  flush();
+  return out;
+}
+
+function clauseKey(c: Clause, o: CompareOptions): string {
+  return `${normalise(c.heading, o)}\u0000${c.blocks.map((b) => normalise(b.text, o)).join("\u0001")}`;
+}
+
+/** Indices of a longest strictly increasing subsequence. */
+function lis(xs: number[]): Set<number> {
+  const tails: number[] = [];
+  const prev = new Array<number>(xs.length).fill(-1);
+  const at: number[] = [];
+  xs.forEach((x, i) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[tails[mid]] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    prev[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
+    at[lo] = i;
+  });
+  const keep = new Set<number>();
+  let k = tails.length ? tails[tails.length - 1] : -1;
+  while (k >= 0) {
+    keep.add(k);
+    k = prev[k];
+  }
+  return keep;
+}
+
+/** Pairs clauses: new index → old index. */
+export function alignClauses(oldC: Clause[], newC: Clause[], o: CompareOptions = DEFAULT_COMPARE): Map<number, number> {
+  const pairs = new Map<number, number>();
+  const usedOld = new Set<number>();
+  const pair = (j: number, i: number) => {
+    pairs.set(j, i);
+    usedOld.add(i);
+  };
+  const uniqueIndex = (list: Clause[], key: (c: Clause) => string | undefined, skip: (i: number) => boolean) => {
+    const m = new Map<string, number>();
+    const dup = new Set<string>();
+    list.forEach((c, i) => {
+      if (skip(i)) return;
+      const k = key(c);
+      if (k === undefined) return;
+      if (m.has(k)) dup.add(k);
+      else m.set(k, i);
+    });
+    for (const d of dup) m.delete(d);
+    return m;
+  };
+  const byKey = (key: (c: Clause) => string | undefined) => {
+    const oldIdx = uniqueIndex(oldC, key, (i) => usedOld.has(i));
+    const newIdx = uniqueIndex(newC, key, (j) => pairs.has(j));
+    for (const [k, j] of newIdx) {
+      const i = oldIdx.get(k);
+      if (i !== undefined) pair(j, i);
+    }
+  };
+  byKey((c) => c.id);
+  byKey((c) => clauseKey(c, o));
+  byKey((c) => (c.heading ? `h\u0000${normalise(c.heading, o)}` : undefined));
+  // Similarity pairing for the rest, best pairs first.
+  const restOld = oldC.map((_, i) => i).filter((i) => !usedOld.has(i));
+  const restNew = newC.map((_, j) => j).filter((j) => !pairs.has(j));
+  const texts = (c: Clause) => `${c.heading}\n${c.blocks.map((b) => b.text).join("\n")}`;
+  const candidates: [number, number, number][] = [];
+  const window = restOld.length * restNew.length > 250_000 ? 60 : Infinity;
+  for (const j of restNew) {
+    for (const i of restOld) {
+      if (Math.abs(i / Math.max(1, oldC.length) - j / Math.max(1, newC.length)) * Math.max(oldC.length, newC.length) > window) continue;
+      const s = similarity(texts(oldC[i]), texts(newC[j]));
+      if (s >= 0.5) candidates.push([s, i, j]);
+    }
+  }
+  candidates.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
+  for (const [, i, j] of candidates) if (!usedOld.has(i) && !pairs.has(j)) pair(j, i);
+  return pairs;
+}
+
+const PRIORITY: ChangeKind[] = ["inserted", "deleted", "moved", "modified", "renumbered"];
+
+export function primaryKind(kinds: ChangeKind[]): ChangeKind | undefined {
+  return PRIORITY.find((k) => kinds.includes(k));
+}
+
+/** Clause-level structure for documents without headings: every block becomes its own unit. */
+function units(doc: ComparableDoc): Clause[] {
+  const headings = doc.clauses.filter((c) => c.level > 0).length;
+  if (headings >= 1) return doc.clauses;
+  return doc.clauses.flatMap((c) => [
+    ...(c.level > 0 ? [{ ...c, blocks: [] }] : []),
+    ...c.blocks.map((b) => ({ ref: null, heading: "", level: 0, blocks: [b] })),
+  ]);
+}
+
+/** Compares two versions of a document. */
+export function diffDocuments(oldDoc: ComparableDoc, newDoc: ComparableDoc, o: CompareOptions = DEFAULT_COMPARE): DocDiff {
+  const oldC = units(oldDoc);
+  const newC = units(newDoc);
+  const pairs = alignClauses(oldC, newC, o);
+  const ordered = [...pairs.entries()].sort((a, b) => a[0] - b[0]);
+  const stable = lis(ordered.map(([, i]) => i));
+  const moved = new Set<number>(ordered.filter((_, k) => !stable.has(k)).map(([j]) => j));
+  const oldPaired = new Set(pairs.values());
+  // Old number → new number for every paired clause that was renumbered.
+  const refs: RefMap = new Map();
+  for (const [j, i] of pairs) if (oldC[i].ref && newC[j].ref && oldC[i].ref !== newC[j].ref) refs.set(oldC[i].ref!, newC[j].ref!);
+  const deleted = oldC.map((_, i) => i).filter((i) => !oldPaired.has(i));
+  const clauses: AlignedClause[] = [];
+  let d = 0;
+  const flushDeleted = (before: number) => {
+    while (d < deleted.length && deleted[d] < before) {
+      const c = oldC[deleted[d]];
+      const blocks = c.blocks.map((b): BlockDiff => ({ op: "delete", old: b, runs: [{ op: "delete", text: b.text }] }));
+      const runs = [{ op: "delete" as const, text: c.heading }, ...blocks.flatMap((b) => b.runs)];
+      clauses.push({ kinds: ["deleted"], old: c, new: null, headingRuns: c.heading ? [{ op: "delete", text: c.heading }] : [], blocks, words: countWords(runs), oldIndex: deleted[d] });
+      d++;
+    }
+  };
+  newC.forEach((c, j) => {
+    const i = pairs.get(j);
+    if (i === undefined) {
+      const blocks = c.blocks.map((b): BlockDiff => ({ op: "insert", new: b, runs: [{ op: "insert", text: b.text }] }));
+      const runs = [{ op: "insert" as const, text: c.heading }, ...blocks.flatMap((b) => b.runs)];
+      clauses.push({ kinds: ["inserted"], old: null, new: c, headingRuns: c.heading ? [{ op: "insert", text: c.heading }] : [], blocks, words: countWords(runs), newIndex: j });
+      return;
+    }
+    if (!moved.has(j)) flushDeleted(i);
+    const old = oldC[i];
+    const headingRuns = normalise(old.heading, o) === normalise(c.heading, o) ? (c.heading ? [{ op: "equal" as const, text: c.heading }] : []) : wordRuns(old.heading, c.heading, o);
+    const blocks = diffBlocks(old.blocks, c.blocks, o, refs);
+    const kinds: ChangeKind[] = [];
+    if (moved.has(j)) kinds.push("moved");
+    const changed = headingRuns.some((r) => r.op !== "equal") || blocks.some((b) => b.op !== "equal" && !b.refsOnly);
+    if (changed) kinds.push("modified");
+    const refsFollow = blocks.some((b) => b.refsOnly);
+    if (!moved.has(j) && ((old.ref ?? "") !== (c.ref ?? "") || (refsFollow && !changed))) kinds.push("renumbered");
+    const words = countWords([...headingRuns, ...blocks.filter((b) => !b.refsOnly).flatMap((b) => b.runs)]);
+    clauses.push({ kinds, old, new: c, headingRuns, blocks, words, oldIndex: i, newIndex: j, ...(moved.has(j) ? { movedFrom: old.ref } : {}) });
+  });
+  flushDeleted(Infinity);
+  const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 0 };
+  for (const c of clauses) {
+    const k = primaryKind(c.kinds);
+    if (k) summary[k]++;
+  }
+  return { id: newDoc.id, title: newDoc.title, clauses, summary };
+}

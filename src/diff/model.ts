@@ -1,0 +1,107 @@
+/**
+ * The diff's data model. Every input (a spec rendered to document trees, DOCX, Markdown, text,
+ * HTML) becomes a `ComparableDoc`: clauses (a heading and the blocks under it) with stable ids
+ * where known. `align.ts` pairs clauses and blocks and diffs words; writers (terminal, HTML, JSON,
+ * redline DOCX, change summary) consume a `DocDiff` and nothing else.
+ */
+
+/** One block of text under a clause heading. Tables are one block per row; lists one per item. */
+export interface Block {
+  kind: "paragraph" | "list-item" | "table-row";
+  /** The block's plain text; for a table row, the cells joined by " | ". */
+  text: string;
+  /** Table rows only: the cells. */
+  cells?: string[];
+  /** Table rows only: true for a header row. */
+  header?: boolean;
+}
+
+export interface Clause {
+  /** Stable clause id when the source has one (our specs, our Markdown `{#id}`, our DOCX bookmarks). */
+  id?: string;
+  /** Visible number, e.g. "4.5" (null for unnumbered headings and the preamble). */
+  ref: string | null;
+  /** Heading text without the number ("" for the preamble before the first heading). */
+  heading: string;
+  /** Heading level (1 = top-level clause; 0 for the preamble). */
+  level: number;
+  blocks: Block[];
+}
+
+export interface ComparableDoc {
+  /** Document id (for specs: `rammeaftale`, `bilag-a1-…`; for files: the file name). */
+  id: string;
+  title: string;
+  clauses: Clause[];
+}
+
+export type Op = "equal" | "insert" | "delete";
+
+/** A run of text in a word diff. Concatenating the non-insert runs gives the old text, the non-delete runs the new. */
+export interface Run {
+  op: Op;
+  text: string;
+}
+
+export interface BlockDiff {
+  /** equal: same text; modify: word diff in `runs`; insert/delete: whole block. */
+  op: "equal" | "modify" | "insert" | "delete";
+  old?: Block;
+  new?: Block;
+  /** Word-level runs (for modify; for insert/delete a single run; for equal a single equal run). */
+  runs: Run[];
+  /** Table rows: per-cell runs, aligned by cell index (for modify). */
+  cellRuns?: Run[][];
+  /** True when the only change is a cross-reference that follows renumbering ("pkt. 5.6" → "pkt. 5.7"). */
+  refsOnly?: boolean;
+}
+
+export type ChangeKind = "inserted" | "deleted" | "modified" | "moved" | "renumbered";
+
+export interface Side {
+  ref: string | null;
+  heading: string;
+  text: string;
+  id?: string;
+}
+
+/** One clause in the aligned sequence: unchanged, changed, inserted or deleted. */
+export interface AlignedClause {
+  /** Every kind that applies: e.g. ["moved", "modified"], ["renumbered"], [] for unchanged. */
+  kinds: ChangeKind[];
+  old: Clause | null;
+  new: Clause | null;
+  /** Word diff of the heading text (without numbers). */
+  headingRuns: Run[];
+  blocks: BlockDiff[];
+  words: { added: number; removed: number };
+  /** For a moved clause: the old ref it came from ("flyttet fra pkt. X"). */
+  movedFrom?: string | null;
+  /** Position of `old` in the old document's clause list (absent for inserted clauses). */
+  oldIndex?: number;
+  /** Position of `new` in the new document's clause list (absent for deleted clauses). */
+  newIndex?: number;
+}
+
+export interface DocDiff {
+  id: string;
+  title: string;
+  /** All clauses in reading order of the new document; deleted clauses stand where they were. */
+  clauses: AlignedClause[];
+  summary: { inserted: number; deleted: number; modified: number; moved: number; renumbered: number };
+}
+
+/** The text of a clause body, blocks joined by newlines. */
+export function clauseText(c: Clause): string {
+  return c.blocks.map((b) => b.text).join("\n");
+}
+
+export function side(c: Clause | null): Side | null {
+  if (!c) return null;
+  return { ref: c.ref, heading: c.heading, text: clauseText(c), ...(c.id ? { id: c.id } : {}) };
+}
+
+/** Old and new text of a list of runs. */
+export function runsText(runs: Run[], which: "old" | "new"): string {
+  return runs.filter((r) => r.op === "equal" || (which === "old" ? r.op === "delete" : r.op === "insert")).map((r) => r.text).join("");
+}

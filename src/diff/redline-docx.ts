@@ -1,0 +1,722 @@
+/**
+ * DocDiff[] → a Word document (.docx) with real tracked changes: a lawyer opens it in Word or
+ * LibreOffice, reviews every change and accepts or rejects it. The WordprocessingML is written
+ * by hand (no docx library: the `docx` package cannot express paragraph-mark or table-row
+ * revisions) and zipped with jszip.
+ *
+ * Package (entries in this order, fixed zip dates, DEFLATE):
+ *
+ *   [Content_Types].xml
+ *   _rels/.rels                      → word/document.xml, docProps/core.xml
+ *   docProps/core.xml                title, creator, lastModifiedBy, created/modified = opts, da-DK
+ *   word/document.xml                the redline (A4, 2.5 cm margins)
+ *   word/styles.xml                  Normal, Title, Heading 1–3 (outline levels 0–2), List Bullet,
+ *                                    Table Grid, comment styles; Calibri 11 pt, da-DK everywhere
+ *   word/settings.xml                <w:trackRevisions/>: further edits are tracked too
+ *   word/numbering.xml               one bullet list definition (numId 1) for list items
+ *   word/comments.xml                only when there are moves: "Flyttet fra/til pkt. X"
+ *   word/_rels/document.xml.rels
+ *
+ * Content: per DocDiff a Title paragraph (page break before every title but the first), then each
+ * clause: a heading paragraph "<number> <heading>" in Heading N (levels deeper than 3 use
+ * Heading 3 with their own outline level), then its blocks: paragraphs, list items (bullet
+ * paragraphs) and table rows (consecutive rows form one table, with a grid as wide as the widest
+ * row). Every revision (w:ins, w:del, paragraph-mark and table-row revisions, w:pPrChange) and
+ * every comment gets its own w:id, numbered in document order, and carries opts.author/opts.date.
+ *
+ *   equal block        plain runs
+ *   modify             word runs: equal plain, insert in <w:ins>, delete in <w:del>/<w:delText>
+ *   insert / delete    all runs in <w:ins>/<w:del> and the paragraph mark revised too
+ *                      (<w:pPr><w:rPr><w:ins|del/></w:rPr></w:pPr>), so the paragraph itself
+ *                      appears/disappears on accept/reject
+ *   heading            old number deleted + new number inserted when the ref changed, heading
+ *                      words per headingRuns; a changed level is a <w:pPrChange> (formatting only)
+ *   table rows         inserted/deleted rows: <w:trPr><w:ins|del/></w:trPr> and the cell text in
+ *                      <w:ins>/<w:del>; modified rows: per-cell word runs. A row whose cell count
+ *                      changed is a deleted row followed by an inserted row
+ *   whole clauses      inserted/deleted clauses: heading and all blocks as whole insert/delete
+ *
+ * Moves: a DocDiff lists a moved clause once, at its new place. The redline shows it where the
+ * lawyer expects both sides: the NEW content as a wholly inserted clause at the new place, with a
+ * comment "Flyttet fra pkt. X" on its heading, and the OLD content as a wholly deleted clause at its
+ * old place (right after the clause that preceded it in the old document, found through
+ * AlignedClause.oldIndex), with a comment "Flyttet til pkt. Y". Comments never change the text.
+ * (Word's own w:moveFrom/w:moveTo are not used: pandoc and several converters do not understand
+ * them, while w:ins/w:del are universal.) Paired clauses that stand out of old order without being
+ * flagged "moved" are treated the same way, so the old-visible sequence is always in old order.
+ * Without oldIndex the old place of a moved clause is estimated from its ref.
+ *
+ * Exactness is the contract: accepting every change gives exactly the new document's paragraphs,
+ * rejecting every change exactly the old ones. The writer does not trust its input for that: word
+ * runs (heading, block, cell) are used only if they reproduce the old and the new text exactly
+ * (the aligner may join whitespace or case differences into "equal" runs); otherwise the writer
+ * computes its own exact word diff. A clause whose block diffs do not reproduce its old and new
+ * block lists is written as all old blocks deleted, then all new blocks inserted.
+ *
+ * Text: characters XML 1.0 cannot carry are dropped; a tab becomes <w:tab/>, a line break <w:br/>.
+ * If the body would end on a table or on a paragraph whose mark is revised, an empty unrevised
+ * paragraph is appended (Word cannot revise the final paragraph mark and needs a paragraph after a
+ * table).
+ */
+import { diffArrays } from "diff";
+import JSZip from "jszip";
+import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "./model.js";
+import { runsText } from "./model.js";
+import { tokenize } from "./tokenize.js";
+
+export interface RedlineOptions {
+  /** Author of every revision and comment (e.g. "udbud"). */
+  author: string;
+  /** ISO date-time of every revision, e.g. "2024-01-01T00:00:00Z". */
+  date: string;
+  /** Document title (docProps/core.xml). */
+  title: string;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Constants                                                                                   */
+
+const A4 = { width: 11906, height: 16838 };
+const MARGIN = 1417;
+const TEXT_WIDTH = A4.width - 2 * MARGIN;
+const FONT = "Calibri";
+const LIST_NUM_ID = 1;
+
+const NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const NS_REL = "http://schemas.openxmlformats.org/package/2006/relationships";
+const REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text and XML helpers                                                                        */
+
+/** Drops what XML 1.0 cannot carry; normalises line ends to "\n". */
+function clean(s: string): string {
+  return s
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** The text as run content: w:t (or w:delText) pieces, <w:tab/> and <w:br/>. */
+function textXml(text: string, deleted: boolean): string {
+  const tag = deleted ? "w:delText" : "w:t";
+  return clean(text)
+    .split(/(\t|\n)/)
+    .map((part) => (part === "\t" ? "<w:tab/>" : part === "\n" ? "<w:br/>" : part ? `<${tag} xml:space="preserve">${esc(part)}</${tag}>` : ""))
+    .join("");
+}
+
+/** Joins adjacent runs of one op and drops empty ones. */
+function mergeRuns(runs: Run[]): Run[] {
+  const out: Run[] = [];
+  for (const r of runs) {
+    if (!r.text) continue;
+    const last = out[out.length - 1];
+    if (last && last.op === r.op) last.text += r.text;
+    else out.push({ op: r.op, text: r.text });
+  }
+  return out;
+}
+
+/** An exact word diff (no whitespace or case folding): the fallback when given runs are not exact. */
+function exactRuns(oldText: string, newText: string): Run[] {
+  if (oldText === newText) return oldText ? [{ op: "equal", text: oldText }] : [];
+  const parts = diffArrays(tokenize(oldText), tokenize(newText));
+  const out: Run[] = [];
+  let del = "";
+  let ins = "";
+  const flush = () => {
+    if (del) out.push({ op: "delete", text: del });
+    if (ins) out.push({ op: "insert", text: ins });
+    del = ins = "";
+  };
+  for (const p of parts) {
+    const text = p.value.join("");
+    if (p.removed) del += text;
+    else if (p.added) ins += text;
+    else {
+      flush();
+      out.push({ op: "equal", text });
+    }
+  }
+  flush();
+  return mergeRuns(out);
+}
+
+/** The given runs if they reproduce both texts exactly, else an exact word diff. */
+function exactOr(runs: Run[] | undefined, oldText: string, newText: string): Run[] {
+  if (runs && runsText(runs, "old") === oldText && runsText(runs, "new") === newText) return mergeRuns(runs);
+  return exactRuns(oldText, newText);
+}
+
+/** "6.4 Bod", "6.4", "Bod" or "" for the preamble. */
+function headingLine(c: Clause): string {
+  return [c.ref ?? "", c.heading].filter((s) => s !== "").join(" ");
+}
+
+function hasHeading(c: Clause): boolean {
+  return headingLine(c) !== "";
+}
+
+function cellsOf(b: Block): string[] {
+  return b.cells && b.cells.length > 0 ? b.cells : [b.text];
+}
+
+/** Dotted refs compared numerically ("4.10" after "4.9"); null when not comparable. */
+function compareRefs(a: string, b: string): number | null {
+  const pa = a.split(".").filter(Boolean);
+  const pb = b.split(".").filter(Boolean);
+  if (![...pa, ...pb].every((p) => /^\d+$/.test(p))) return null;
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = i < pa.length ? Number(pa[i]) : -1;
+    const y = i < pb.length ? Number(pb[i]) : -1;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Revision context                                                                            */
+
+type Mark = "ins" | "del" | null;
+
+class Ctx {
+  private next = 1;
+  readonly comments: { id: number; text: string }[] = [];
+  readonly initials: string;
+  constructor(
+    readonly author: string,
+    readonly date: string,
+  ) {
+    this.initials =
+      author
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => [...w][0])
+        .join("")
+        .toUpperCase()
+        .slice(0, 4) || "U";
+  }
+  id(): number {
+    return this.next++;
+  }
+  /** Attributes of a revision element, with a fresh id. */
+  rev(): string {
+    return `w:id="${this.id()}" w:author="${esc(this.author)}" w:date="${this.date}"`;
+  }
+  comment(text: string): number {
+    const id = this.id();
+    this.comments.push({ id, text });
+    return id;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Paragraphs and tables                                                                       */
+
+type ParaKind = { style: "Title"; pageBreak: boolean } | { style: "Heading"; level: number } | { style: "Normal" } | { style: "ListBullet" };
+
+function pPrBase(k: ParaKind): string {
+  switch (k.style) {
+    case "Title":
+      return `<w:pStyle w:val="Title"/>${k.pageBreak ? "<w:pageBreakBefore/>" : ""}`;
+    case "Heading": {
+      const lvl = Math.max(1, k.level);
+      return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
+    }
+    case "ListBullet":
+      return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
+    case "Normal":
+      return "";
+  }
+}
+
+function sameKind(a: ParaKind, b: ParaKind): boolean {
+  return pPrBase(a) === pPrBase(b);
+}
+
+interface ParaSpec {
+  kind: ParaKind;
+  runs: Run[];
+  mark?: Mark;
+  /** Old paragraph properties when they changed (a w:pPrChange). */
+  oldKind?: ParaKind;
+  /** Comment text on the whole paragraph. */
+  comment?: string;
+  /** Run properties for every run (e.g. bold in a header row). */
+  rPr?: string;
+}
+
+function runsXml(ctx: Ctx, runs: Run[], rPr = ""): string {
+  const rp = rPr ? `<w:rPr>${rPr}</w:rPr>` : "";
+  return mergeRuns(runs)
+    .map((r) => {
+      if (r.op === "equal") return `<w:r>${rp}${textXml(r.text, false)}</w:r>`;
+      if (r.op === "insert") return `<w:ins ${ctx.rev()}><w:r>${rp}${textXml(r.text, false)}</w:r></w:ins>`;
+      return `<w:del ${ctx.rev()}><w:r>${rp}${textXml(r.text, true)}</w:r></w:del>`;
+    })
+    .join("");
+}
+
+function paragraphXml(ctx: Ctx, p: ParaSpec): string {
+  const base = pPrBase(p.kind);
+  const markXml = p.mark ? `<w:rPr><w:${p.mark} ${ctx.rev()}/></w:rPr>` : "";
+  const change = p.oldKind && !sameKind(p.oldKind, p.kind) ? `<w:pPrChange ${ctx.rev()}><w:pPr>${pPrBase(p.oldKind)}</w:pPr></w:pPrChange>` : "";
+  const pPr = base || markXml || change ? `<w:pPr>${base}${markXml}${change}</w:pPr>` : "";
+  let body = runsXml(ctx, p.runs, p.rPr);
+  if (p.comment !== undefined) {
+    const id = ctx.comment(p.comment);
+    const ref = `<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="${id}"/></w:r>`;
+    const wrapped = p.mark === "ins" ? `<w:ins ${ctx.rev()}>${ref}</w:ins>` : p.mark === "del" ? `<w:del ${ctx.rev()}>${ref}</w:del>` : ref;
+    body = `<w:commentRangeStart w:id="${id}"/>${body}<w:commentRangeEnd w:id="${id}"/>${wrapped}`;
+  }
+  return `<w:p>${pPr}${body}</w:p>`;
+}
+
+interface RowSpec {
+  op: "equal" | "modify" | "insert" | "delete";
+  /** Per cell: the runs. */
+  cells: Run[][];
+  header: boolean;
+}
+
+function tableXml(ctx: Ctx, rows: RowSpec[]): string {
+  const cols = Math.max(1, ...rows.map((r) => r.cells.length));
+  const w = Math.floor(TEXT_WIDTH / cols);
+  const grid = Array.from({ length: cols }, () => `<w:gridCol w:w="${w}"/>`).join("");
+  const trs = rows.map((r) => {
+    const after = cols - r.cells.length;
+    const mark = r.op === "insert" ? `<w:ins ${ctx.rev()}/>` : r.op === "delete" ? `<w:del ${ctx.rev()}/>` : "";
+    const trPrInner = `${after > 0 ? `<w:gridAfter w:val="${after}"/>` : ""}${r.header ? "<w:tblHeader/>" : ""}${mark}`;
+    const trPr = trPrInner ? `<w:trPr>${trPrInner}</w:trPr>` : "";
+    const tcs = r.cells
+      .map((runs) => `<w:tc><w:tcPr><w:tcW w:w="${w}" w:type="dxa"/></w:tcPr>${paragraphXml(ctx, { kind: { style: "Normal" }, runs, rPr: r.header ? "<w:b/>" : "" })}</w:tc>`)
+      .join("");
+    return `<w:tr>${trPr}${tcs}</w:tr>`;
+  });
+  return (
+    `<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="${w * cols}" w:type="dxa"/>` +
+    `<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>` +
+    `<w:tblGrid>${grid}</w:tblGrid>${trs.join("")}</w:tbl>`
+  );
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Body assembly                                                                               */
+
+type BodyEl = { t: "p"; spec: ParaSpec } | { t: "row"; row: RowSpec };
+
+function blockKind(b: Block): ParaKind {
+  return b.kind === "list-item" ? { style: "ListBullet" } : { style: "Normal" };
+}
+
+function wholeBlock(b: Block, op: "insert" | "delete"): BodyEl {
+  if (b.kind === "table-row") return { t: "row", row: { op, cells: cellsOf(b).map((c) => (c ? [{ op, text: c }] : [])), header: !!b.header } };
+  return { t: "p", spec: { kind: blockKind(b), runs: b.text ? [{ op, text: b.text }] : [], mark: op === "insert" ? "ins" : "del" } };
+}
+
+function headingKind(c: Clause): ParaKind {
+  return { style: "Heading", level: Math.max(1, c.level) };
+}
+
+/** A clause wholly inserted or deleted (inserted/deleted clauses, both copies of a move). */
+function wholeClause(c: Clause, op: "insert" | "delete", comment?: string): BodyEl[] {
+  const out: BodyEl[] = [];
+  const line = headingLine(c);
+  if (line !== "") {
+    out.push({ t: "p", spec: { kind: headingKind(c), runs: [{ op, text: line }], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
+  }
+  for (const b of c.blocks) out.push(wholeBlock(b, op));
+  return out;
+}
+
+/** Heading runs: number change as delete+insert, then the separator, then the heading words. */
+function headingRuns(ac: AlignedClause, o: Clause, n: Clause): Run[] {
+  const runs: Run[] = [];
+  const oRef = o.ref ?? "";
+  const nRef = n.ref ?? "";
+  if (oRef === nRef) runs.push({ op: "equal", text: nRef });
+  else runs.push({ op: "delete", text: oRef }, { op: "insert", text: nRef });
+  const oSep = oRef !== "" && o.heading !== "";
+  const nSep = nRef !== "" && n.heading !== "";
+  if (oSep && nSep) runs.push({ op: "equal", text: " " });
+  else if (oSep) runs.push({ op: "delete", text: " " });
+  else if (nSep) runs.push({ op: "insert", text: " " });
+  runs.push(...exactOr(ac.headingRuns, o.heading, n.heading));
+  return mergeRuns(runs);
+}
+
+function sameBlock(a: Block | undefined, b: Block): boolean {
+  return !!a && a.kind === b.kind && a.text === b.text && JSON.stringify(cellsOf(a)) === JSON.stringify(cellsOf(b));
+}
+
+/** Do the block diffs reproduce the clause's old and new block lists? */
+function blocksConsistent(ac: AlignedClause, o: Clause, n: Clause): boolean {
+  const olds: Block[] = [];
+  const news: Block[] = [];
+  for (const b of ac.blocks) {
+    if (b.op !== "insert") {
+      if (!b.old) return false;
+      olds.push(b.old);
+    }
+    if (b.op !== "delete") {
+      if (!b.new) return false;
+      news.push(b.new);
+    }
+  }
+  return olds.length === o.blocks.length && news.length === n.blocks.length && olds.every((b, i) => sameBlock(b, o.blocks[i])) && news.every((b, i) => sameBlock(b, n.blocks[i]));
+}
+
+function pairedBlock(b: BlockDiff, o: Block, n: Block): BodyEl[] {
+  const oRow = o.kind === "table-row";
+  const nRow = n.kind === "table-row";
+  if (oRow !== nRow) return [wholeBlock(o, "delete"), wholeBlock(n, "insert")];
+  if (oRow) {
+    const oc = cellsOf(o);
+    const nc = cellsOf(n);
+    if (oc.length !== nc.length) return [wholeBlock(o, "delete"), wholeBlock(n, "insert")];
+    const cells = nc.map((c, i) => exactOr(b.cellRuns?.[i], oc[i], c));
+    const changed = cells.some((rs) => rs.some((r) => r.op !== "equal"));
+    return [{ t: "row", row: { op: changed ? "modify" : "equal", cells, header: !!(n.header ?? o.header) } }];
+  }
+  const spec: ParaSpec = { kind: blockKind(n), runs: exactOr(b.runs, o.text, n.text) };
+  if (!sameKind(blockKind(o), blockKind(n))) spec.oldKind = blockKind(o);
+  return [{ t: "p", spec }];
+}
+
+/** A paired clause (same place in both versions): heading and blocks with their inner changes. */
+function alignedClause(ac: AlignedClause, o: Clause, n: Clause): BodyEl[] {
+  const out: BodyEl[] = [];
+  if (hasHeading(o) && hasHeading(n)) {
+    const spec: ParaSpec = { kind: headingKind(n), runs: headingRuns(ac, o, n) };
+    if (!sameKind(headingKind(o), headingKind(n))) spec.oldKind = headingKind(o);
+    out.push({ t: "p", spec });
+  } else if (hasHeading(o)) {
+    out.push({ t: "p", spec: { kind: headingKind(o), runs: [{ op: "delete", text: headingLine(o) }], mark: "del" } });
+  } else if (hasHeading(n)) {
+    out.push({ t: "p", spec: { kind: headingKind(n), runs: [{ op: "insert", text: headingLine(n) }], mark: "ins" } });
+  }
+  if (!blocksConsistent(ac, o, n)) {
+    for (const b of o.blocks) out.push(wholeBlock(b, "delete"));
+    for (const b of n.blocks) out.push(wholeBlock(b, "insert"));
+    return out;
+  }
+  for (const b of ac.blocks) {
+    if (b.op === "insert") out.push(wholeBlock(b.new!, "insert"));
+    else if (b.op === "delete") out.push(wholeBlock(b.old!, "delete"));
+    else out.push(...pairedBlock(b, b.old!, b.new!));
+  }
+  return out;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Clause order: where each old-only copy goes                                                 */
+
+type Item =
+  | { t: "paired"; ac: AlignedClause; o: Clause; n: Clause; key: number }
+  | { t: "new"; ac: AlignedClause; n: Clause; comment?: string }
+  | { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string };
+
+function refLabel(c: Clause): string {
+  return c.ref ?? (c.heading ? `»${c.heading}«` : "?");
+}
+
+/**
+ * Longest chain (by weight) of items with increasing key, in sequence order. O(n²), n = clauses
+ * with an old side.
+ */
+function heaviestIncreasing(keys: number[], weights: number[]): Set<number> {
+  const n = keys.length;
+  const best = new Array<number>(n).fill(0);
+  const prev = new Array<number>(n).fill(-1);
+  let top = -1;
+  for (let i = 0; i < n; i++) {
+    best[i] = weights[i];
+    for (let j = 0; j < i; j++) {
+      if (keys[j] < keys[i] && best[j] + weights[i] > best[i]) {
+        best[i] = best[j] + weights[i];
+        prev[i] = j;
+      }
+    }
+    if (top < 0 || best[i] > best[top]) top = i;
+  }
+  const out = new Set<number>();
+  for (let i = top; i >= 0; i = prev[i]) out.add(i);
+  return out;
+}
+
+/**
+ * The clause items in output order: the new-visible items (paired, inserted, new copies of moves)
+ * in DocDiff order, and the old-visible ones (paired, deleted, old copies of moves) in old order.
+ */
+function orderItems(diff: DocDiff): Item[] {
+  const acs = diff.clauses.filter((ac) => ac.old || ac.new);
+  const withOld = acs.filter((ac) => ac.old);
+  const haveIndex = withOld.every((ac) => typeof ac.oldIndex === "number") && new Set(withOld.map((ac) => ac.oldIndex)).size === withOld.length;
+
+  // Which paired clauses stay in place: not flagged as moved, and (with indices) on the heaviest
+  // in-order chain of old positions, so the old-visible sequence is in old order.
+  const stay = new Set<AlignedClause>();
+  const keepDeleted = new Set<AlignedClause>();
+  if (haveIndex) {
+    const cand = acs.filter((ac) => ac.old && !(ac.new && ac.kinds.includes("moved")));
+    const chain = heaviestIncreasing(
+      cand.map((ac) => ac.oldIndex!),
+      cand.map((ac) => (ac.new ? 2 : 1)),
+    );
+    cand.forEach((ac, i) => {
+      if (!chain.has(i)) return;
+      if (ac.new) stay.add(ac);
+      else keepDeleted.add(ac);
+    });
+  } else {
+    for (const ac of acs) {
+      if (ac.old && ac.new && !ac.kinds.includes("moved")) stay.add(ac);
+      if (ac.old && !ac.new) keepDeleted.add(ac);
+    }
+  }
+
+  const items: Item[] = [];
+  const pending: { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string; near?: Item }[] = [];
+  acs.forEach((ac, seq) => {
+    const key = haveIndex ? ac.oldIndex! : seq;
+    if (ac.old && ac.new) {
+      if (stay.has(ac)) {
+        items.push({ t: "paired", ac, o: ac.old, n: ac.new, key });
+        return;
+      }
+      const from = ac.movedFrom ?? ac.old.ref;
+      const changed = ac.old.heading !== ac.new.heading || JSON.stringify(ac.old.blocks) !== JSON.stringify(ac.new.blocks);
+      const newItem: Item = { t: "new", ac, n: ac.new, comment: `Flyttet fra pkt. ${from ?? refLabel(ac.old)}${changed ? " (og ændret)" : ""}` };
+      items.push(newItem);
+      pending.push({ t: "old", ac, o: ac.old, key, comment: `Flyttet til pkt. ${refLabel(ac.new)}`, near: newItem });
+    } else if (ac.new) {
+      items.push({ t: "new", ac, n: ac.new });
+    } else if (ac.old) {
+      if (keepDeleted.has(ac)) items.push({ t: "old", ac, o: ac.old, key });
+      else pending.push({ t: "old", ac, o: ac.old, key });
+    }
+  });
+
+  const oldVisible = (it: Item): it is Extract<Item, { key: number }> => it.t !== "new";
+  if (haveIndex) {
+    pending.sort((a, b) => a.key - b.key);
+    for (const p of pending) {
+      let at = -1;
+      let atKey = -Infinity;
+      items.forEach((it, i) => {
+        if (oldVisible(it) && it.key < p.key && it.key > atKey) {
+          at = i;
+          atKey = it.key;
+        }
+      });
+      // Right after the clause that preceded it in the old document (or before everything).
+      const { near: _near, ...item } = p;
+      items.splice(at + 1, 0, item);
+    }
+  } else {
+    // No old positions: after the last old-visible clause whose ref sorts before the old ref,
+    // else just before the new copy.
+    for (const p of pending) {
+      const { near, ...item } = p;
+      let at = -1;
+      if (p.o.ref) {
+        items.forEach((it, i) => {
+          if (oldVisible(it) && it.o.ref) {
+            const c = compareRefs(it.o.ref, p.o.ref!);
+            if (c !== null && c < 0) at = i;
+          }
+        });
+      }
+      if (at < 0 && near) at = items.indexOf(near) - 1;
+      items.splice(at + 1, 0, item);
+    }
+  }
+  return items;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Parts                                                                                       */
+
+function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
+  const els: BodyEl[] = [];
+  diffs.forEach((diff, d) => {
+    els.push({ t: "p", spec: { kind: { style: "Title", pageBreak: d > 0 }, runs: diff.title ? [{ op: "equal", text: diff.title }] : [] } });
+    for (const it of orderItems(diff)) {
+      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n));
+      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment));
+      else els.push(...wholeClause(it.o, "delete", it.comment));
+    }
+  });
+  const last = els[els.length - 1];
+  if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
+
+  // Serialise in document order (ids follow document order), grouping rows into tables.
+  const parts: string[] = [];
+  for (let i = 0; i < els.length; ) {
+    const el = els[i];
+    if (el.t === "p") {
+      parts.push(paragraphXml(ctx, el.spec));
+      i++;
+      continue;
+    }
+    const rows: RowSpec[] = [];
+    while (i < els.length && els[i].t === "row") rows.push((els[i++] as { t: "row"; row: RowSpec }).row);
+    parts.push(tableXml(ctx, rows));
+  }
+  const sect = `<w:sectPr><w:pgSz w:w="${A4.width}" w:h="${A4.height}"/><w:pgMar w:top="${MARGIN}" w:right="${MARGIN}" w:bottom="${MARGIN}" w:left="${MARGIN}" w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>`;
+  return `${XML_DECL}<w:document xmlns:w="${NS_W}" xmlns:r="${NS_R}"><w:body>${parts.join("")}${sect}</w:body></w:document>`;
+}
+
+function commentsXml(ctx: Ctx): string {
+  const cs = ctx.comments
+    .map(
+      (c) =>
+        `<w:comment w:id="${c.id}" w:author="${esc(ctx.author)}" w:date="${ctx.date}" w:initials="${esc(ctx.initials)}">` +
+        `<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>` +
+        `<w:r>${textXml(c.text, false)}</w:r></w:p></w:comment>`,
+    )
+    .join("");
+  return `${XML_DECL}<w:comments xmlns:w="${NS_W}">${cs}</w:comments>`;
+}
+
+const LANG = '<w:lang w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>';
+
+function stylesXml(): string {
+  const heading = (n: number, size: number, before: number) =>
+    `<w:style w:type="paragraph" w:styleId="Heading${n}"><w:name w:val="heading ${n}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/>` +
+    `<w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="${before}" w:after="120"/><w:outlineLvl w:val="${n - 1}"/></w:pPr>` +
+    `<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/><w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr></w:style>`;
+  const border = (side: string) => `<w:${side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>`;
+  return (
+    `${XML_DECL}<w:styles xmlns:w="${NS_W}">` +
+    `<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="${FONT}" w:eastAsia="${FONT}" w:hAnsi="${FONT}" w:cs="${FONT}"/><w:sz w:val="22"/><w:szCs w:val="22"/>${LANG}</w:rPr></w:rPrDefault>` +
+    `<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>` +
+    `<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:rPr>${LANG}</w:rPr></w:style>` +
+    `<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>` +
+    `<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>` +
+    `<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>` +
+    `<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>` +
+    `<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/>` +
+    `<w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr></w:style>` +
+    heading(1, 32, 360) +
+    heading(2, 26, 240) +
+    heading(3, 22, 200) +
+    `<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>` +
+    `<w:pPr><w:numPr><w:numId w:val="${LIST_NUM_ID}"/></w:numPr><w:contextualSpacing/></w:pPr></w:style>` +
+    `<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>` +
+    `<w:tblPr><w:tblBorders>${["top", "left", "bottom", "right", "insideH", "insideV"].map(border).join("")}</w:tblBorders></w:tblPr></w:style>` +
+    `<w:style w:type="paragraph" w:styleId="CommentText"><w:name w:val="annotation text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
+    `<w:style w:type="character" w:styleId="CommentReference"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>` +
+    `</w:styles>`
+  );
+}
+
+function numberingXml(): string {
+  return (
+    `${XML_DECL}<w:numbering xmlns:w="${NS_W}">` +
+    `<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="singleLevel"/>` +
+    `<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:pStyle w:val="ListBullet"/><w:lvlText w:val="•"/><w:lvlJc w:val="left"/>` +
+    `<w:pPr><w:ind w:left="567" w:hanging="283"/></w:pPr><w:rPr><w:rFonts w:ascii="${FONT}" w:hAnsi="${FONT}"/></w:rPr></w:lvl></w:abstractNum>` +
+    `<w:num w:numId="${LIST_NUM_ID}"><w:abstractNumId w:val="0"/></w:num></w:numbering>`
+  );
+}
+
+function settingsXml(): string {
+  return (
+    `${XML_DECL}<w:settings xmlns:w="${NS_W}"><w:zoom w:percent="100"/><w:trackRevisions/><w:defaultTabStop w:val="1304"/>` +
+    `<w:characterSpacingControl w:val="doNotCompress"/>` +
+    `<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
+    `<w:themeFontLang w:val="da-DK"/><w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/></w:settings>`
+  );
+}
+
+function coreXml(opts: RedlineOptions, date: string): string {
+  return (
+    `${XML_DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" ` +
+    `xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+    `<dc:title>${esc(clean(opts.title))}</dc:title><dc:creator>${esc(clean(opts.author))}</dc:creator><cp:lastModifiedBy>${esc(clean(opts.author))}</cp:lastModifiedBy>` +
+    `<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">${date}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${date}</dcterms:modified>` +
+    `<dc:language>da-DK</dc:language></cp:coreProperties>`
+  );
+}
+
+function contentTypesXml(withComments: boolean): string {
+  const o = (part: string, type: string) => `<Override PartName="${part}" ContentType="${type}"/>`;
+  const wml = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+  return (
+    `${XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+    `<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+    o("/word/document.xml", `${wml}.document.main+xml`) +
+    o("/word/styles.xml", `${wml}.styles+xml`) +
+    o("/word/settings.xml", `${wml}.settings+xml`) +
+    o("/word/numbering.xml", `${wml}.numbering+xml`) +
+    (withComments ? o("/word/comments.xml", `${wml}.comments+xml`) : "") +
+    o("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml") +
+    `</Types>`
+  );
+}
+
+function rootRelsXml(): string {
+  return (
+    `${XML_DECL}<Relationships xmlns="${NS_REL}">` +
+    `<Relationship Id="rId1" Type="${REL_BASE}/officeDocument" Target="word/document.xml"/>` +
+    `<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
+    `</Relationships>`
+  );
+}
+
+function documentRelsXml(withComments: boolean): string {
+  return (
+    `${XML_DECL}<Relationships xmlns="${NS_REL}">` +
+    `<Relationship Id="rId1" Type="${REL_BASE}/styles" Target="styles.xml"/>` +
+    `<Relationship Id="rId2" Type="${REL_BASE}/settings" Target="settings.xml"/>` +
+    `<Relationship Id="rId3" Type="${REL_BASE}/numbering" Target="numbering.xml"/>` +
+    (withComments ? `<Relationship Id="rId4" Type="${REL_BASE}/comments" Target="comments.xml"/>` : "") +
+    `</Relationships>`
+  );
+}
+
+/** "2024-01-01T00:00:00Z" from any ISO date or date-time (an invalid date is an error). */
+function isoDate(s: string): string {
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new Error(`writeRedlineDocx: ugyldig dato '${s}'`);
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Entry point                                                                                 */
+
+/**
+ * Writes a redline DOCX for one or more compared documents (one DocDiff each): tracked insertions
+ * and deletions that turn the old version into the new one, moves as a deleted old copy plus an
+ * inserted new copy with comments. Same input → same bytes.
+ */
+export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): Promise<Buffer> {
+  const date = isoDate(opts.date);
+  const ctx = new Ctx(clean(opts.author), date);
+  const document = bodyXml(ctx, diffs);
+  const withComments = ctx.comments.length > 0;
+  const files: [string, string][] = [
+    ["[Content_Types].xml", contentTypesXml(withComments)],
+    ["_rels/.rels", rootRelsXml()],
+    ["docProps/core.xml", coreXml(opts, date)],
+    ["word/document.xml", document],
+    ["word/styles.xml", stylesXml()],
+    ["word/settings.xml", settingsXml()],
+    ["word/numbering.xml", numberingXml()],
+    ...(withComments ? ([["word/comments.xml", commentsXml(ctx)]] as [string, string][]) : []),
+    ["word/_rels/document.xml.rels", documentRelsXml(withComments)],
+  ];
+  const zip = new JSZip();
+  // Zip entry dates: the revision date (DOS dates start in 1980).
+  const stamp = new Date(Math.max(Date.parse(date), Date.UTC(1980, 0, 1)));
+  for (const [name, text] of files) zip.file(name, text, { date: stamp, createFolders: false });
+  return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "DOS" });
+}
