@@ -2,13 +2,19 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchDiff } from "./diff.js";
+import { benchRender } from "./render.js";
 import { benchValidate, type BenchResult } from "./validate.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const only = process.argv[2];
 
-const results: BenchResult[] = [benchValidate(path.join(root, "specs", "kk-2020-udsatte-sygemeldte"))];
+const results: BenchResult[] = [];
+if (!only || only === "validate") results.push(benchValidate(path.join(root, "specs", "kk-2020-udsatte-sygemeldte")));
+if (!only || only === "render") results.push(...(await benchRender(root)));
+if (!only || only === "diff") results.push(...(await benchDiff(root)));
 
 console.log(`Maskine: ${os.cpus()[0]?.model ?? "ukendt"} (${os.cpus().length} kerner), Node ${process.version}, ${os.platform()} ${os.arch()}`);
 for (const r of results) {
-  console.log(`${r.name}: første kørsel ${r.coldMs.toFixed(1)} ms, median ${r.medianMs.toFixed(1)} ms over ${r.runs} kørsler — ${r.detail}`);
+  console.log(`${r.name}: første kørsel ${r.coldMs.toFixed(0)} ms, median ${r.medianMs.toFixed(0)} ms over ${r.runs} kørsler — ${r.detail}`);
 }

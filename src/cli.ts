@@ -1,13 +1,20 @@
 /**
  * The `udbud` command line: a thin shell over the library. Exit codes: 0 ok, 1 invalid input, 2 usage error.
  */
+import * as fs from "node:fs";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { packageRoot } from "./paths.js";
 import { readSpec } from "./read/index.js";
-import { FORMATS, renderSpec, type Format } from "./render/index.js";
+import { FORMATS, renderSpec, writeAtomic, type Format } from "./render/index.js";
+import { compareInputs } from "./diff/compare.js";
+import { changeSummaryTree, diffHtml, diffJson, diffTerminal } from "./diff/report.js";
+import { writeRedlineDocx } from "./diff/redline-docx.js";
+import { writeDocx } from "./write/docx.js";
+import { writePdf } from "./write/pdf.js";
+import { writeMarkdown } from "./write/markdown.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -67,6 +74,8 @@ Eksempler:
   udbud validate mit-udbud/udbud.yaml                     tjek en enkelt fil
   udbud render specs/kk-2020-udsatte-sygemeldte           lav alle dokumenter i alle formater i output/
   udbud render mit-udbud --format pdf --only rammeaftale  kun rammeaftalen som PDF
+  udbud diff specs/kk-2020-udsatte-sygemeldte specs/kk-2024-udsatte-sygemeldte
+  udbud diff udkast.docx endelig.docx --format html,docx --out sammenligning
 
 Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     );
@@ -129,11 +138,71 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
       io.out(`✓ ${res.documents.length} dokumenter, ${files} filer i ${res.outDir} (se manifest.json).\n`);
       setCode(EXIT_OK);
     });
+  program
+    .command("diff")
+    .description("sammenlign to versioner: specs (mappe/YAML) eller dokumenter (.docx, .md, .txt, .html), klausul for klausul")
+    .argument("<gammel>", "den gamle version")
+    .argument("<ny>", "den nye version")
+    .option("-f, --format <formater>", "terminal, json, html, docx (redline med registrerede ændringer), oversigt (ændringsoversigt som DOCX, PDF og Markdown); kommasepareret", "terminal")
+    .option("-o, --out <mappe>", "mappe til html-, docx- og oversigt-filer", path.join("output", "diff"))
+    .option("--ignore-case", "se bort fra forskelle i store og små bogstaver")
+    .option("--whitespace", "regn forskelle i mellemrum og linjeskift med (standard: ignoreres)")
+    .option("--author <navn>", "forfatter på de registrerede ændringer i redline-DOCX", "udbud")
+    .option("--date <dato>", "dato på de registrerede ændringer (ÅÅÅÅ-MM-DD); standard: i dag")
+    .helpOption("-h, --help", "vis hjælp")
+    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string }) => {
+      const known = ["terminal", "json", "html", "docx", "oversigt"];
+      const formats = opts.format.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+      const bad = formats.filter((f) => !known.includes(f));
+      if (bad.length || !formats.length) {
+        io.err(`fejl: ukendt format '${bad.join(",") || opts.format}'. Mulige formater: ${known.join(", ")}.\n`);
+        setCode(EXIT_USAGE);
+        return;
+      }
+      const date = opts.date ?? new Date().toISOString().slice(0, 10);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+        io.err(`fejl: --date skal skrives ÅÅÅÅ-MM-DD, ikke '${date}'.\n`);
+        setCode(EXIT_USAGE);
+        return;
+      }
+      const { comparison: c, errors } = await compareInputs(oldPath, newPath, { ignoreCase: !!opts.ignoreCase, ignoreWhitespace: !opts.whitespace });
+      if (!c) {
+        for (const d of errors) io.err(formatDiagnostic(d) + "\n");
+        setCode(EXIT_INVALID);
+        return;
+      }
+      const written: string[] = [];
+      const out = path.resolve(opts.out);
+      const write = (name: string, data: Buffer | string) => {
+        fs.mkdirSync(out, { recursive: true });
+        writeAtomic(out, name, data);
+        written.push(path.join(opts.out, name));
+      };
+      const labels = { oldLabel: c.old.label, newLabel: c.new.label };
+      // Produce everything in memory first; then write.
+      const files: [string, Buffer | string][] = [];
+      if (formats.includes("html")) files.push(["sammenligning.html", diffHtml(c.docs, { title: "Sammenligning", ...labels, semantic: c.semantic })]);
+      if (formats.includes("docx")) files.push(["redline.docx", await writeRedlineDocx(c.docs, { author: opts.author, date: `${date}T00:00:00Z`, title: `Ændringer fra ${c.old.label} til ${c.new.label}` })]);
+      if (formats.includes("oversigt")) {
+        const tree = changeSummaryTree(c.docs, { ...labels, date, author: opts.author });
+        files.push(["aendringsoversigt.docx", await writeDocx(tree, { pageNumbers: false })], ["aendringsoversigt.pdf", await writePdf(tree)], ["aendringsoversigt.md", writeMarkdown(tree)]);
+      }
+      for (const [name, data] of files) write(name, data);
+      if (formats.includes("json")) io.out(JSON.stringify(diffJson(c.docs, c.semantic), null, 2) + "\n");
+      if (formats.includes("terminal")) {
+        const color = !process.env.NO_COLOR && !!process.stdout.isTTY && io.out === defaultIo.out;
+        io.out(diffTerminal(c.docs, { color, semantic: c.semantic }));
+      }
+      if (written.length) io.err(`✓ skrev ${written.join(", ")}\n`);
+      setCode(EXIT_OK);
+    });
   return program;
 }
 
+const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
 /** Runs the CLI and resolves to the exit code. Never throws for bad input or bad usage. */
-export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
   try {

@@ -13,6 +13,7 @@ import { readSpec } from "../read/index.js";
 import { displayPath } from "../read/source.js";
 import { buildDocuments } from "../render/build.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
+import { DocxReadError, readDocx } from "./read-docx.js";
 
 /** Largest document file the diff reads (DOCX has its own, stricter limits in read-docx.ts). */
 export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
@@ -199,12 +200,10 @@ export async function readSide(target: string): Promise<{ side?: Side; errors: D
   const data = fs.readFileSync(target);
   const id = path.basename(target, ext);
   if (ext === ".docx") {
-    // TODO(static import once read-docx.ts lands)
-    const mod: any = await import("./read-docx.js" as string);
     try {
-      return { side: { label, docs: [await mod.readDocx(data, id)] }, errors: [] };
+      return { side: { label, docs: [await readDocx(data, id)] }, errors: [] };
     } catch (e) {
-      if (e instanceof mod.DocxReadError) return { errors: [err(label, (e as Error).message, "diff.docx")] };
+      if (e instanceof DocxReadError) return { errors: [err(label, e.message, "diff.docx")] };
       throw e;
     }
   }

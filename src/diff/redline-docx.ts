@@ -544,6 +544,55 @@ function orderItems(diff: DocDiff): Item[] {
 /* ------------------------------------------------------------------------------------------ */
 /* Parts                                                                                       */
 
+/**
+ * A paragraph whose mark is revised must not stand right before a table: on accept (deleted mark)
+ * or reject (inserted mark) it would have to join the table, which LibreOffice does not do (it
+ * leaves an empty paragraph behind). So for a run of wholly inserted/deleted paragraphs R1…Rk
+ * right before a table, preceded by a paragraph Q whose mark is not revised, the mark revisions
+ * rotate one paragraph back — the way Word records such an edit: Q's mark takes R1's revision,
+ * Ri's takes R(i+1)'s, and Rk's mark is not revised. Each view (accept / reject) still breaks
+ * between the same visible texts; each mark then ends a different paragraph of that view, so it
+ * gets that paragraph's properties (for a mark that ends a paragraph in both views: the accepted
+ * one's, and the rejected one's in a w:pPrChange).
+ */
+function shiftMarksBeforeTables(els: BodyEl[]): void {
+  for (let k = 0; k < els.length; k++) {
+    const rk = els[k];
+    const next = els[k + 1];
+    if (rk.t !== "p" || !rk.spec.mark || !next || next.t !== "row") continue;
+    let s = k;
+    while (s > 0) {
+      const prev = els[s - 1];
+      if (prev.t !== "p" || !prev.spec.mark) break;
+      s--;
+    }
+    const q = els[s - 1];
+    if (!q || q.t !== "p") continue; // right after a table: no paragraph to move the revision to
+    const run = els.slice(s - 1, k + 1).map((e) => (e as { t: "p"; spec: ParaSpec }).spec);
+    // The paragraphs of each view, with that view's properties.
+    const accepted: ParaKind[] = [q.spec.kind];
+    const rejected: ParaKind[] = [q.spec.oldKind ?? q.spec.kind];
+    for (const r of run.slice(1)) {
+      if (r.mark === "ins") accepted.push(r.kind);
+      else rejected.push(r.oldKind ?? r.kind);
+    }
+    const marks: Mark[] = [...run.slice(1).map((r) => r.mark ?? null), null];
+    let a = 0;
+    let j = 0;
+    run.forEach((spec, i) => {
+      const mark = marks[i];
+      spec.mark = mark;
+      delete spec.oldKind;
+      if (mark === "ins") spec.kind = accepted[a++];
+      else if (mark === "del") spec.kind = rejected[j++];
+      else {
+        spec.kind = accepted[a++];
+        spec.oldKind = rejected[j++];
+      }
+    });
+  }
+}
+
 function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   const els: BodyEl[] = [];
   diffs.forEach((diff, d) => {
@@ -556,6 +605,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   });
   const last = els[els.length - 1];
   if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
+  shiftMarksBeforeTables(els);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
   const parts: string[] = [];

@@ -12,8 +12,11 @@
  *    reading order of `DocDiff.clauses`. "Nr." in the HTML report and in the annex is that number,
  *    and it is the position (+1) in the JSON `changes` array, so "ændring nr. 7" means the same
  *    thing everywhere.
- *  - Counts are the producer's `DocDiff.summary` (totals are their sum); a clause that is both
- *    moved and modified counts under both.
+ *  - Counts are the producer's `DocDiff.summary` (totals are their sum). align.ts counts each
+ *    changed clause once, under its primary kind, so the counts add up to the number of changes.
+ *  - A block with `refsOnly` (its only change is a cross-reference following renumbering) is a
+ *    consequence of renumbering, not an amendment: the HTML shows its marks (muted), the terminal
+ *    leaves it out like the renumbering itself.
  */
 import type { Block as TreeBlock, DocumentTree, TableCell } from "../doc/ast.js";
 import { escapeHtml } from "../write/html.js";
@@ -27,7 +30,7 @@ import { side } from "./model.js";
 type Summary = DocDiff["summary"];
 
 /** Kinds in priority order: the first kind of a clause in this order is its primary kind. */
-export const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "renumbered"];
+const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "renumbered"];
 
 /** Danish label of a kind, as used in change lines and tables. */
 const KIND_LABEL: Record<ChangeKind, string> = {
@@ -48,13 +51,8 @@ const COUNT_WORDS: readonly [keyof Summary, string, string][] = [
 ];
 
 /** The clause's kinds, deduplicated, in priority order. */
-export function kindsOf(a: AlignedClause): ChangeKind[] {
+function kindsOf(a: AlignedClause): ChangeKind[] {
   return KIND_PRIORITY.filter((k) => a.kinds.includes(k));
-}
-
-/** The primary kind (inserted > deleted > moved > modified > renumbered), or null if unchanged. */
-export function primaryKind(a: AlignedClause): ChangeKind | null {
-  return kindsOf(a)[0] ?? null;
 }
 
 function emptySummary(): Summary {
@@ -121,13 +119,25 @@ function refLabel(a: AlignedClause): string {
   return (a.new ?? a.old)?.ref ?? "";
 }
 
-/** Heading text for display: the new heading (the old one for deleted clauses). */
+/**
+ * Heading text for display: the new heading (the old one for deleted clauses). A clause without a
+ * heading (the preamble; each paragraph of a document without headings) is named by the start
+ * of its text: »Mellem Københavns Kommune og …«.
+ */
 function headingLabel(a: AlignedClause): string {
   const c = (a.new ?? a.old) as Clause | null;
   if (!c) return "";
   if (c.heading) return c.heading;
-  return c.level === 0 ? "Indledning" : "(uden overskrift)";
+  const t = c.blocks.map((b) => b.text).join(" ").replace(/\s+/g, " ").trim();
+  if (!t) return "(uden overskrift)";
+  if (t.length <= EXCERPT_MAX) return `»${t}«`;
+  const cut = t.slice(0, EXCERPT_MAX);
+  const space = cut.lastIndexOf(" ");
+  return `»${(space > EXCERPT_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/u, "")} …«`;
 }
+
+/** Longest text excerpt used as the name of a clause without a heading. */
+const EXCERPT_MAX = 50;
 
 function movedFromRef(a: AlignedClause): string | null {
   return a.movedFrom ?? a.old?.ref ?? null;
@@ -325,6 +335,7 @@ function paint(s: string, sgr: string, color: boolean): string {
  */
 function termRuns(runs: Run[], color: boolean, indent: string): string {
   return runs
+    .filter((r) => r.text !== "")
     .map((r) => {
       const lines = termText(r.text, true).split("\n");
       const wrap = (t: string): string => {
@@ -364,7 +375,7 @@ function termChangeLine(ch: Change, color: boolean): string {
 function termBlocks(ch: Change, color: boolean): string[] {
   const indent = "      ";
   return blockDiffsOf(ch.a)
-    .filter((b) => b.op !== "equal")
+    .filter((b) => b.op !== "equal" && !b.refsOnly)
     .map((b) => indent + termRuns(displayRuns(b), color, indent));
 }
 
@@ -446,6 +457,7 @@ function hText(s: string): string {
  */
 function runsHtml(runs: Run[], which: "both" | "old" | "new"): string {
   return runs
+    .filter((r) => r.text !== "")
     .map((r) => {
       if (r.op === "equal") return hText(r.text);
       if (r.op === "delete") return which === "new" ? "" : `<del>${hText(r.text)}</del>`;
@@ -474,12 +486,22 @@ function redlineHeading(a: AlignedClause): string {
   return `<${tag} class="pkt">${refHtml(a)}${text}</${tag}>`;
 }
 
+/**
+ * The class of a changed block: indsat, slettet, aendret, or henvisning (only a cross-reference
+ * followed renumbering; styled muted). Returned as ` class="…"`, or "" for an equal block.
+ */
+function blockClass(b: BlockDiff): string {
+  if (b.op === "equal") return "";
+  const c = b.op === "insert" ? "indsat" : b.op === "delete" ? "slettet" : b.refsOnly ? "henvisning" : "aendret";
+  return ` class="${c}"`;
+}
+
 /** One table row of the redline table, from a table-row block diff. */
 function tableRowHtml(b: BlockDiff): string {
   const blk = blockOf(b);
   const tag = blk?.header ? "th" : "td";
   const scope = tag === "th" ? ` scope="col"` : "";
-  const cls = b.op === "insert" ? ` class="indsat"` : b.op === "delete" ? ` class="slettet"` : b.op === "modify" ? ` class="aendret"` : "";
+  const cls = blockClass(b);
   let cells: string[];
   if (b.op === "modify" && b.cellRuns?.length) cells = b.cellRuns.map((r) => runsHtml(r, "both"));
   else if (b.op === "modify") cells = [runsHtml(displayRuns(b), "both")];
@@ -504,14 +526,12 @@ function blocksHtml(blocks: BlockDiff[]): string {
       const items: string[] = [];
       while (i < blocks.length && blockOf(blocks[i])?.kind === "list-item") {
         const b = blocks[i++];
-        const cls = b.op === "insert" ? ` class="indsat"` : b.op === "delete" ? ` class="slettet"` : "";
-        items.push(`<li${cls}>${runsHtml(displayRuns(b), "both")}</li>`);
+        items.push(`<li${blockClass(b)}>${runsHtml(displayRuns(b), "both")}</li>`);
       }
       out.push(`<ul>\n${items.join("\n")}\n</ul>`);
     } else {
       const b = blocks[i++];
-      const cls = b.op === "insert" ? ` class="indsat"` : b.op === "delete" ? ` class="slettet"` : "";
-      out.push(`<p${cls}>${runsHtml(displayRuns(b), "both")}</p>`);
+      out.push(`<p${blockClass(b)}>${runsHtml(displayRuns(b), "both")}</p>`);
     }
   }
   return out.join("\n");
@@ -586,7 +606,7 @@ function sideBySideClause(ch: Change, oldLabel: string, newLabel: string): strin
   ];
   for (const b of blockDiffsOf(a)) {
     const runs = displayRuns(b);
-    const cls = b.op === "equal" ? "" : ` class="${b.op === "modify" ? "aendret" : b.op === "insert" ? "indsat" : "slettet"}"`;
+    const cls = blockClass(b);
     const left = b.op === "insert" ? `<td class="gammel tom"></td>` : cell("gammel", runsHtml(runs, "old"));
     const right = b.op === "delete" ? `<td class="ny tom"></td>` : cell("ny", runsHtml(runs, "new"));
     rows.push(`<tr${cls}>${left}${right}</tr>`);
@@ -677,6 +697,7 @@ ul { margin: 0 0 0.6em; padding-left: 1.6em; }
 .nr.omnummereret { color: #7a4b00; }
 ins { background: #dff3e4; color: #0b5d1e; text-decoration: underline; text-decoration-thickness: 1px; }
 del { background: #fbe3e3; color: #9b1c1c; text-decoration: line-through; }
+.henvisning ins, .henvisning del { background: none; color: inherit; text-decoration-style: dotted; }
 .eks-ins { background: #dff3e4; color: #0b5d1e; text-decoration: underline; }
 .eks-del { background: #fbe3e3; color: #9b1c1c; text-decoration: line-through; }
 .tabel { overflow-x: auto; margin: 0.75em 0; }

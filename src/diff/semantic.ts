@@ -34,6 +34,7 @@ function identity(item: unknown): string | undefined {
   if (!item || typeof item !== "object") return undefined;
   const o = item as S;
   for (const k of ["id", "begreb", "kode"]) if (typeof o[k] === "string") return `${k}:${o[k]}`;
+  if (typeof o.navn === "string" && "email" in o) return `kontakt:${o.delkontrakt ?? ""}`;
   if (o.indsats !== undefined || o.element !== undefined) return `${o.delkontrakt ?? ""}/${o.indsats ?? ""}/${o.element ?? ""}`;
   if (typeof o.formål === "string") return `formål:${o.formål}`;
   if (typeof o.titel === "string") return `titel:${o.titel}`;
@@ -126,6 +127,7 @@ function compare(ctx: Ctx, a: unknown, b: unknown, schema: S | undefined, labels
         : key === "elementer" ? `Element ${y.id}`
         : key === "underkriterier" ? `Underkriterium ${y.titel}`
         : key === "indsatsspor" ? `Indsatsspor ${y.nummer}`
+        : key === "kontaktpersoner" ? `Kontaktperson${y.delkontrakt ? ` (${y.delkontrakt})` : ""}`
         : key === "priser" ? ""
         : name(y);
       compare(sub, x, y, s?.items, [...labels, itemLabel], key === "priser" ? `pris:${name(y)}` : "");

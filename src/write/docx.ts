@@ -65,6 +65,7 @@ import {
 } from "docx";
 import { estimatePageNumbers } from "docx/layout";
 import JSZip from "jszip";
+import * as zlib from "node:zlib";
 import type { Block, DocumentTree, Heading, Inline, TableCell as AstCell } from "../doc/ast.js";
 import { headingText, inlineText } from "../doc/ast.js";
 
@@ -549,19 +550,33 @@ function styles() {
 /* ------------------------------------------------------------------------------------------ */
 /* Deterministic packaging                                                                     */
 
+type PackageFiles = Map<string, string | Uint8Array>;
+
+/** The files of a package docx has zipped, read back (when its compiler is not at hand). */
+async function unzipPackage(buf: Buffer): Promise<PackageFiles> {
+  const zip = await JSZip.loadAsync(buf);
+  const files: PackageFiles = new Map();
+  for (const n of Object.keys(zip.files)) {
+    if (zip.files[n].dir) continue;
+    files.set(n, await zip.files[n].async(/\.(xml|rels)$/.test(n) ? "string" : "uint8array"));
+  }
+  return files;
+}
+
+const utf8 = new TextDecoder("utf-8");
+
 /**
  * Rewrites the package so the same tree always gives the same bytes: document dates instead of
  * the current time, bookmark ids in document order, and a zip with fixed entry dates, a stable
  * entry order and fixed compression.
  */
-async function normalise(buf: Buffer, doc: DocumentTree): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(buf);
+function normalise(parts: PackageFiles, doc: DocumentTree): Buffer {
   const stamp = `${/^\d{4}-\d{2}-\d{2}$/.test(doc.date) ? doc.date : "2000-01-01"}T00:00:00Z`;
-  const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
-  const files = new Map<string, string | Uint8Array>();
-  for (const n of names) {
-    if (/\.(xml|rels)$/.test(n)) files.set(n, await zip.files[n].async("string"));
-    else files.set(n, await zip.files[n].async("uint8array"));
+  // XML parts as text, everything else as bytes.
+  const files: PackageFiles = new Map();
+  for (const [n, data] of parts) {
+    if (/\.(xml|rels)$/.test(n)) files.set(n, typeof data === "string" ? data : utf8.decode(data));
+    else files.set(n, typeof data === "string" ? Buffer.from(data, "utf8") : data);
   }
 
   const core = files.get("docProps/core.xml");
@@ -614,12 +629,83 @@ async function normalise(buf: Buffer, doc: DocumentTree): Promise<Buffer> {
   }
 
   const order = (n: string): string => (n === "[Content_Types].xml" ? "0" : n.startsWith("_rels/") ? "1" : "2") + n;
-  const out = new JSZip();
-  const date = new Date(stamp);
-  for (const n of [...files.keys()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
-    out.file(n, files.get(n)!, { date, createFolders: false });
+  const names = [...files.keys()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  return zip(
+    names.map((n) => {
+      const data = files.get(n)!;
+      return [n, typeof data === "string" ? Buffer.from(data, "utf8") : data];
+    }),
+    new Date(stamp),
+  );
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Zip                                                                                         */
+
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 of `data` (zlib's where Node has it). */
+function crc32(data: Uint8Array): number {
+  if (typeof zlib.crc32 === "function") return zlib.crc32(data) >>> 0;
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
   }
-  return out.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "DOS" });
+  let crc = -1;
+  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/**
+ * A zip file of `entries`, in the order given: every entry deflated (level 6, Node's zlib), dated
+ * `date` (DOS date and time, UTC), made by "DOS", without folder entries, extra fields or comments,
+ * so the same entries always give the same bytes.
+ */
+function zip(entries: [string, Uint8Array][], date: Date): Buffer {
+  const time = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1);
+  const day = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
+  const chunks: Uint8Array[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of entries) {
+    const fileName = Buffer.from(name, "utf8");
+    const flags = fileName.length !== name.length ? 0x0800 : 0; // UTF-8 name
+    const packed = zlib.deflateRawSync(data, { level: 6 });
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(day, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    local.writeUInt16LE(0, 28);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(0x0014, 4); // made by DOS, 2.0
+    local.copy(dir, 6, 4, 30); // version needed … name and extra lengths, as in the local header
+    // comment length, disk number, internal and external attributes: 0
+    dir.writeUInt32LE(offset, 42);
+    chunks.push(local, fileName, packed);
+    central.push(dir, fileName);
+    offset += local.length + fileName.length + packed.length;
+  }
+  const dirSize = central.reduce((a, b) => a + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dirSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...chunks, ...central, end]);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -635,7 +721,7 @@ export interface DocxOptions {
 
 /** Renders a numbered, reference-resolved document tree as a .docx file. */
 export async function writeDocx(doc: DocumentTree, options: DocxOptions = {}): Promise<Buffer> {
-  const pack = (pageNumbers: boolean): Promise<Buffer> => {
+  const pack = (pageNumbers: boolean): Promise<PackageFiles> => {
     // Built anew for each try: the docx objects are consumed by packing.
     const w = new DocxWriter(doc, assignBookmarks(doc.blocks));
     const children: BodyChild[] = [...w.cover(), ...w.blocks(doc.blocks, { indent: 0, listDepth: 0 })];
@@ -663,15 +749,48 @@ export async function writeDocx(doc: DocumentTree, options: DocxOptions = {}): P
         },
       ],
     });
-    return Packer.toBuffer(document);
+    return packageFiles(document);
   };
-  let buf: Buffer;
+  let files: PackageFiles;
   if (options.pageNumbers ?? true) {
     try {
-      buf = await pack(true);
+      files = await pack(true);
     } catch {
-      buf = await pack(false); // the page layout is a nicety: never fail the document for it
+      files = await pack(false); // the page layout is a nicety: never fail the document for it
     }
-  } else buf = await pack(false);
-  return normalise(buf, doc);
+  } else files = await pack(false);
+  return normalise(files, doc);
+}
+
+interface PackageCompiler {
+  compile: (file: Document, prettify?: unknown, overrides?: unknown[]) => unknown;
+}
+
+/**
+ * The package's files as docx writes them. Its Packer compiles the files and zips them; the zip is
+ * made again in `normalise` anyway, so the files are taken from Packer's compiler directly (what
+ * Packer.toBuffer zips) instead of being zipped and unzipped. Guarded: if docx has no such compiler,
+ * the files are read back from Packer.toBuffer's zip.
+ */
+async function packageFiles(document: Document): Promise<PackageFiles> {
+  const compiler = (Packer as unknown as { compiler?: Partial<PackageCompiler> }).compiler;
+  if (compiler && typeof compiler.compile === "function") {
+    const compiled = compiler.compile(document, undefined, []);
+    if (compiled instanceof Map) {
+      // As docx's zipping takes them: text, or bytes of any typed array or ArrayBuffer.
+      const files: PackageFiles = new Map();
+      for (const [path, data] of compiled as Map<string, unknown>) {
+        files.set(
+          path,
+          typeof data === "string" || data instanceof Uint8Array
+            ? data
+            : ArrayBuffer.isView(data)
+              ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+              : new Uint8Array(data as ArrayBuffer),
+        );
+      }
+      return files;
+    }
+  }
+  return unzipPackage(await Packer.toBuffer(document));
 }

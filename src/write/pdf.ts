@@ -107,6 +107,344 @@ function fonts(): Map<FontName, Buffer> {
   return fontData;
 }
 
+/**
+ * Parsed fonts shared by every document this process writes. pdfkit parses a registered TTF (fontkit)
+ * for every document that uses it, and shapes every word again in every document; together that was
+ * most of a PDF's cost. The first document captures pdfkit's EmbeddedFont class and the parsed
+ * fontkit font; later documents get a fresh EmbeddedFont (own id and subset, so the output does not
+ * change) around the same parsed font. All of them shape words through one cache per font, kept here.
+ * A cached run is never changed after pdfkit has scaled it (pdfkit copies positions before adjusting
+ * them), so sharing it is safe. Guarded: if pdfkit's internals are not as expected, every document
+ * parses and shapes its fonts itself, as pdfkit does on its own.
+ */
+interface GlyphRun {
+  glyphs: unknown[];
+  positions: unknown[];
+  advanceWidth: number;
+}
+type LayoutResult = { glyphs: unknown[] | null; positions: unknown[] | null; advanceWidth: number };
+interface EmbeddedFontLike {
+  font: unknown;
+  name?: string;
+  layout?: (text: string, features?: unknown, onlyWidth?: boolean) => LayoutResult;
+  layoutRun?: (text: string, features?: unknown) => GlyphRun;
+}
+interface PdfkitFontState {
+  _fontFamilies?: Record<string, EmbeddedFontLike>;
+  _fontCount?: number;
+  _font?: EmbeddedFontLike;
+}
+type EmbeddedFontCtor = new (doc: PDFDoc, font: unknown, id: string) => EmbeddedFontLike;
+interface SharedFont {
+  ctor: EmbeddedFontCtor;
+  font: unknown;
+  /** Shaped pieces of text ("word " or a last "word"), in pdfkit's units. */
+  runs: Map<string, GlyphRun>;
+}
+const sharedFonts = new Map<FontName, SharedFont>();
+/** Shaped pieces kept per font before its cache starts afresh (bounds memory). */
+const RUN_CACHE_LIMIT = 50_000;
+
+/**
+ * pdfkit's EmbeddedFont.layout with the shared cache: the text is cut after each space or tab and the
+ * pieces' runs are joined, exactly as pdfkit does it (but without testing each character with
+ * `[' ', '\t'].includes`, re-copying the arrays for every word, or a property lookup per piece).
+ */
+function sharedLayout(shared: SharedFont): NonNullable<EmbeddedFontLike["layout"]> {
+  return function (this: EmbeddedFontLike, text: string, features?: unknown, onlyWidth?: boolean): LayoutResult {
+    if (features) return this.layoutRun!(text, features);
+    const glyphs: unknown[] | null = onlyWidth ? null : [];
+    const positions: unknown[] | null = onlyWidth ? null : [];
+    let advanceWidth = 0;
+    let last = 0;
+    const n = text.length;
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? text.charCodeAt(i) : -1;
+      if (c === 32 || c === 9 || (i === n && last < n)) {
+        const piece = text.slice(last, i + 1);
+        let run = shared.runs.get(piece);
+        if (!run) {
+          run = this.layoutRun!(piece);
+          if (shared.runs.size >= RUN_CACHE_LIMIT) shared.runs.clear();
+          shared.runs.set(piece, run);
+        }
+        if (glyphs && positions) {
+          for (const g of run.glyphs) glyphs.push(g);
+          for (const p of run.positions) positions.push(p);
+        }
+        advanceWidth += run.advanceWidth;
+        last = i + 1;
+      }
+    }
+    return { glyphs, positions, advanceWidth };
+  };
+}
+
+interface FontkitFontLike {
+  getGlyph?: (id: number, codePoints?: number[]) => unknown;
+  _variationProcessor?: unknown;
+  directory?: { tables?: Record<string, unknown> };
+}
+
+/**
+ * Every document's font subset decodes each glyph it embeds from the TTF again (fontkit's
+ * glyph._decode, only to find a composite glyph's parts). With the font shared, each glyph is decoded
+ * once: its decoded outline is only read (by the subset and by path building). Not for variable
+ * fonts, whose decoding depends on the variation settings.
+ */
+function shareGlyphDecoding(font: FontkitFontLike): void {
+  const getGlyph = font.getGlyph;
+  if (typeof getGlyph !== "function" || font._variationProcessor || font.directory?.tables?.gvar) return;
+  const done = new WeakSet<object>();
+  font.getGlyph = function (this: FontkitFontLike, id: number, codePoints?: number[]): unknown {
+    const glyph = getGlyph.call(this, id, codePoints) as { _decode?: () => unknown } | null;
+    if (glyph && typeof glyph === "object" && !done.has(glyph)) {
+      done.add(glyph);
+      const decode = glyph._decode;
+      if (typeof decode === "function") {
+        let decoded: unknown;
+        let has = false;
+        glyph._decode = function (this: unknown): unknown {
+          if (!has) {
+            decoded = decode.call(this);
+            has = true;
+          }
+          return decoded;
+        };
+      }
+    }
+    return glyph;
+  };
+}
+
+/** Selects a registered font on `pdf`, made around the shared parsed font where possible. */
+function useFont(pdf: PDFDoc, name: FontName): PDFDoc {
+  const st = pdf as unknown as PdfkitFontState;
+  const families = st._fontFamilies;
+  if (!families || typeof st._fontCount !== "number") return pdf.font(name);
+  if (!families[name]) {
+    const shared = sharedFonts.get(name);
+    if (shared) {
+      // What pdfkit's font() does for a font it has not seen, minus the parsing.
+      const ef = new shared.ctor(pdf, shared.font, `F${++st._fontCount}`);
+      ef.layout = sharedLayout(shared);
+      families[name] = ef;
+      if (ef.name && !families[ef.name]) families[ef.name] = ef;
+    } else {
+      pdf.font(name);
+      const ef = st._font;
+      if (ef && ef.font && families[name] === ef && typeof ef.layout === "function" && typeof ef.layoutRun === "function") {
+        const s: SharedFont = { ctor: ef.constructor as EmbeddedFontCtor, font: ef.font, runs: new Map() };
+        sharedFonts.set(name, s);
+        ef.layout = sharedLayout(s);
+        shareGlyphDecoding(ef.font as FontkitFontLike);
+      }
+      return pdf;
+    }
+  }
+  return pdf.font(name);
+}
+
+// ---------------------------------------------------------------- text output
+
+interface GlyphPos {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  advanceWidth: number;
+}
+type Encoded = [string[], GlyphPos[]];
+interface PdfkitTextState {
+  _font?: { id?: string; ref?: () => unknown; encode?: (text: string) => Encoded };
+  _fontSize?: number;
+  page?: { height: number; fonts: Record<string, unknown> };
+  addContent?: (data: string) => unknown;
+}
+
+/**
+ * A piece of text ("word " or a last "word") encoded for one font of one document: its glyph codes
+ * and positions, and the same as TJ material — runs of glyph codes, each but the last closed by
+ * the kerning adjustment after its last glyph — unless a glyph is offset (then `runs` is null).
+ */
+interface EncodedPiece {
+  enc: Encoded;
+  runs: { hex: string; adj: string | null }[] | null;
+}
+const piecesByFont = new WeakMap<object, Map<string, EncodedPiece>>();
+
+/** pdfkit's number formatting in content streams. */
+const num = (n: number): number => {
+  if (n > -1e21 && n < 1e21) return Math.round(n * 1e6) / 1e6;
+  throw new Error(`unsupported number: ${n}`);
+};
+
+function makePiece(enc: Encoded): EncodedPiece {
+  const [hexes, positions] = enc;
+  const runs: { hex: string; adj: string | null }[] = [];
+  let from = 0;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i];
+    if (p.xOffset || p.yOffset) return { enc, runs: null };
+    if (p.xAdvance - p.advanceWidth !== 0) {
+      runs.push({ hex: hexes.slice(from, i + 1).join(""), adj: String(num(-(p.xAdvance - p.advanceWidth))) });
+      from = i + 1;
+    }
+  }
+  if (from < hexes.length) runs.push({ hex: hexes.slice(from).join(""), adj: null });
+  return { enc, runs };
+}
+
+/**
+ * Writes one line of text in the current font, size and colour with its baseline at `baseline`: the
+ * same operators as pdfkit's `text(text, x, baseline, { lineBreak: false, baseline: "alphabetic" })`,
+ * without its option handling and second measuring of the line, and encoding each piece of text (a
+ * word and its space) once per document: pdfkit's encoding of a line is the concatenation of its
+ * pieces' encodings, the subset's glyphs being numbered in order of first use either way.
+ * Returns false, having written nothing, where pdfkit's internals are not as expected.
+ */
+function textLine(pdf: PDFDoc, text: string, x: number, baseline: number): boolean {
+  const d = pdf as unknown as PdfkitTextState;
+  const font = d._font;
+  const page = d.page;
+  const size = d._fontSize;
+  if (!font || typeof font.encode !== "function" || typeof font.ref !== "function" || typeof font.id !== "string") return false;
+  if (!page || typeof page.height !== "number" || !page.fonts || typeof size !== "number" || typeof d.addContent !== "function") return false;
+  if (text.includes("\n")) return false;
+  if (!text.length) return true;
+
+  let cache = piecesByFont.get(font);
+  if (!cache) piecesByFont.set(font, (cache = new Map()));
+  const pieces: EncodedPiece[] = [];
+  let simple = true;
+  const n = text.length;
+  for (let i = 0, last = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : -1;
+    if (c === 32 || c === 9 || (i === n && last < n)) {
+      const key = text.slice(last, i + 1);
+      let piece = cache.get(key);
+      if (!piece) cache.set(key, (piece = makePiece(font.encode(key))));
+      if (!piece.runs) simple = false;
+      pieces.push(piece);
+      last = i + 1;
+    }
+  }
+
+  const add = (data: string): void => void d.addContent!.call(pdf, data);
+  pdf.save();
+  pdf.transform(1, 0, 0, -1, 0, page.height);
+  const y = page.height - baseline;
+  if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
+  add("BT");
+  add(`1 0 0 1 ${num(x)} ${num(y)} Tm`);
+  add(`/${font.id} ${num(size)} Tf`);
+  // As pdfkit: one TJ array of glyph runs, each closed by its kerning adjustment; split where a
+  // glyph is offset.
+  if (simple) {
+    const commands: string[] = [];
+    let open = "";
+    for (const piece of pieces) {
+      for (const run of piece.runs!) {
+        open += run.hex;
+        if (run.adj !== null) {
+          commands.push(`<${open}> ${run.adj}`);
+          open = "";
+        }
+      }
+    }
+    if (open) commands.push(`<${open}> 0`);
+    if (commands.length) add(`[${commands.join(" ")}] TJ`);
+  } else {
+    const encoded: string[] = [];
+    const positions: GlyphPos[] = [];
+    for (const piece of pieces) {
+      for (const h of piece.enc[0]) encoded.push(h);
+      for (const p of piece.enc[1]) positions.push(p);
+    }
+    const scale = size / 1000;
+    const commands: string[] = [];
+    let last = 0;
+    let hadOffset = false;
+    const addSegment = (cur: number): void => {
+      if (last < cur) {
+        const hex = encoded.slice(last, cur).join("");
+        const advance = positions[cur - 1].xAdvance - positions[cur - 1].advanceWidth;
+        commands.push(`<${hex}> ${num(-advance)}`);
+      }
+      last = cur;
+    };
+    const flush = (i: number): void => {
+      addSegment(i);
+      if (commands.length > 0) {
+        add(`[${commands.join(" ")}] TJ`);
+        commands.length = 0;
+      }
+    };
+    let cx = x;
+    let i = 0;
+    for (; i < positions.length; i++) {
+      const pos = positions[i];
+      if (pos.xOffset || pos.yOffset) {
+        flush(i);
+        add(`1 0 0 1 ${num(cx + pos.xOffset * scale)} ${num(y + pos.yOffset * scale)} Tm`);
+        flush(i + 1);
+        hadOffset = true;
+      } else {
+        if (hadOffset) {
+          add(`1 0 0 1 ${num(cx)} ${num(y)} Tm`);
+          hadOffset = false;
+        }
+        if (pos.xAdvance - pos.advanceWidth !== 0) addSegment(i + 1);
+      }
+      cx += pos.xAdvance * scale;
+    }
+    flush(i);
+  }
+  add("ET");
+  pdf.restore();
+  return true;
+}
+
+interface StreamRef {
+  write: (chunk: unknown) => unknown;
+  finalize: () => unknown;
+}
+
+/** Operators gathered into one stream chunk: a page takes thousands of them. */
+const BATCH = 512;
+
+/**
+ * Makes a page's content stream gather the operators pdfkit writes to it and pass them on in batches.
+ * pdfkit turns every operator into a Buffer of its own (the line plus "\n") that lives until the
+ * document ends; tens of thousands of these per document kept the garbage collector busy. The bytes
+ * are the same: a batch is the operators joined by "\n", and pdfkit adds the last "\n".
+ */
+function batchWrites(ref: StreamRef | undefined): void {
+  if (!ref || typeof ref.write !== "function" || typeof ref.finalize !== "function") return;
+  const write = ref.write;
+  const finalize = ref.finalize;
+  let parts: string[] = [];
+  const flush = (): void => {
+    if (!parts.length) return;
+    const text = parts.join("\n");
+    parts = [];
+    write.call(ref, text);
+  };
+  ref.write = (chunk: unknown): unknown => {
+    if (chunk instanceof Uint8Array) {
+      flush();
+      return write.call(ref, chunk);
+    }
+    parts.push((chunk as string) + "");
+    if (parts.length >= BATCH) flush();
+    return undefined;
+  };
+  ref.finalize = (): unknown => {
+    flush();
+    return finalize.call(ref);
+  };
+}
+
 // DejaVu vertical metrics (ascent 1901, descent 483 per 2048 units), used to centre text in its line box.
 const ASCENT = 1901 / 2048;
 const DESCENT = 483 / 2048;
@@ -163,16 +501,37 @@ interface Line {
 
 type Align = "left" | "right" | "center" | "justify";
 
-/** Text widths, cached; measured with whichever pdfkit document is current (all passes agree). */
+/** Text widths kept before the cache starts afresh (bounds memory in a long-running process). */
+const WIDTH_CACHE_LIMIT = 200_000;
+
+/**
+ * Text widths, cached for the whole process (a width depends only on font, size and text). Measured
+ * with a pdfkit document of its own that never draws anything, so a layout pass needs no document.
+ */
 class Measure {
-  private cache = new Map<string, number>();
-  doc!: PDFDoc;
+  private static cache = new Map<string, Map<string, number>>();
+  private static cached = 0;
+  private static measuringDoc: PDFDoc | undefined;
+  private static doc(): PDFDoc {
+    if (!Measure.measuringDoc) {
+      const d = new PDFDocument({ autoFirstPage: false, font: "", size: [PAGE_W, PAGE_H] });
+      for (const [name, data] of fonts()) d.registerFont(name, data);
+      Measure.measuringDoc = d;
+    }
+    return Measure.measuringDoc;
+  }
   width(text: string, font: FontName, size: number): number {
-    const key = `${font}\u0000${size}\u0000${text}`;
-    let w = this.cache.get(key);
+    const key = `${font} ${size}`;
+    let cache = Measure.cache.get(key);
+    if (!cache) Measure.cache.set(key, (cache = new Map()));
+    let w = cache.get(text);
     if (w === undefined) {
-      w = this.doc.font(font).fontSize(size).widthOfString(text);
-      this.cache.set(key, w);
+      w = useFont(Measure.doc(), font).fontSize(size).widthOfString(text);
+      if (++Measure.cached > WIDTH_CACHE_LIMIT) {
+        for (const c of Measure.cache.values()) c.clear();
+        Measure.cached = 1;
+      }
+      cache.set(text, w);
     }
     return w;
   }
@@ -350,7 +709,11 @@ function contentWidths(toks: Tok[]): { min: number; max: number } {
 /** Thin wrapper over pdfkit's structure API: one marked-content sequence per drawn line or shape. */
 class Tags {
   readonly root: StructEl;
-  constructor(private doc: PDFDoc) {
+  /** `dry`: a layout-only pass; nothing is drawn or tagged. */
+  constructor(
+    private doc: PDFDoc,
+    private readonly dry = false,
+  ) {
     this.root = doc.struct("Document");
     doc.addStructure(this.root);
   }
@@ -360,6 +723,7 @@ class Tags {
     return e;
   }
   mark(el: StructEl | null, type: string, draw: () => void): void {
+    if (this.dry) return;
     if (!el) return this.artifact(draw);
     const content = this.doc.markStructureContent(type);
     draw();
@@ -367,6 +731,7 @@ class Tags {
     el.add(content);
   }
   artifact(draw: () => void, type?: "Pagination" | "Layout"): void {
+    if (this.dry) return;
     this.doc.markContent("Artifact", type ? { type } : undefined);
     draw();
     this.doc.endMarkedContent();
@@ -400,6 +765,28 @@ interface Quote {
   endY: number;
 }
 
+type TableLayout = { widths: number[]; header: RowBox | null; rows: RowBox[] } | null;
+
+/**
+ * Layouts shared by the passes of one document (and by the look-ahead that keeps a heading with what
+ * follows it): the same content at the same width always breaks into the same lines, and laid-out
+ * lines are never changed once made. Keyed by the tree's own objects, and made anew for each document.
+ */
+class Memo {
+  readonly toks = new Map<Inline[], Map<string | number, Tok[]>>();
+  readonly lines = new Map<Tok[], Map<string | number, Line[]>>();
+  readonly headings = new Map<Heading, Map<string | number, { lines: Line[]; hang: number; st: HeadingStyle }>>();
+  readonly tables = new Map<Block, Map<string | number, TableLayout>>();
+
+  static get<K, V>(store: Map<K, Map<string | number, V>>, obj: K, key: string | number, make: () => V): V {
+    let m = store.get(obj);
+    if (!m) store.set(obj, (m = new Map()));
+    let v = m.get(key);
+    if (v === undefined && !m.has(key)) m.set(key, (v = make()));
+    return v as V;
+  }
+}
+
 interface PassResult {
   pdf: PDFDoc;
   pages: Map<string, number>;
@@ -422,16 +809,29 @@ class Pass {
   constructor(
     readonly tree: DocumentTree,
     readonly m: Measure,
+    readonly memo: Memo,
     readonly dests: Map<Heading, string>,
     readonly idDest: Map<string, string>,
     /** Pages from the previous pass, for the table of contents. */
     readonly known: Map<string, number>,
+    /**
+     * Only learn where the headings land: lay everything out exactly as a real pass does, but draw
+     * nothing and build no PDF (the page flow never depends on the drawing).
+     */
+    readonly dry = false,
   ) {
+    if (dry) {
+      this.pdf = nullDoc();
+      this.tags = new Tags(this.pdf, true);
+      return;
+    }
     const date = documentDate(tree.date);
     this.pdf = new PDFDocument({
       size: [PAGE_W, PAGE_H],
       margins: { ...MARGIN },
       autoFirstPage: false,
+      // No default font: pdfkit would parse Helvetica's metrics for every document, never to use it.
+      font: "",
       bufferPages: true,
       pdfVersion: "1.7",
       tagged: true,
@@ -449,7 +849,6 @@ class Pass {
     });
     escapeXmpInfo(this.pdf);
     for (const [name, data] of fonts()) this.pdf.registerFont(name, data);
-    m.doc = this.pdf;
     this.tags = new Tags(this.pdf);
   }
 
@@ -458,6 +857,7 @@ class Pass {
   newPage(): void {
     for (const q of this.quotes) this.quoteSegment(q);
     this.pdf.addPage({ size: [PAGE_W, PAGE_H], margins: { ...MARGIN } });
+    if (!this.dry) batchWrites((this.pdf.page as unknown as { content?: StreamRef }).content);
     this.page++;
     this.y = TOP;
     this.atTop = true;
@@ -514,15 +914,17 @@ class Pass {
   }
 
   private drawText(text: string, x: number, baseline: number, style: Style, wordSpacing: number): void {
-    this.pdf.font(fontOf(style)).fontSize(style.size).fillColor(style.color);
-    this.pdf.text(text, x, baseline, { lineBreak: false, baseline: "alphabetic", ...(wordSpacing > 0 ? { wordSpacing } : {}) });
+    useFont(this.pdf, fontOf(style)).fontSize(style.size).fillColor(style.color);
+    if (wordSpacing > 0 || !textLine(this.pdf, text, x, baseline)) {
+      this.pdf.text(text, x, baseline, { lineBreak: false, baseline: "alphabetic", ...(wordSpacing > 0 ? { wordSpacing } : {}) });
+    }
   }
 
   /** Draws one laid-out line with its top at `top`, then its links. */
   drawLine(line: Line, x: number, top: number, width: number, lh: number, size: number, align: Align, el: StructEl | null, tag: string): void {
     const baseline = top + baselineIn(lh, size);
     this.flushLabels(baseline);
-    if (!line.items.length) return;
+    if (!line.items.length || this.dry) return;
     const free = Math.max(0, width - line.width);
     const extra = align === "justify" && !line.hard && line.spaces > 0 ? free / line.spaces : 0;
     let cx = x + (align === "right" ? free : align === "center" ? free / 2 : 0);
@@ -661,10 +1063,21 @@ class Pass {
     }
   }
 
+  /** Tokens of inline content in a base style (no link), memoised for the document. */
+  private contentToks(content: Inline[], st: Style): Tok[] {
+    const key = `${st.family}|${st.bold}|${st.italic}|${st.size}|${st.color}`;
+    return Memo.get(this.memo.toks, content, key, () => tokenize(this.pieces(content, st), this.m));
+  }
+
+  /** Lines of `toks` all `width` wide, memoised for the document. */
+  private linesAt(toks: Tok[], width: number): Line[] {
+    return Memo.get(this.memo.lines, toks, width, () => breakLines(toks, () => width, this.m));
+  }
+
   paragraph(content: Inline[], ctx: Ctx): void {
-    const toks = tokenize(this.pieces(content, this.baseStyle(ctx)), this.m);
+    const toks = this.contentToks(content, this.baseStyle(ctx));
     if (!toks.some((t) => t.kind === "word")) return;
-    const lines = breakLines(toks, () => ctx.width, this.m);
+    const lines = this.linesAt(toks, ctx.width);
     this.gap(ctx.paraGap);
     const el = this.tags.el("P", ctx.parent);
     this.flowLines(lines, { x: ctx.x, width: ctx.width, lh: BODY_SIZE * BODY_LH, size: BODY_SIZE, align: BODY_ALIGN, el, tag: "P" });
@@ -673,6 +1086,10 @@ class Pass {
   }
 
   private headingLayout(h: Heading, width: number): { lines: Line[]; hang: number; st: HeadingStyle } {
+    return Memo.get(this.memo.headings, h, width, () => this.headingLayoutOf(h, width));
+  }
+
+  private headingLayoutOf(h: Heading, width: number): { lines: Line[]; hang: number; st: HeadingStyle } {
     const st = headingStyle(h.level);
     const style: Style = { family: st.family, bold: st.bold, italic: st.italic, size: st.size, color: st.color };
     const full = headingText(h);
@@ -689,8 +1106,8 @@ class Pass {
     const b = siblings[index];
     if (!b || depth > 3) return 0;
     const lines = (content: Inline[], width: number, size = BODY_SIZE, lhf = BODY_LH): number => {
-      const toks = tokenize(this.pieces(content, this.baseStyle(ctx, size)), this.m);
-      return Math.min(2, breakLines(toks, () => width, this.m).length) * size * lhf;
+      const toks = this.contentToks(content, this.baseStyle(ctx, size));
+      return Math.min(2, this.linesAt(toks, width).length) * size * lhf;
     };
     switch (b.type) {
       case "paragraph":
@@ -791,10 +1208,11 @@ class Pass {
 
   // ------------------------------------------------------------ tables
 
-  tableLayout(
-    t: Extract<Block, { type: "table" }>,
-    ctx: Ctx,
-  ): { widths: number[]; header: RowBox | null; rows: RowBox[] } | null {
+  tableLayout(t: Extract<Block, { type: "table" }>, ctx: Ctx): TableLayout {
+    return Memo.get(this.memo.tables, t, `${ctx.width}|${ctx.italic}|${ctx.color}`, () => this.tableLayoutOf(t, ctx));
+  }
+
+  private tableLayoutOf(t: Extract<Block, { type: "table" }>, ctx: Ctx): TableLayout {
     const ncols = Math.max(t.header.length, ...t.rows.map((r) => r.length), 0);
     if (ncols === 0) return null;
     const base = this.baseStyle(ctx, TABLE_SIZE);
@@ -1053,7 +1471,7 @@ class Pass {
   run(): PassResult {
     this.cover();
     this.blocks(this.tree.blocks, this.rootCtx());
-    this.pageFurniture();
+    if (!this.dry) this.pageFurniture();
     return { pdf: this.pdf, pages: this.pages };
   }
 }
@@ -1136,6 +1554,20 @@ function toBuffer(pdf: PDFDoc): Promise<Buffer> {
   });
 }
 
+/**
+ * A stand-in for a pdfkit document in a dry pass: every property is itself, every call returns
+ * itself, every assignment is ignored, so drawing, tagging and outline calls cost next to nothing.
+ */
+function nullDoc(): PDFDoc {
+  const target = function () {} as unknown as object;
+  const proxy: object = new Proxy(target, {
+    get: (_t, prop) => (prop === "then" ? undefined : proxy),
+    apply: () => proxy,
+    set: () => true,
+  });
+  return proxy as PDFDoc;
+}
+
 /** Whether any block is a table of contents, the only thing that depends on page numbers. */
 const hasToc = (blocks: Block[]): boolean => blocks.some((b) => b.type === "toc");
 
@@ -1145,12 +1577,17 @@ const hasToc = (blocks: Block[]): boolean => blocks.some((b) => b.type === "toc"
  */
 export async function writePdf(doc: DocumentTree): Promise<Buffer> {
   const m = new Measure();
+  const memo = new Memo();
   const { dests, idDest } = destinations(doc);
   let known = new Map<string, number>();
-  let result = new Pass(doc, m, dests, idDest, known).run();
-  for (let pass = 2; pass <= 5 && hasToc(doc.blocks) && !sameMap(result.pages, known); pass++) {
+  const toc = hasToc(doc.blocks);
+  // With a table of contents the first pass, which cannot know the page numbers yet, is a dry one:
+  // only its pages are used. Its PDF is needed only if no later pass runs (no headings at all).
+  const first = new Pass(doc, m, memo, dests, idDest, known, toc).run();
+  let result = toc && sameMap(first.pages, known) ? new Pass(doc, m, memo, dests, idDest, known).run() : first;
+  for (let pass = 2; pass <= 5 && toc && !sameMap(result.pages, known); pass++) {
     known = result.pages;
-    result = new Pass(doc, m, dests, idDest, known).run();
+    result = new Pass(doc, m, memo, dests, idDest, known).run();
   }
   return toBuffer(result.pdf);
 }
