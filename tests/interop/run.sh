@@ -24,5 +24,8 @@ rm -rf "$bad"
 check "rendered documents open in LibreOffice, pandoc, python-docx; PDFs pass qpdf, pdffonts, pdftotext" \
   bash tests/interop/render_check.sh
 
+check "redline DOCX: LibreOffice opens it; pandoc accept/reject give the new/old text" \
+  bash tests/interop/diff_check.sh
+
 echo "interop: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
