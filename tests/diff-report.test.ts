@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse, type DefaultTreeAdapterTypes as T, type ParserError } from "parse5";
+import { all, attr, children, isElement, text, type El } from "./html-dom.js";
 import type { AlignedClause, Block, BlockDiff, ChangeKind, Clause, DocDiff, Run } from "../src/diff/model.js";
 import { changeSummaryTree, diffHtml, diffJson, diffTerminal } from "../src/diff/report.js";
 import { writeMarkdown } from "../src/write/markdown.js";
@@ -269,38 +270,9 @@ test("terminal: up to 10 renumbered-only clauses are listed one per line", () =>
 
 /* ---------------------------------------------------------------- HTML */
 
-type El = T.Element;
 
-function isElement(n: T.Node): n is El {
-  return "tagName" in n;
-}
-function children(n: T.Node): T.ChildNode[] {
-  if (isElement(n) && n.tagName === "template") return (n as T.Template).content.childNodes;
-  return "childNodes" in n ? n.childNodes : [];
-}
-function all(root: T.Node, tag?: string): El[] {
-  const out: El[] = [];
-  const walk = (n: T.Node) => {
-    for (const c of children(n)) {
-      if (isElement(c)) {
-        if (!tag || c.tagName === tag) out.push(c);
-        walk(c);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
-function attr(el: El, name: string): string | undefined {
-  return el.attrs.find((a) => a.name === name)?.value;
-}
 function hasClass(el: El, cls: string): boolean {
   return (attr(el, "class") ?? "").split(/\s+/).includes(cls);
-}
-function text(n: T.Node): string {
-  if (n.nodeName === "#text") return (n as T.TextNode).value;
-  if (isElement(n) && n.tagName === "br") return "\n";
-  return children(n).map(text).join("");
 }
 function byId(root: T.Node, id: string): El | undefined {
   return all(root).find((e) => attr(e, "id") === id);

@@ -5,11 +5,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse, type DefaultTreeAdapterTypes as T, type ParserError } from "parse5";
+import { all, attr, children, isElement, text, type El } from "./html-dom.js";
 import { type Block, type DocumentTree, type Heading, headingText, inlineText, tocEntries } from "../src/doc/ast.js";
 import { writeHtml } from "../src/write/html.js";
 import { sampleTree } from "./fixtures/sample-tree.js";
 
-type El = T.Element;
 
 function parseStrict(html: string): { doc: T.Document; errors: ParserError[] } {
   const errors: ParserError[] = [];
@@ -17,45 +17,10 @@ function parseStrict(html: string): { doc: T.Document; errors: ParserError[] } {
   return { doc, errors };
 }
 
-function isElement(n: T.Node): n is El {
-  return "tagName" in n;
-}
-
-function children(n: T.Node): T.ChildNode[] {
-  if (isElement(n) && n.tagName === "template") return (n as T.Template).content.childNodes;
-  return "childNodes" in n ? n.childNodes : [];
-}
-
-/** All elements below `root` in document order, optionally by tag name. */
-function all(root: T.Node, tag?: string): El[] {
-  const out: El[] = [];
-  const walk = (n: T.Node) => {
-    for (const c of children(n)) {
-      if (isElement(c)) {
-        if (!tag || c.tagName === tag) out.push(c);
-        walk(c);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
-
 function one(root: T.Node, tag: string): El {
   const found = all(root, tag);
   assert.equal(found.length, 1, `exactly one <${tag}>`);
   return found[0];
-}
-
-function attr(el: El, name: string): string | undefined {
-  return el.attrs.find((a) => a.name === name)?.value;
-}
-
-/** textContent, with <br> as "\n" (as inlineText has it). */
-function text(n: T.Node): string {
-  if (n.nodeName === "#text") return (n as T.TextNode).value;
-  if (isElement(n) && n.tagName === "br") return "\n";
-  return children(n).map(text).join("");
 }
 
 function ancestors(el: El): El[] {
