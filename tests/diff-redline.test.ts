@@ -5,9 +5,10 @@
  * w:del runs, paragraph-mark revisions that join a paragraph to the next, table-row revisions);
  * (b) pandoc --track-changes=accept|reject when pandoc is installed; (c) LibreOffice: the file
  * converts to PDF, and a headless Basic macro that runs "Accept All" / "Reject All" and exports the
- * text gives the new / old text, when soffice is installed.
+ * text (and a DOCX, for paragraph styles) gives the new / old version, when soffice is installed.
+ * (LibreOffice's plain --convert-to txt, without accepting, writes deleted and inserted text alike.)
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,7 +18,18 @@ import { SaxesParser } from "saxes";
 import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "../src/diff/model.js";
 import { runsText } from "../src/diff/model.js";
 import { writeRedlineDocx } from "../src/diff/redline-docx.js";
-import { tmpDir } from "./helpers.js";
+import { tmpDir as makeTmpDir } from "./helpers.js";
+
+/** Scratch folders of this file, removed when it is done. */
+const scratch: string[] = [];
+after(() => {
+  for (const d of scratch) fs.rmSync(d, { recursive: true, force: true });
+});
+function tmpDir(prefix: string): string {
+  const d = makeTmpDir(prefix);
+  scratch.push(d);
+  return d;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Hand-built fixture                                                                          */
@@ -156,15 +168,22 @@ const diff1: DocDiff = {
 };
 
 /* Document 2: the price annex — a deleted clause that ends on a table, a document that ends on an
-   inserted clause. */
+   inserted clause, and paragraphs whose insertions meet across an unrevised paragraph mark (a
+   paragraph ending on an insertion before an inserted paragraph, and before a paragraph that
+   starts with one). */
 const o2 = {
   timer: C("1", "Timepriser", 1, [R(["Rolle", "Timepris"], true), R(["Konsulent", "800 kr."])]),
   rabat: C("2", "Rabatter", 1, [P("Der ydes 5 % rabat."), R(["Volumen", "Rabat"], true), R(["> 100 timer", "5 %"])]),
-  betaling: C("3", "Betaling", 1, [P("Betaling sker 30 dage efter faktura.")]),
+  betaling: C("3", "Betaling", 1, [P("Betaling sker 30 dage efter faktura."), P("Rykkergebyr 100 kr."), P("Renter efter renteloven.")]),
 };
 const n2 = {
   timer: C("1", "Timepriser", 1, [R(["Rolle", "Timepris"], true), R(["Konsulent", "850 kr."]), R(["Seniorkonsulent", "1.100 kr."])]),
-  betaling: C("2", "Betaling", 1, [P("Betaling sker løbende 30 dage efter modtagelse af faktura.")]),
+  betaling: C("2", "Betaling", 1, [
+    P("Betaling sker løbende 30 dage efter modtagelse af faktura. Elektronisk."),
+    P("Fakturaen sendes via NemHandel."),
+    P("Rykkergebyr 100 kr. pr. rykker"),
+    P("Desuden Renter efter renteloven."),
+  ]),
   index: C("3", "Indeksering", 1, [P("Priserne reguleres årligt pr. 1. januar."), L("Nettoprisindeks (NPI)")]),
 };
 const oldOrder2 = [o2.timer, o2.rabat, o2.betaling];
@@ -181,7 +200,10 @@ const diff2: DocDiff = {
     ]),
     aligned(["deleted"], o2.rabat, null, 1, undefined),
     aligned(["renumbered", "modified"], o2.betaling, n2.betaling, 2, 1, [
-      mod(o2.betaling.blocks[0], n2.betaling.blocks[0], [eq("Betaling sker "), ins("løbende "), eq("30 dage efter "), ins("modtagelse af "), eq("faktura.")]),
+      mod(o2.betaling.blocks[0], n2.betaling.blocks[0], [eq("Betaling sker "), ins("løbende "), eq("30 dage efter "), ins("modtagelse af "), eq("faktura."), ins(" Elektronisk.")]),
+      add(n2.betaling.blocks[1]),
+      mod(o2.betaling.blocks[1], n2.betaling.blocks[2], [eq("Rykkergebyr 100 kr."), ins(" pr. rykker")]),
+      mod(o2.betaling.blocks[2], n2.betaling.blocks[3], [ins("Desuden "), eq("Renter efter renteloven.")]),
     ]),
     aligned(["inserted"], null, n2.index, undefined, 2),
   ],
@@ -454,6 +476,11 @@ test("the redline shows the changes where a lawyer looks for them", async () => 
   // A revised paragraph right before a table hands its mark revision to the paragraph before it
   // (LibreOffice cannot join a paragraph into a table).
   assert.match(xml, /<w:p><w:pPr><w:rPr><w:ins [^>]*\/><\/w:rPr><\/w:pPr><w:r><w:t xml:space="preserve">Priserne fremgår af tabellen:<\/w:t><\/w:r><\/w:p><w:p><w:ins [^>]*><w:r><w:t xml:space="preserve">Alle priser er ekskl\. moms\.<\/w:t><\/w:r><\/w:ins><\/w:p><w:tbl>/);
+  // Insertions that would meet across an unrevised paragraph mark (LibreOffice would join them and
+  // the paragraphs on Reject All): the paragraph before an inserted one ends on a deletion, the
+  // one after "… pr. rykker" starts with one.
+  assert.match(xml, /<w:r><w:t xml:space="preserve">faktura<\/w:t><\/w:r><w:ins [^>]*><w:r><w:t xml:space="preserve">\. Elektronisk\.<\/w:t><\/w:r><\/w:ins><w:del [^>]*><w:r><w:delText xml:space="preserve">\.<\/w:delText><\/w:r><\/w:del><\/w:p>/);
+  assert.match(xml, /<w:p><w:del [^>]*><w:r><w:delText xml:space="preserve">Renter<\/w:delText><\/w:r><\/w:del><w:ins [^>]*><w:r><w:t xml:space="preserve">Desuden Renter<\/w:t>/);
   // Header rows repeat.
   assert.match(xml, /<w:trPr><w:tblHeader\/><\/w:trPr>/);
   // XML-special characters and Danish quotes survive escaped.

@@ -53,15 +53,28 @@
  * computes its own exact word diff. A clause whose block diffs do not reproduce its old and new
  * block lists is written as all old blocks deleted, then all new blocks inserted.
  *
- * Text: characters XML 1.0 cannot carry are dropped; a tab becomes <w:tab/>, a line break <w:br/>.
- * If the body would end on a table or on a paragraph whose mark is revised, an empty unrevised
- * paragraph is appended (Word cannot revise the final paragraph mark and needs a paragraph after a
- * table).
+ * Paragraph marks next to tables: a paragraph whose mark is revised must not stand right before a
+ * table (LibreOffice cannot join a paragraph into a table and leaves an empty one), so the mark
+ * revisions of such a run rotate one paragraph back (see shiftMarksBeforeTables). LibreOffice also
+ * fuses two insertions that meet across an unrevised paragraph mark (and then drops the mark on
+ * reject), so such a meeting is broken up with the same texts (see separateInsertions). If the
+ * body would end on a table or on a paragraph whose mark is revised, an empty unrevised paragraph
+ * is appended (Word cannot revise the final paragraph mark and needs a paragraph after a table).
+ *
+ * Checked (tests/diff-redline.test.ts): our own accept/reject over the XML, pandoc
+ * --track-changes=accept|reject, and LibreOffice's Accept All / Reject All (text and paragraph
+ * styles). Known gaps, all without text: LibreOffice leaves one empty paragraph where wholly
+ * deleted (on accept) or inserted (on reject) paragraphs stand between two tables with no other
+ * paragraph before them; pandoc keeps the emptied shell of a revised list item or heading and of a
+ * table row revised in w:trPr (its docx reader reads neither).
+ *
+ * Text: characters XML 1.0 cannot carry are dropped (the only text this writer cannot carry); a tab
+ * becomes <w:tab/>, a line break <w:br/>.
  */
-import { diffArrays } from "diff";
 import JSZip from "jszip";
 import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "./model.js";
 import { runsText } from "./model.js";
+import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
 
 export interface RedlineOptions {
@@ -127,26 +140,7 @@ function mergeRuns(runs: Run[]): Run[] {
 /** An exact word diff (no whitespace or case folding): the fallback when given runs are not exact. */
 function exactRuns(oldText: string, newText: string): Run[] {
   if (oldText === newText) return oldText ? [{ op: "equal", text: oldText }] : [];
-  const parts = diffArrays(tokenize(oldText), tokenize(newText));
-  const out: Run[] = [];
-  let del = "";
-  let ins = "";
-  const flush = () => {
-    if (del) out.push({ op: "delete", text: del });
-    if (ins) out.push({ op: "insert", text: ins });
-    del = ins = "";
-  };
-  for (const p of parts) {
-    const text = p.value.join("");
-    if (p.removed) del += text;
-    else if (p.added) ins += text;
-    else {
-      flush();
-      out.push({ op: "equal", text });
-    }
-  }
-  flush();
-  return mergeRuns(out);
+  return mergeRuns(wordRuns(oldText, newText, { ignoreCase: false, ignoreWhitespace: false }));
 }
 
 /** The given runs if they reproduce both texts exactly, else an exact word diff. */
@@ -428,20 +422,33 @@ function refLabel(c: Clause): string {
 }
 
 /**
- * Longest chain (by weight) of items with increasing key, in sequence order. O(n²), n = clauses
- * with an old side.
+ * Heaviest chain of items whose keys increase in sequence order (keys: distinct integers ≥ 0, the
+ * old positions). O(n log n) with a Fenwick tree of prefix maxima over the keys.
  */
 function heaviestIncreasing(keys: number[], weights: number[]): Set<number> {
   const n = keys.length;
+  const size = keys.reduce((m, k) => Math.max(m, k), 0) + 2;
+  const treeBest = new Array<number>(size).fill(0);
+  const treeIdx = new Array<number>(size).fill(-1);
   const best = new Array<number>(n).fill(0);
   const prev = new Array<number>(n).fill(-1);
   let top = -1;
   for (let i = 0; i < n; i++) {
-    best[i] = weights[i];
-    for (let j = 0; j < i; j++) {
-      if (keys[j] < keys[i] && best[j] + weights[i] > best[i]) {
-        best[i] = best[j] + weights[i];
-        prev[i] = j;
+    // Best chain ending at a key < keys[i].
+    let b = 0;
+    let bi = -1;
+    for (let x = keys[i]; x > 0; x -= x & -x) {
+      if (treeBest[x] > b) {
+        b = treeBest[x];
+        bi = treeIdx[x];
+      }
+    }
+    best[i] = b + weights[i];
+    prev[i] = bi;
+    for (let x = keys[i] + 1; x < size; x += x & -x) {
+      if (best[i] > treeBest[x]) {
+        treeBest[x] = best[i];
+        treeIdx[x] = i;
       }
     }
     if (top < 0 || best[i] > best[top]) top = i;
@@ -593,6 +600,85 @@ function shiftMarksBeforeTables(els: BodyEl[]): void {
   }
 }
 
+/** Index of the first equal run from the start (or runs.length) and from the end (or -1). */
+function leadingHunk(runs: Run[]): number {
+  const i = runs.findIndex((r) => r.op === "equal");
+  return i < 0 ? runs.length : i;
+}
+function trailingHunk(runs: Run[]): number {
+  for (let i = runs.length - 1; i >= 0; i--) if (runs[i].op === "equal") return i;
+  return -1;
+}
+const hunkText = (rs: Run[], op: "insert" | "delete") => rs.filter((r) => r.op === op).map((r) => r.text).join("");
+
+/** Rewrites a paragraph's runs so they no longer end with an insertion; false if it cannot. */
+function endWithoutInsert(spec: ParaSpec): boolean {
+  const runs = mergeRuns(spec.runs);
+  const e = trailingHunk(runs);
+  const hunk = runs.slice(e + 1);
+  const del = hunkText(hunk, "delete");
+  const ins = hunkText(hunk, "insert");
+  if (del) {
+    // A replacement: insertion first, then the deletion.
+    spec.runs = [...runs.slice(0, e + 1), { op: "insert", text: ins }, { op: "delete", text: del }];
+    return true;
+  }
+  if (e < 0) return false;
+  // A pure insertion after equal text: the last word of that text joins the change.
+  const tokens = tokenize(runs[e].text);
+  const t = tokens[tokens.length - 1];
+  const keep = runs[e].text.slice(0, runs[e].text.length - t.length);
+  spec.runs = mergeRuns([...runs.slice(0, e), { op: "equal", text: keep }, { op: "insert", text: t + ins }, { op: "delete", text: t }]);
+  return true;
+}
+
+/** Rewrites a paragraph's runs so they no longer start with an insertion; false if it cannot. */
+function startWithoutInsert(spec: ParaSpec): boolean {
+  const runs = mergeRuns(spec.runs);
+  const s = leadingHunk(runs);
+  const hunk = runs.slice(0, s);
+  const del = hunkText(hunk, "delete");
+  const ins = hunkText(hunk, "insert");
+  if (del) {
+    spec.runs = [{ op: "delete", text: del }, { op: "insert", text: ins }, ...runs.slice(s)];
+    return true;
+  }
+  if (s >= runs.length) return false;
+  const t = tokenize(runs[s].text)[0];
+  spec.runs = mergeRuns([{ op: "delete", text: t }, { op: "insert", text: ins + t }, { op: "equal", text: runs[s].text.slice(t.length) }, ...runs.slice(s + 1)]);
+  return true;
+}
+
+/**
+ * LibreOffice joins two insertions of one author and time that meet across a paragraph mark into
+ * one, taking the (unrevised) mark with them: rejecting all would then join the two paragraphs.
+ * So where a paragraph with an unrevised mark ends with inserted text and the next starts with
+ * inserted text (or is an empty inserted paragraph), one side is rewritten with the same old and
+ * new text: the next paragraph then starts with a deletion, or this one ends with a deletion (a
+ * replacement is put insertion-first; a pure insertion takes in the neighbouring word, "A" →
+ * "A B" becomes +"A B" −"A"). Deletions that meet this way are harmless in LibreOffice.
+ */
+function separateInsertions(els: BodyEl[]): void {
+  const firstIns = (p: ParaSpec) => {
+    const runs = mergeRuns(p.runs);
+    return runs.length ? runs[0].op === "insert" : p.mark === "ins";
+  };
+  for (let pass = 0; pass < 3; pass++) {
+    let changed = false;
+    for (let i = 0; i + 1 < els.length; i++) {
+      const a = els[i];
+      const b = els[i + 1];
+      if (a.t !== "p" || b.t !== "p" || a.spec.mark) continue;
+      const runs = mergeRuns(a.spec.runs);
+      const prev = els[i - 1];
+      const lastIns = runs.length ? runs[runs.length - 1].op === "insert" : !!prev && prev.t === "p" && prev.spec.mark === "ins";
+      if (!lastIns || !firstIns(b.spec)) continue;
+      if ((!b.spec.mark && startWithoutInsert(b.spec)) || (runs.length > 0 && endWithoutInsert(a.spec))) changed = true;
+    }
+    if (!changed) break;
+  }
+}
+
 function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   const els: BodyEl[] = [];
   diffs.forEach((diff, d) => {
@@ -606,6 +692,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   const last = els[els.length - 1];
   if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
   shiftMarksBeforeTables(els);
+  separateInsertions(els);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
   const parts: string[] = [];
