@@ -23,12 +23,32 @@ export interface BuildResult {
   warnings: Diagnostic[];
 }
 
-function templateDiag(e: TemplateError): Diagnostic {
+/** A template error as a diagnostic (file, line and column in the template). */
+export function templateDiag(e: TemplateError): Diagnostic {
   return { severity: "fejl", file: e.file, line: e.line, column: e.column, path: "", message: e.message.replace(/^.*?: fejl i skabelon: /, "Fejl i skabelon: "), code: "template" };
 }
 
 function specDiag(map: SourceMap, pointer: string, message: string, code: string, severity: "fejl" | "advarsel" = "fejl"): Diagnostic {
   return { severity, ...map.locate(pointer), path: pointerToPath(pointer), message, code };
+}
+
+/**
+ * Numbers a document tree and resolves its references (doc/number.ts). An unknown reference or a
+ * duplicate clause id is a diagnostic located in the template (`template` is its name).
+ */
+export function numberTree(tree: DocumentTree, templates: TemplateSet, template: string): Diagnostic[] {
+  const errors: Diagnostic[] = [];
+  const dir = templates.dir;
+  for (const p of numberDocument(tree)) {
+    if (p.kind === "unknown-ref") {
+      const places = templates.refPlaces(p.id);
+      const [file, line] = (places[0] ?? `${path.join(dir, `${template}.md.hbs`)}:1`).split(/:(?=\d+$)/);
+      errors.push({ severity: "fejl", file, line: Number(line), column: 1, path: "", message: `Fejl i skabelon: henvisning til ukendt klausul '${p.id}' i dokumentet '${tree.id}' (udeladt eller stavet forkert?).`, code: "template.ref" });
+    } else {
+      errors.push({ severity: "fejl", file: path.join(dir, `${template}.md.hbs`), line: 1, column: 1, path: "", message: `Fejl i skabelon: klausul-id'et '${p.id}' bruges af flere overskrifter i '${tree.id}'.`, code: "template.duplicate-id" });
+    }
+  }
+  return errors;
 }
 
 /** Builds the document trees for a validated tender (no files written). */
@@ -92,15 +112,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       author: u.ordregiver.navn,
       blocks: applied.blocks,
     };
-    for (const p of numberDocument(tree)) {
-      if (p.kind === "unknown-ref") {
-        const places = templates.refPlaces(p.id);
-        const [file, line] = (places[0] ?? `${path.join(dir, `${plan.template}.md.hbs`)}:1`).split(/:(?=\d+$)/);
-        errors.push({ severity: "fejl", file, line: Number(line), column: 1, path: "", message: `Fejl i skabelon: henvisning til ukendt klausul '${p.id}' i dokumentet '${plan.id}' (udeladt eller stavet forkert?).`, code: "template.ref" });
-      } else {
-        errors.push({ severity: "fejl", file: path.join(dir, `${plan.template}.md.hbs`), line: 1, column: 1, path: "", message: `Fejl i skabelon: klausul-id'et '${p.id}' bruges af flere overskrifter i '${plan.id}'.`, code: "template.duplicate-id" });
-      }
-    }
+    errors.push(...numberTree(tree, templates, plan.template));
     trees.push(tree);
   }
   // Defined terms: the contract defines them for itself and its annexes. With --only, usage in

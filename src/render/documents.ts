@@ -2,7 +2,7 @@
  * Which documents a tender produces, with their ids, titles and templates. A new document is a new
  * entry here and a new template; writers are untouched.
  */
-import type { Delkontrakt, Udbud } from "../model/types.js";
+import type { Delkontrakt, Udbud, Underkriterium } from "../model/types.js";
 
 export interface DocumentPlan {
   id: string;
@@ -17,6 +17,10 @@ export interface DocumentPlan {
 
 export function lotsInOrder(u: Udbud): Delkontrakt[] {
   return [...u.delkontrakter].sort((a, b) => a.nummer - b.nummer);
+}
+
+function hasQuality(list: Underkriterium[]): boolean {
+  return list.some((k) => k.type === "kvalitet" || hasQuality(k.underkriterier ?? []));
 }
 
 export function planDocuments(u: Udbud): DocumentPlan[] {
@@ -66,6 +70,25 @@ export function planDocuments(u: Udbud): DocumentPlan[] {
       title: `Tilbudsliste for udbudsområde ${lot.nummer}`,
       label: `Tilbudsliste ${lot.nummer}`,
       subtitle: [`Bilag D${lot.nummer}.1`, `Udbudsområde ${lot.nummer}: ${lot.titel}`, ...owner],
+      lot,
+    });
+  }
+  // Evaluation (tildeling): the published evaluation model, and blank evaluation sheets for the
+  // lots whose model has quality criteria. Not annexes of the contract: no bilag designation.
+  docs.push({
+    id: "evalueringsmodel",
+    template: "evalueringsmodel",
+    title: "Tildelingskriterier og evalueringsmodel",
+    label: "Evalueringsmodel",
+    subtitle: [u.titel, ...owner],
+  });
+  for (const lot of lots.filter((l) => hasQuality((l.tildeling ?? u.tildeling).underkriterier))) {
+    docs.push({
+      id: `evalueringsark-${lot.nummer}-${lot.id}`,
+      template: "evalueringsark",
+      title: `Evalueringsark for udbudsområde ${lot.nummer}`,
+      label: `Evalueringsark ${lot.nummer}`,
+      subtitle: [`Udbudsområde ${lot.nummer}: ${lot.titel}`, ...owner],
       lot,
     });
   }

@@ -11,6 +11,7 @@ import type { Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
 import { DocumentPlan } from "./documents.js";
+import { evaluationModels, evaluationView, lotTildeling } from "./evaluation-view.js";
 
 export interface Definition {
   begreb: string;
@@ -57,7 +58,8 @@ export function fillNulls(value: unknown, node: SchemaNode | undefined, root: Sc
 }
 
 function lotView(lot: any, u: Udbud): any {
-  const volumes = u.tildeling.prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
+  // The published volumes of the lot's evaluation model (its own tildeling, else the udbud's).
+  const volumes = lotTildeling(u, u.delkontrakter.find((d) => d.id === lot.id)!).prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
   const inLot = (id: string) => lot.indsatsspor.some((s: any) => s.indsatser.some((i: any) => i.id === id)) || (lot.elementer ?? []).some((e: any) => e.id === id);
   const volume = (id: string) => volumes.find((v) => (v.indsats ?? v.element) === id && (v.delkontrakt === lot.id || (v.delkontrakt === undefined && inLot(id))))?.mængde ?? null;
   const priser = new Map<string, any>(lot.prismodel.priser.map((p: any) => [p.indsats ?? p.element, p]));
@@ -97,10 +99,12 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
   full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
   const a = u.aftaleperiode;
   const models = [...new Set(u.delkontrakter.map((l) => l.prismodel.type))];
+  const evaluationModelsRaw = evaluationModels(u);
   const base = escapeDeep({
     udbud: full,
     bilag: annexList(plans, u),
     definitioner: standardDefinitions(templatesDir, u),
+    evaluering: evaluationView(evaluationModelsRaw, null),
     beregnet: {
       grundperiode_måneder: Math.round(monthsBetween(a.start, a.slut)),
       forlængelse_måneder: (a.forlængelser ?? []).reduce((s, f) => s + f.måneder * (f.gange ?? 1), 0),
@@ -113,15 +117,24 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
       tilbudslister: plans.filter((p) => p.template === "tilbudsliste").map((p) => p.bilag),
     },
   });
+  // Clause-id parts built from lot ids (schema-restricted, like the ids escapeDeep keeps) stay raw.
+  base.evaluering.modeller.forEach((m: any, i: number) => {
+    m.nøgle = evaluationModelsRaw[i].nøgle;
+    m.suffiks = evaluationModelsRaw[i].suffiks;
+  });
   baseCache.set(u, { plans, dir: templatesDir, base });
   return base;
 }
 
 export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string): unknown {
   const base = baseView(u, plans, templatesDir);
+  const lot = plan.lot ? base.udbud.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null;
   return {
     ...base,
-    lot: plan.lot ? base.udbud.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null,
+    lot,
+    // The evaluation model that applies to the current lot: its own tildeling, else the udbud's.
+    tildeling: lot ? (lot.tildeling ?? base.udbud.tildeling) : null,
+    evaluering: evaluationView(base.evaluering.modeller, lot ? lot.id : null),
     dokument: escapeDeep({ id: plan.id, titel: plan.title, bilag: plan.bilag ?? null }),
   };
 }
