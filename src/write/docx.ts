@@ -22,8 +22,9 @@
  * the target has none. Links: http(s)/mailto → external hyperlink, "#clause-id" → internal
  * hyperlink, anything else → its text only.
  *
- * Text is stripped of characters XML 1.0 cannot carry. The output is deterministic: the package
- * is re-zipped with fixed entry dates, order and compression, docProps/core.xml carries doc.date
+ * Text is stripped of characters XML 1.0 cannot carry. The output is deterministic: the package's
+ * files, taken from docx's compiler before it zips them, are zipped here with fixed entry dates,
+ * order and compression (Node's zlib), docProps/core.xml carries doc.date
  * (and dc:language da-DK) instead of the current time, and the ids the docx library takes from
  * process-wide counters or random strings (bookmark ids, "_Toc…" bookmark names, hyperlink
  * relationship ids) are renumbered in document order.

@@ -7,12 +7,15 @@
  * the first pass learns on which page each heading lands, the next pass prints those numbers in the
  * table of contents (whose size does not depend on the numbers), until the pages are stable.
  *
- * Fonts are DejaVu Serif/Sans from the `dejavu-fonts-ttf` package, embedded as subsets. The PDF is
+ * Fonts are DejaVu Serif/Sans from the `dejavu-fonts-ttf` package, embedded as subsets; the parsed
+ * fonts, word shapes and widths are shared by all documents of the process (see `useFont`), and a
+ * first pass that only finds the headings' pages draws nothing (see `Pass.dry`). The PDF is
  * tagged (Document, H1–H6, P, L/LI/Lbl/LBody, Table/TR/TH/TD, BlockQuote, TOC/TOCI); page headers,
  * footers, rules, borders, leaders and repeated table headers are artifacts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import { Block, DocumentTree, Heading, Inline, TableCell, headingText, inlineText, tocEntries } from "../doc/ast.js";
@@ -164,7 +167,7 @@ function sharedLayout(shared: SharedFont): NonNullable<EmbeddedFontLike["layout"
         const piece = text.slice(last, i + 1);
         let run = shared.runs.get(piece);
         if (!run) {
-          run = this.layoutRun!(piece);
+          run = shapeAfresh(this, piece);
           if (shared.runs.size >= RUN_CACHE_LIMIT) shared.runs.clear();
           shared.runs.set(piece, run);
         }
@@ -180,36 +183,69 @@ function sharedLayout(shared: SharedFont): NonNullable<EmbeddedFontLike["layout"
   };
 }
 
+/**
+ * Shapes `piece` with glyph objects of its own. fontkit keeps one glyph object per glyph id and font,
+ * holding the characters it was first made for, and pdfkit takes a glyph's text (for copying and
+ * searching) from that object; with the font shared, that would depend on what other documents
+ * wrote first (a ligature's "fi" or a literal "ﬁ", a space or a no-break space for one glyph). Made
+ * afresh, a piece's glyphs carry its own characters, so a document's output depends on it alone.
+ */
+function shapeAfresh(ef: EmbeddedFontLike, piece: string): GlyphRun {
+  const font = ef.font as { _glyphs?: unknown };
+  const saved = font._glyphs;
+  if (!saved || typeof saved !== "object") return ef.layoutRun!(piece);
+  font._glyphs = {};
+  try {
+    return ef.layoutRun!(piece);
+  } finally {
+    font._glyphs = saved;
+  }
+}
+
 interface FontkitFontLike {
   getGlyph?: (id: number, codePoints?: number[]) => unknown;
   _variationProcessor?: unknown;
   directory?: { tables?: Record<string, unknown> };
 }
 
+interface GlyphInternals {
+  _decode?: () => unknown;
+  _getMetrics?: (...args: unknown[]) => unknown;
+  _metrics?: unknown;
+}
+
 /**
- * Every document's font subset decodes each glyph it embeds from the TTF again (fontkit's
- * glyph._decode, only to find a composite glyph's parts). With the font shared, each glyph is decoded
- * once: its decoded outline is only read (by the subset and by path building). Not for variable
- * fonts, whose decoding depends on the variation settings.
+ * What fontkit works out per glyph object, shared by all objects of a glyph id: its decoded outline
+ * (every document's font subset decodes each glyph it embeds again, only to find a composite glyph's
+ * parts) and its metrics (worked out again for each glyph object made by `shapeAfresh`). Both depend
+ * on the glyph id alone and are only read once made. Not for variable fonts, whose outlines and
+ * metrics depend on the variation settings.
  */
-function shareGlyphDecoding(font: FontkitFontLike): void {
+function shareGlyphData(font: FontkitFontLike): void {
   const getGlyph = font.getGlyph;
   if (typeof getGlyph !== "function" || font._variationProcessor || font.directory?.tables?.gvar) return;
-  const done = new WeakSet<object>();
+  const seen = new WeakSet<object>();
+  const outlines = new Map<number, unknown>();
+  const metrics = new Map<number, unknown>();
   font.getGlyph = function (this: FontkitFontLike, id: number, codePoints?: number[]): unknown {
-    const glyph = getGlyph.call(this, id, codePoints) as { _decode?: () => unknown } | null;
-    if (glyph && typeof glyph === "object" && !done.has(glyph)) {
-      done.add(glyph);
+    const glyph = getGlyph.call(this, id, codePoints) as GlyphInternals | null;
+    if (glyph && typeof glyph === "object" && !seen.has(glyph)) {
+      seen.add(glyph);
       const decode = glyph._decode;
       if (typeof decode === "function") {
-        let decoded: unknown;
-        let has = false;
         glyph._decode = function (this: unknown): unknown {
-          if (!has) {
-            decoded = decode.call(this);
-            has = true;
-          }
-          return decoded;
+          if (!outlines.has(id)) outlines.set(id, decode.call(this));
+          return outlines.get(id);
+        };
+      }
+      const getMetrics = glyph._getMetrics;
+      const known = metrics.get(id);
+      if (known !== undefined && glyph._metrics == null) glyph._metrics = known;
+      else if (typeof getMetrics === "function") {
+        glyph._getMetrics = function (this: unknown, ...args: unknown[]): unknown {
+          const m = getMetrics.apply(this, args);
+          if (m !== undefined && m !== null) metrics.set(id, m);
+          return m;
         };
       }
     }
@@ -227,9 +263,13 @@ function useFont(pdf: PDFDoc, name: FontName): PDFDoc {
     if (shared) {
       // What pdfkit's font() does for a font it has not seen, minus the parsing.
       const ef = new shared.ctor(pdf, shared.font, `F${++st._fontCount}`);
-      ef.layout = sharedLayout(shared);
-      families[name] = ef;
-      if (ef.name && !families[ef.name]) families[ef.name] = ef;
+      const same = ef.name ? families[ef.name] : undefined;
+      if (same) families[name] = same; // the same font under another name: pdfkit uses the one it has
+      else {
+        ef.layout = sharedLayout(shared);
+        families[name] = ef;
+        if (ef.name) families[ef.name] = ef;
+      }
     } else {
       pdf.font(name);
       const ef = st._font;
@@ -237,7 +277,7 @@ function useFont(pdf: PDFDoc, name: FontName): PDFDoc {
         const s: SharedFont = { ctor: ef.constructor as EmbeddedFontCtor, font: ef.font, runs: new Map() };
         sharedFonts.set(name, s);
         ef.layout = sharedLayout(s);
-        shareGlyphDecoding(ef.font as FontkitFontLike);
+        shareGlyphData(ef.font as FontkitFontLike);
       }
       return pdf;
     }
@@ -255,11 +295,66 @@ interface GlyphPos {
   advanceWidth: number;
 }
 type Encoded = [string[], GlyphPos[]];
+interface FontGlyph {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
+interface PdfkitEmbeddedFont {
+  id?: string;
+  ref?: () => unknown;
+  encode?: (text: string) => Encoded;
+  layout?: EmbeddedFontLike["layout"];
+  subset?: { includeGlyph?: (id: number) => number };
+  widths?: number[];
+  unicode?: unknown[];
+  scale?: number;
+}
 interface PdfkitTextState {
-  _font?: { id?: string; ref?: () => unknown; encode?: (text: string) => Encoded };
+  _font?: PdfkitEmbeddedFont;
   _fontSize?: number;
   page?: { height: number; fonts: Record<string, unknown> };
   addContent?: (data: string) => unknown;
+}
+
+/** pdfkit's number formatting in content streams. */
+const num = (n: number): number => {
+  if (n > -1e21 && n < 1e21) return Math.round(n * 1e6) / 1e6;
+  throw new Error(`unsupported number: ${n}`);
+};
+
+/** Glyph codes (the glyph's number in the document's subset, as 4 hex digits) per glyph id, per font of one document. */
+const glyphCodes = new WeakMap<object, Map<number, string>>();
+
+/**
+ * pdfkit's EmbeddedFont.encode(text): the glyph codes and positions of `text`, each glyph added to
+ * the document's subset (with its width and Unicode text) the first time it is used, as pdfkit does,
+ * but looking a glyph's code up instead of working it out again each time.
+ */
+function encode(font: PdfkitEmbeddedFont, text: string): Encoded {
+  const { layout, subset, widths, unicode, scale } = font;
+  if (typeof layout === "function" && typeof subset?.includeGlyph === "function" && Array.isArray(widths) && Array.isArray(unicode) && typeof scale === "number") {
+    const { glyphs, positions } = layout.call(font, text);
+    if (glyphs && positions) {
+      let codes = glyphCodes.get(font);
+      if (!codes) glyphCodes.set(font, (codes = new Map()));
+      const hexes = new Array<string>(glyphs.length);
+      for (let i = 0; i < glyphs.length; i++) {
+        const glyph = glyphs[i] as FontGlyph;
+        let hex = codes.get(glyph.id);
+        if (hex === undefined) {
+          const gid = subset.includeGlyph(glyph.id);
+          hex = `0000${gid.toString(16)}`.slice(-4);
+          codes.set(glyph.id, hex);
+          if (widths[gid] == null) widths[gid] = glyph.advanceWidth * scale;
+          if (unicode[gid] == null) unicode[gid] = glyph.codePoints;
+        }
+        hexes[i] = hex;
+      }
+      return [hexes, positions as GlyphPos[]];
+    }
+  }
+  return font.encode!(text);
 }
 
 /**
@@ -272,12 +367,6 @@ interface EncodedPiece {
   runs: { hex: string; adj: string | null }[] | null;
 }
 const piecesByFont = new WeakMap<object, Map<string, EncodedPiece>>();
-
-/** pdfkit's number formatting in content streams. */
-const num = (n: number): number => {
-  if (n > -1e21 && n < 1e21) return Math.round(n * 1e6) / 1e6;
-  throw new Error(`unsupported number: ${n}`);
-};
 
 function makePiece(enc: Encoded): EncodedPiece {
   const [hexes, positions] = enc;
@@ -296,11 +385,12 @@ function makePiece(enc: Encoded): EncodedPiece {
 }
 
 /**
- * Writes one line of text in the current font, size and colour with its baseline at `baseline`: the
- * same operators as pdfkit's `text(text, x, baseline, { lineBreak: false, baseline: "alphabetic" })`,
- * without its option handling and second measuring of the line, and encoding each piece of text (a
- * word and its space) once per document: pdfkit's encoding of a line is the concatenation of its
- * pieces' encodings, the subset's glyphs being numbered in order of first use either way.
+ * Writes one line of text in the current font, size and colour with its baseline at `baseline`:
+ * the operators pdfkit's `text(text, x, baseline, { lineBreak: false, baseline: "alphabetic" })`
+ * writes, byte for byte, without its option handling and second measuring of the line, and
+ * encoding each piece of text (a word and its space) once per document: pdfkit's encoding of a
+ * line is the concatenation of its pieces' encodings. pdfkit's save/transform/restore around the
+ * text leave its state as it was, so their operators are written directly, all in one go.
  * Returns false, having written nothing, where pdfkit's internals are not as expected.
  */
 function textLine(pdf: PDFDoc, text: string, x: number, baseline: number): boolean {
@@ -323,37 +413,32 @@ function textLine(pdf: PDFDoc, text: string, x: number, baseline: number): boole
     if (c === 32 || c === 9 || (i === n && last < n)) {
       const key = text.slice(last, i + 1);
       let piece = cache.get(key);
-      if (!piece) cache.set(key, (piece = makePiece(font.encode(key))));
+      if (!piece) cache.set(key, (piece = makePiece(encode(font, key))));
       if (!piece.runs) simple = false;
       pieces.push(piece);
       last = i + 1;
     }
   }
 
-  const add = (data: string): void => void d.addContent!.call(pdf, data);
-  pdf.save();
-  pdf.transform(1, 0, 0, -1, 0, page.height);
-  const y = page.height - baseline;
   if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
-  add("BT");
-  add(`1 0 0 1 ${num(x)} ${num(y)} Tm`);
-  add(`/${font.id} ${num(size)} Tf`);
+  const y = page.height - baseline;
+  const out = [`q\n1 0 0 -1 0 ${num(page.height)} cm\nBT\n1 0 0 1 ${num(x)} ${num(y)} Tm\n/${font.id} ${num(size)} Tf`];
   // As pdfkit: one TJ array of glyph runs, each closed by its kerning adjustment; split where a
   // glyph is offset.
   if (simple) {
-    const commands: string[] = [];
+    let tj = "";
     let open = "";
     for (const piece of pieces) {
       for (const run of piece.runs!) {
         open += run.hex;
         if (run.adj !== null) {
-          commands.push(`<${open}> ${run.adj}`);
+          tj += `${tj ? " " : ""}<${open}> ${run.adj}`;
           open = "";
         }
       }
     }
-    if (open) commands.push(`<${open}> 0`);
-    if (commands.length) add(`[${commands.join(" ")}] TJ`);
+    if (open) tj += `${tj ? " " : ""}<${open}> 0`;
+    if (tj) out.push(`[${tj}] TJ`);
   } else {
     const encoded: string[] = [];
     const positions: GlyphPos[] = [];
@@ -376,7 +461,7 @@ function textLine(pdf: PDFDoc, text: string, x: number, baseline: number): boole
     const flush = (i: number): void => {
       addSegment(i);
       if (commands.length > 0) {
-        add(`[${commands.join(" ")}] TJ`);
+        out.push(`[${commands.join(" ")}] TJ`);
         commands.length = 0;
       }
     };
@@ -386,12 +471,12 @@ function textLine(pdf: PDFDoc, text: string, x: number, baseline: number): boole
       const pos = positions[i];
       if (pos.xOffset || pos.yOffset) {
         flush(i);
-        add(`1 0 0 1 ${num(cx + pos.xOffset * scale)} ${num(y + pos.yOffset * scale)} Tm`);
+        out.push(`1 0 0 1 ${num(cx + pos.xOffset * scale)} ${num(y + pos.yOffset * scale)} Tm`);
         flush(i + 1);
         hadOffset = true;
       } else {
         if (hadOffset) {
-          add(`1 0 0 1 ${num(cx)} ${num(y)} Tm`);
+          out.push(`1 0 0 1 ${num(cx)} ${num(y)} Tm`);
           hadOffset = false;
         }
         if (pos.xAdvance - pos.advanceWidth !== 0) addSegment(i + 1);
@@ -400,15 +485,23 @@ function textLine(pdf: PDFDoc, text: string, x: number, baseline: number): boole
     }
     flush(i);
   }
-  add("ET");
-  pdf.restore();
+  out.push("ET\nQ");
+  d.addContent.call(pdf, out.join("\n"));
   return true;
 }
 
 interface StreamRef {
   write: (chunk: unknown) => unknown;
   finalize: () => unknown;
+  compress?: boolean;
+  buffer?: unknown;
 }
+
+/**
+ * zlib level for the pages' content streams. pdfkit deflates at zlib's default (6); 4 takes about
+ * half the time for 2–3 % larger page streams (the fonts, compressed by pdfkit, are unchanged).
+ */
+const CONTENT_LEVEL = 4;
 
 /** Operators gathered into one stream chunk: a page takes thousands of them. */
 const BATCH = 512;
@@ -417,7 +510,9 @@ const BATCH = 512;
  * Makes a page's content stream gather the operators pdfkit writes to it and pass them on in batches.
  * pdfkit turns every operator into a Buffer of its own (the line plus "\n") that lives until the
  * document ends; tens of thousands of these per document kept the garbage collector busy. The bytes
- * are the same: a batch is the operators joined by "\n", and pdfkit adds the last "\n".
+ * are the same: a batch is the operators joined by "\n", and pdfkit adds the last "\n". The stream
+ * is deflated here, at CONTENT_LEVEL, and handed to pdfkit as already compressed (it has marked it
+ * FlateDecode when the first operator was written).
  */
 function batchWrites(ref: StreamRef | undefined): void {
   if (!ref || typeof ref.write !== "function" || typeof ref.finalize !== "function") return;
@@ -441,6 +536,10 @@ function batchWrites(ref: StreamRef | undefined): void {
   };
   ref.finalize = (): unknown => {
     flush();
+    if (ref.compress === true && Array.isArray(ref.buffer) && ref.buffer.length && ref.buffer.every((b) => b instanceof Uint8Array)) {
+      ref.buffer = [zlib.deflateSync(Buffer.concat(ref.buffer as Uint8Array[]), { level: CONTENT_LEVEL })];
+      ref.compress = false;
+    }
     return finalize.call(ref);
   };
 }
