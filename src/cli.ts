@@ -15,6 +15,8 @@ import { writeRedlineDocx } from "./diff/redline-docx.js";
 import { writeDocx } from "./write/docx.js";
 import { writePdf } from "./write/pdf.js";
 import { writeMarkdown } from "./write/markdown.js";
+import { evaluateSpec, evaluationJson, evaluationTerminal } from "./evaluate/evaluate.js";
+import { buildEvaluationRecord, writeEvaluationRecord } from "./render/evaluation-record.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -45,6 +47,7 @@ export function danishUsageError(msg: string): string {
     .replace(/^error: unknown option '(.+)'/m, "fejl: ukendt tilvalg '$1'")
     .replace(/^error: too many arguments.*$/m, "fejl: for mange argumenter")
     .replace(/^error: option '(.+)' argument missing/m, "fejl: tilvalget '$1' mangler en værdi")
+    .replace(/^error: required option '(.+)' not specified/m, "fejl: tilvalget '$1' skal angives")
     .replace(/^error: (.*)$/m, "fejl: $1")
     .replace(/\(Did you mean (.+)\?\)/, "(Mente du $1?)");
 }
@@ -76,6 +79,7 @@ Eksempler:
   udbud render mit-udbud --format pdf --only rammeaftale  kun rammeaftalen som PDF
   udbud diff specs/kk-2020-udsatte-sygemeldte specs/kk-2024-udsatte-sygemeldte
   udbud diff udkast.docx endelig.docx --format html,docx --out sammenligning
+  udbud evaluate specs/kk-2024-udsatte-sygemeldte --bids specs/kk-2024-udsatte-sygemeldte/bud.yaml --out output/evaluering
 
 Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     );
@@ -194,6 +198,48 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
         io.out(diffTerminal(c.docs, { color, semantic: c.semantic }));
       }
       if (written.length) io.err(`✓ skrev ${written.join(", ")}\n`);
+      setCode(EXIT_OK);
+    });
+  program
+    .command("evaluate")
+    .description("evaluér tilbud: evalueringspris, pris- og kvalitetspoint, rangfølge, rangomvending og vægtfølsomhed pr. delkontrakt")
+    .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
+    .requiredOption("--bids <fil>", "budfilen: YAML (bud: …) eller CSV (tilbudsgiver;delkontrakt;type;id;værdi;bedømmer;begrundelse)")
+    .option("-f, --format <format>", "terminal eller json", "terminal")
+    .option("--json", "skriv resultatet som JSON på stdout (det samme som --format json)")
+    .option("-o, --out <mappe>", "skriv også evalueringsnotatet (evalueringsnotat.docx, .pdf, .html, .md) i denne mappe")
+    .helpOption("-h, --help", "vis hjælp")
+    .action(async (spec: string, opts: { bids: string; format: string; json?: boolean; out?: string }) => {
+      const format = opts.json ? "json" : opts.format.trim().toLowerCase();
+      if (format !== "terminal" && format !== "json") {
+        io.err(`fejl: ukendt format '${opts.format}'. Mulige formater: terminal, json.\n`);
+        setCode(EXIT_USAGE);
+        return;
+      }
+      const res = evaluateSpec(spec, opts.bids);
+      if (!res.result) {
+        if (format === "json") {
+          io.out(JSON.stringify({ errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
+        } else {
+          for (const d of [...res.errors, ...res.warnings]) io.err(formatDiagnostic(d) + "\n");
+          io.err(`✗ ${res.errors.length} fejl; tilbuddene er ikke evalueret.\n`);
+        }
+        setCode(EXIT_INVALID);
+        return;
+      }
+      for (const d of res.warnings) io.err(formatDiagnostic(d) + "\n");
+      if (opts.out) {
+        const read = readSpec(spec);
+        const rec = buildEvaluationRecord(read.udbud!, res.result, read.sourceMap);
+        if (!rec.tree) {
+          for (const d of rec.errors) io.err(formatDiagnostic(d) + "\n");
+          setCode(EXIT_INVALID);
+          return;
+        }
+        const names = await writeEvaluationRecord(rec.tree, opts.out);
+        io.err(`✓ evalueringsnotatet er skrevet: ${names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
+      }
+      io.out(format === "json" ? evaluationJson(res.result) : evaluationTerminal(res.result));
       setCode(EXIT_OK);
     });
   return program;
