@@ -112,7 +112,8 @@ test("alias bomb stops at the node limit with a clear error", async () => {
   }
   const t0 = Date.now();
   const errors = await onlyError(writeFiles({ "udbud.yaml": bomb }));
-  assert.ok(Date.now() - t0 < 10_000, "stops quickly");
+  // Generous bound: the point is that it stops at the budget instead of expanding ~10^9 values (which would take minutes and gigabytes).
+  assert.ok(Date.now() - t0 < 30_000, "stops quickly");
   assert.equal(errors[0].code, "read.too-many-nodes");
   assert.match(errors[0].message, /alias-bombe/);
 });
