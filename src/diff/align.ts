@@ -5,7 +5,7 @@
  * text change. Time is bounded by the alignment: word diffs only ever run inside one paired block.
  */
 import { diffArrays } from "diff";
-import { AlignedClause, Block, BlockDiff, ChangeKind, Clause, ComparableDoc, DocDiff, Run } from "./model.js";
+import { AlignedClause, Block, BlockDiff, ChangeKind, Clause, ComparableDoc, DocDiff, Run, mergeRuns } from "./model.js";
 import { CompareOptions, DEFAULT_COMPARE, isWord, normalise, tokenize } from "./tokenize.js";
 
 /** Word bag similarity (Dice) of two texts, 0..1. */
@@ -24,17 +24,6 @@ export function similarity(a: string, b: string): number {
   for (const v of B.values()) nb += v;
   for (const [w, v] of A) inter += Math.min(v, B.get(w) ?? 0);
   return na + nb === 0 ? 1 : (2 * inter) / (na + nb);
-}
-
-function merge(runs: Run[]): Run[] {
-  const out: Run[] = [];
-  for (const r of runs) {
-    if (!r.text) continue;
-    const last = out[out.length - 1];
-    if (last && last.op === r.op) last.text += r.text;
-    else out.push({ ...r });
-  }
-  return out;
 }
 
 /**
@@ -69,7 +58,7 @@ export function wordRuns(a: string, b: string, o: CompareOptions = DEFAULT_COMPA
     }
   }
   flush();
-  return merge(out);
+  return mergeRuns(out);
 }
 
 export function countWords(runs: Run[]): { added: number; removed: number } {

@@ -105,3 +105,15 @@ export function side(c: Clause | null): Side | null {
 export function runsText(runs: Run[], which: "old" | "new"): string {
   return runs.filter((r) => r.op === "equal" || (which === "old" ? r.op === "delete" : r.op === "insert")).map((r) => r.text).join("");
 }
+
+/** Joins adjacent runs of one op and drops empty ones (copies, never mutates the input). */
+export function mergeRuns(runs: Run[]): Run[] {
+  const out: Run[] = [];
+  for (const r of runs) {
+    if (!r.text) continue;
+    const last = out[out.length - 1];
+    if (last && last.op === r.op) last.text += r.text;
+    else out.push({ op: r.op, text: r.text });
+  }
+  return out;
+}

@@ -73,7 +73,7 @@
  */
 import JSZip from "jszip";
 import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "./model.js";
-import { runsText } from "./model.js";
+import { mergeRuns, runsText } from "./model.js";
 import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
 
@@ -123,18 +123,6 @@ function textXml(text: string, deleted: boolean): string {
     .split(/(\t|\n)/)
     .map((part) => (part === "\t" ? "<w:tab/>" : part === "\n" ? "<w:br/>" : part ? `<${tag} xml:space="preserve">${esc(part)}</${tag}>` : ""))
     .join("");
-}
-
-/** Joins adjacent runs of one op and drops empty ones. */
-function mergeRuns(runs: Run[]): Run[] {
-  const out: Run[] = [];
-  for (const r of runs) {
-    if (!r.text) continue;
-    const last = out[out.length - 1];
-    if (last && last.op === r.op) last.text += r.text;
-    else out.push({ op: r.op, text: r.text });
-  }
-  return out;
 }
 
 /** An exact word diff (no whitespace or case folding): the fallback when given runs are not exact. */

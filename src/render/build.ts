@@ -51,6 +51,11 @@ export function numberTree(tree: DocumentTree, templates: TemplateSet, template:
   return errors;
 }
 
+/** A document tree for a plan: its id, titles and metadata, and the blocks. */
+export function treeFor(plan: DocumentPlan, date: string, author: string, blocks: DocumentTree["blocks"]): DocumentTree {
+  return { id: plan.id, title: plan.title, subtitle: plan.subtitle, label: plan.label, lang: "da", date, author, blocks };
+}
+
 /** Builds the document trees for a validated tender (no files written). */
 export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[] } = {}): BuildResult {
   const errors: Diagnostic[] = [];
@@ -102,16 +107,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
       errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
     }
-    const tree: DocumentTree = {
-      id: plan.id,
-      title: plan.title,
-      subtitle: plan.subtitle,
-      label: plan.label,
-      lang: "da",
-      date: u.dato ?? u.tidsplan.offentliggørelse,
-      author: u.ordregiver.navn,
-      blocks: applied.blocks,
-    };
+    const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
     errors.push(...numberTree(tree, templates, plan.template));
     trees.push(tree);
   }

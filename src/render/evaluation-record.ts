@@ -20,7 +20,7 @@ import { escapeDeep } from "../compute/escape.js";
 import type { Udbud } from "../model/types.js";
 import { templatesDir as defaultTemplatesDir } from "../paths.js";
 import type { SourceMap } from "../read/source.js";
-import { numberTree, templateDiag } from "./build.js";
+import { numberTree, templateDiag, treeFor } from "./build.js";
 import { lotsInOrder, planDocuments, type DocumentPlan } from "./documents.js";
 import { criteriaRows, lotTildeling, lotVolumes, priceFormula, PRICE_MODEL_NAMES } from "./evaluation-view.js";
 import { FORMATS, renderTree, writeAtomic, type Format } from "./index.js";
@@ -215,16 +215,7 @@ export function buildEvaluationRecord(u: Udbud, result: EvaluationResult, map: S
     if (e instanceof TemplateError) return { tree: null, errors: [templateDiag(e)], warnings };
     throw e;
   }
-  const tree: DocumentTree = {
-    id: plan.id,
-    title: plan.title,
-    subtitle: plan.subtitle,
-    label: plan.label,
-    lang: "da",
-    date: dato,
-    author: u.ordregiver.navn,
-    blocks: parseMarkdown(markdown, markdownParser()),
-  };
+  const tree = treeFor(plan, dato, u.ordregiver.navn, parseMarkdown(markdown, markdownParser()));
   errors.push(...numberTree(tree, templates, plan.template));
   return { tree: errors.length ? null : tree, errors, warnings };
 }
