@@ -59,6 +59,13 @@ test("wrong type: an amount written as text explains how to write numbers", asyn
   assert.match(e.message, /skal være et tal, men er tekst\. Skriv beløb og tal uden punktummer/);
 });
 
+test("wrong type: a percentage written with a %-sign explains how to write percentages", async () => {
+  const text = base.replace("forsinkelse_procent: 10", 'forsinkelse_procent: "10 %"');
+  const errors = await onlyError(writeFiles({ "udbud.yaml": text }));
+  const e = errors.find((x) => x.path === "kontraktvilkår.bod.forsinkelse_procent")!;
+  assert.match(e.message, /Dagbod i procent: skal være et tal, men er tekst\. Skriv procent som et tal uden %-tegn, fx 10\./);
+});
+
 test("unknown key: names the key, suggests the closest and points at the key", async () => {
   const text = base.replace("    spænd_procent: 100", "    spaend_procent: 100");
   const errors = await onlyError(writeFiles({ "udbud.yaml": text }));

@@ -127,7 +127,9 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
       let extra = "";
       if (String(p.type).includes("string") && typeof e.data === "number") extra = ` Sæt værdien i anførselstegn: '${e.data}'.`;
       if (p.type === "number" && typeof e.data === "string" && /\d/.test(e.data))
-        extra = " Skriv beløb og tal uden punktummer, enheder og 'kr.', fx 10000000.";
+        extra = /%/.test(e.data)
+          ? " Skriv procent som et tal uden %-tegn, fx 10."
+          : " Skriv beløb og tal uden punktummer, enheder og 'kr.', fx 10000000.";
       if (p.type === "array" && e.data && typeof e.data === "object") extra = " Skriv hvert element på sin egen linje, der starter med '- '.";
       return { text: `${label(ps)}skal være ${want}, men er ${actualType(e.data)}.${extra}`, pointer: e.instancePath, preferKey: false };
     }
