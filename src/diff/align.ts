@@ -182,7 +182,6 @@ function clauseKey(c: Clause, o: CompareOptions): string {
 function lis(xs: number[]): Set<number> {
   const tails: number[] = [];
   const prev = new Array<number>(xs.length).fill(-1);
-  const at: number[] = [];
   xs.forEach((x, i) => {
     let lo = 0;
     let hi = tails.length;
@@ -193,7 +192,6 @@ function lis(xs: number[]): Set<number> {
     }
     prev[i] = lo > 0 ? tails[lo - 1] : -1;
     tails[lo] = i;
-    at[lo] = i;
   });
   const keep = new Set<number>();
   let k = tails.length ? tails[tails.length - 1] : -1;
