@@ -126,12 +126,7 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
         setCode(EXIT_USAGE);
         return;
       }
-      let out = opts.out;
-      if (!out) {
-        const read = readSpec(spec);
-        out = path.join("output", read.udbud?.id ?? "udbud");
-      }
-      const res = await renderSpec(spec, { out, formats: [...new Set(formats)] as Format[], only: opts.only });
+      const res = await renderSpec(spec, { out: opts.out, formats: [...new Set(formats)] as Format[], only: opts.only });
       for (const d of [...res.errors, ...res.warnings]) io.err(formatDiagnostic(d) + "\n");
       if (res.errors.length) {
         io.err(`✗ ${res.errors.length} fejl; ingen dokumenter er skrevet.\n`);

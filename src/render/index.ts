@@ -65,7 +65,7 @@ export async function renderTree(tree: DocumentTree, format: Format): Promise<Bu
 }
 
 /** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
-export async function renderSpec(spec: string, opts: { out: string; formats: Format[]; only?: string[]; templatesDir?: string }): Promise<RenderResult> {
+export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   const built = buildDocuments(read.udbud, read.sourceMap, opts);
@@ -85,7 +85,8 @@ export async function renderSpec(spec: string, opts: { out: string; formats: For
     }
     documents.push(entry);
   }
-  const outDir = path.resolve(opts.out);
+  // Default: output/<the tender's id> in the working directory.
+  const outDir = path.resolve(opts.out ?? path.join("output", read.udbud.id));
   const inputs = new Set(read.sourceMap.files.map((f) => f.abs));
   for (const f of files) {
     if (inputs.has(path.join(outDir, f.name))) {
