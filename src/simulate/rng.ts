@@ -1,0 +1,154 @@
+/**
+ * A small seeded pseudo-random number generator for the price simulation (`udbud simulate`).
+ *
+ * The core is xoshiro128** (Blackman & Vigna, 2018): 128 bits of state, period 2^128 − 1, good
+ * statistical quality and only 32-bit integer operations, so it is fast in JavaScript. The state is
+ * filled from the seed with splitmix32, so every seed (also 0) gives a valid, well-mixed state.
+ * The same seed always gives the same sequence on every platform. No method allocates.
+ */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  /** A spare standard normal from Box–Muller (NaN when none is cached). */
+  private spare = NaN;
+
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    const next = (): number => {
+      // splitmix32
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+      z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+      return (z ^ (z >>> 15)) >>> 0;
+    };
+    this.a = next(); this.b = next(); this.c = next(); this.d = next();
+  }
+
+  /** The next 32-bit unsigned integer (xoshiro128**). */
+  nextUint32(): number {
+    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return r;
+  }
+
+  /** Uniform on [0, 1) with 32 bits of resolution. */
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform on (0, 1] (never 0; safe for logarithms and "at least one started unit"). */
+  uniformOpen0(): number {
+    return (this.nextUint32() + 1) / 4294967296;
+  }
+
+  /** Uniform on [min, max). */
+  between(min: number, max: number): number {
+    return min + (max - min) * this.uniform();
+  }
+
+  /** True with probability p. */
+  bernoulli(p: number): boolean {
+    return this.uniform() < p;
+  }
+
+  /** Standard normal by Box–Muller; the second value of each pair is cached for the next call. */
+  standardNormal(): number {
+    if (this.spare === this.spare) { // not NaN
+      const z = this.spare;
+      this.spare = NaN;
+      return z;
+    }
+    const r = Math.sqrt(-2 * Math.log(this.uniformOpen0()));
+    const theta = 2 * Math.PI * this.uniform();
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+
+  /** Normal with the given mean and standard deviation. */
+  normal(mean: number, sd: number): number {
+    return mean + sd * this.standardNormal();
+  }
+
+  /**
+   * Normal truncated to [min, max] by rejection; after 64 rejections (an interval far out in the
+   * tail) the last draw is clamped, so the call always ends.
+   */
+  truncatedNormal(mean: number, sd: number, min: number, max: number): number {
+    let x = mean;
+    for (let i = 0; i < 64; i++) {
+      x = mean + sd * this.standardNormal();
+      if (x >= min && x <= max) return x;
+    }
+    return x < min ? min : x > max ? max : x;
+  }
+
+  /**
+   * Index drawn from a cumulative distribution (`cumulative[i]` = P(index ≤ i), non-decreasing).
+   * When the last entry is below 1, the remaining mass gives `cumulative.length` ("none").
+   */
+  categorical(cumulative: Float64Array): number {
+    const u = this.uniform();
+    const n = cumulative.length;
+    for (let i = 0; i < n; i++) if (u < cumulative[i]!) return i;
+    return n;
+  }
+
+  /**
+   * Poisson with mean `lambda`: Knuth's multiplication method below 30, otherwise Hörmann's
+   * transformed rejection with squeeze (PTRS, 1993), which is exact and O(1).
+   */
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda < 30) {
+      const l = Math.exp(-lambda);
+      let k = 0;
+      let p = this.uniformOpen0();
+      while (p > l) { k++; p *= this.uniformOpen0(); }
+      return k;
+    }
+    const slam = Math.sqrt(lambda);
+    const loglam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.uniform() - 0.5;
+      const v = this.uniformOpen0();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor((2 * a / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** ln(k!) exactly by summation for small k, Stirling's series otherwise. */
+function logFactorial(k: number): number {
+  if (k < 10) {
+    let s = 0;
+    for (let i = 2; i <= k; i++) s += Math.log(i);
+    return s;
+  }
+  const x = k + 1;
+  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
+}
+
+/** Builds the cumulative array for `Rng.categorical` from probabilities (summing to at most 1). */
+export function cumulative(probabilities: readonly number[]): Float64Array {
+  const c = new Float64Array(probabilities.length);
+  let s = 0;
+  for (let i = 0; i < probabilities.length; i++) { s += probabilities[i]!; c[i] = s; }
+  return c;
+}
