@@ -1,115 +1,319 @@
 /**
- * The price simulation engine: a seeded Monte Carlo over courses (forløb) that gives, per offer
- * and pricing model, the distribution of the annual cost, and closed forms for the expected cost.
+ * The price simulation engine: a seeded Monte Carlo over courses (forløb) for one offer, giving
+ * per simulated year the quantities every pricing model is paid by, and closed forms for their
+ * expectations. analysis.ts turns these into costs, risks and the planners' answers.
  *
- * Assumptions (documented for planners):
- * - A year's courses are those referred in the year; each course's whole cost counts in that year.
- * - Timepris pays the BOOKED hours for the weeks delivered (not attended hours): cost =
- *   delivered weeks × booked hours per week × timepris. Attendance only affects effective hours.
+ * Assumptions (documented for planners in docs/simulation.md):
+ * - A year's courses are those referred in the year; each course's whole cost counts in that year
+ *   (cohort view). Monthly payments are spread over the months the course runs and then folded
+ *   onto the calendar year, which is the steady-state budget year.
+ * - A referral is cancelled before start with probability `aflysning.sandsynlighed`; a share
+ *   `sen_andel` of cancellations come after the free deadline and pay `sen_betaling_uger` weeks.
+ * - Duration: drawn from the distribution, then extended (`forlængelse`), then, if interrupted,
+ *   cut to a share of the planned duration (uniform, or the discrete `andel` distribution).
+ * - Timepris pays booked hours for the weeks delivered: weeks × booked hours per week × price.
+ *   Attendance (`fremmøde`) only affects the effective activity hours.
  * - Ugepris pays started weeks, dagspris started weekdays (5 per week), both rounded up.
- * - An interrupted course stops at a time uniform over its planned duration; timepris pays the
- *   hours up to then, ugepris/dagspris the weeks/days started by then.
- * - Helårsperson: places × price per year, independent of occupancy and of the courses.
- * - Resultatbaseret: every course pays price × base share; results (mutually exclusive, with
- *   unconditional probabilities per course, also for interrupted courses) pay their bonus.
- * - All offers are simulated with the same random stream (common random numbers), so with equal
- *   assumptions they see the same courses and differences are due to the prices only.
+ * - Outcomes are drawn for every started course (interrupted ones too), mutually exclusive.
+ * - Each offer has its own random stream, derived from the seed, the lot id and the offer id, so
+ *   adding an offer does not change the others' results; all pricing models of an offer are
+ *   computed from the same simulated courses (common random numbers).
  */
-import type { Afregningsform } from "../model/types.js";
-import type {
-  Delkontraktpriser, Forløbsantagelser, Modelresultat, Scenarie, Simuleringsresultat, Simuleringsvalg, Tilbudspriser,
-  Tilbudsresultat, Varighedsfordeling,
-} from "./model.js";
+import type { Forløbsantagelser } from "./model.js";
 import { Rng, cumulative } from "./rng.js";
 
-export const AFREGNINGSFORMER: readonly Afregningsform[] = ["timepris", "ugepris", "dagspris", "helårsperson", "resultatbaseret"];
-const DAGE_PR_UGE = 5;
+export const DAGE_PR_UGE = 5;
+export const UGER_PR_ÅR = 52;
+const UGER_PR_MÅNED = UGER_PR_ÅR / 12;
+/** The fixed order of outcomes (without "ingen"). */
+export const RESULTATER = ["ordinære-timer", "job", "uddannelse", "fleksjob", "afklaring"] as const;
 
-/** Assumptions for one offer: the scenario with the offer's overrides. */
-export function antagelserFor(scenarie: Scenarie, tilbudsgiver: string): Forløbsantagelser {
-  const o = scenarie.tilbud?.[tilbudsgiver] ?? {};
-  return {
-    varighed: o.varighed ?? scenarie.varighed,
-    afbrydelse_sandsynlighed: o.afbrydelse_sandsynlighed ?? scenarie.afbrydelse_sandsynlighed,
-    timer_pr_uge: o.timer_pr_uge ?? scenarie.timer_pr_uge,
-    fremmøde_andel: o.fremmøde_andel ?? scenarie.fremmøde_andel,
-    resultater: o.resultater ?? scenarie.resultater,
-  };
+/** Per simulated year (run) quantities of one offer, plus monthly profiles summed over runs. */
+export interface Kørsler {
+  runs: number;
+  /** Referrals (orders) per run, cancelled ones included. */
+  henvisninger: Float64Array;
+  /** Started courses per run. */
+  forløb: Float64Array;
+  aflyste: Float64Array;
+  /** Late (paid) cancellations. */
+  sene: Float64Array;
+  /** Booked hours of late cancellations (sen_betaling_uger × that course's hours). */
+  senTimer: Float64Array;
+  bookedeTimer: Float64Array;
+  effektiveTimer: Float64Array;
+  leveredeUger: Float64Array;
+  påbegyndteUger: Float64Array;
+  påbegyndteDage: Float64Array;
+  forlængelser: Float64Array;
+  afbrydelser: Float64Array;
+  /** (course, month) pairs with delivery: invoice lines under monthly invoicing. */
+  forløbsmåneder: Float64Array;
+  /** Results of each kind per run; index as RESULTATER. */
+  resultater: Float64Array[];
+  /** Length of the monthly profiles (cohort months from the first referral month). */
+  profilLængde: number;
+  /** Summed over runs, per cohort month: delivered weeks, booked hours, starts, late cancellations. */
+  profilUger: Float64Array;
+  profilTimer: Float64Array;
+  profilStart: Float64Array;
+  profilSen: Float64Array;
+  /** Results ending per cohort month, per kind (index as RESULTATER), summed over runs. */
+  profilResultat: Float64Array[];
 }
 
-/** Raw per-run quantities for one offer (one entry per simulated year). */
-interface Kørsler {
-  forløb: Float64Array; bookedeTimer: Float64Array; effektiveTimer: Float64Array; leveredeUger: Float64Array;
-  påbegyndteUger: Float64Array; påbegyndteDage: Float64Array; resultater: Float64Array; bonus: Float64Array;
+/** FNV-1a hash of a string (a stable stream id per offer). */
+export function streamSeed(seed: number, ...parts: string[]): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  h = Math.imul(h, 0x01000193);
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++) { h ^= p.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    h ^= 0x1f; h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
-/** Simulates `runs` years for one offer. The inner loop over courses allocates nothing. */
-export function simulerTilbud(scenarie: Scenarie, tilbud: Tilbudspriser, valg: Simuleringsvalg): Kørsler {
-  const a = antagelserFor(scenarie, tilbud.tilbudsgiver);
-  const runs = valg.runs;
-  const k: Kørsler = {
-    forløb: new Float64Array(runs), bookedeTimer: new Float64Array(runs), effektiveTimer: new Float64Array(runs),
-    leveredeUger: new Float64Array(runs), påbegyndteUger: new Float64Array(runs), påbegyndteDage: new Float64Array(runs),
-    resultater: new Float64Array(runs), bonus: new Float64Array(runs),
-  };
-  const rng = new Rng(valg.seed);
-  const mean = 12 * scenarie.henvisninger.pr_måned;
-  const fast = scenarie.henvisninger.fordeling === "fast";
-  const fastAntal = Math.round(mean);
+/** The longest possible course in weeks (for the profile length). */
+export function maksUger(a: Forløbsantagelser): number {
   const v = a.varighed;
-  const vType = v.type === "fast" ? 0 : v.type === "normal" ? 1 : 2;
-  const fastUger = v.type === "fast" ? v.uger : 0;
-  const nm = v.type === "normal" ? v : { middel: 0, sd: 0, min: 0, max: 0 };
-  const vCum = cumulative(v.type === "diskret" ? v.udfald.map((u) => u.sandsynlighed) : []);
-  const vUger = Float64Array.from(v.type === "diskret" ? v.udfald.map((u) => u.uger) : []);
+  const base = v.fordeling === "fast" ? v.uger : v.fordeling === "normal" ? v.max : Math.max(0, ...v.udfald.map((u) => u.uger));
+  return base + (a.forlængelse.sandsynlighed > 0 ? a.forlængelse.uger : 0);
+}
+
+/** Referral count per month: the given monthly mean times the seasonal factor. */
+export function månedsmiddel(a: Forløbsantagelser): number[] {
+  return a.henvisninger.sæson.map((s) => a.henvisninger.pr_måned * s);
+}
+
+/**
+ * Simulates `runs` years of one offer. `henvisningsfaktor` scales the referrals (used by the
+ * sensitivity analysis). The inner loop over courses allocates nothing.
+ */
+export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number, fremdrift?: (kørsel: number) => void): Kørsler {
+  const profilLængde = 12 + Math.ceil(maksUger(a) / UGER_PR_MÅNED) + 1;
+  const nRes = RESULTATER.length;
+  const k: Kørsler = {
+    runs,
+    henvisninger: new Float64Array(runs), forløb: new Float64Array(runs), aflyste: new Float64Array(runs), sene: new Float64Array(runs),
+    senTimer: new Float64Array(runs), bookedeTimer: new Float64Array(runs), effektiveTimer: new Float64Array(runs),
+    leveredeUger: new Float64Array(runs), påbegyndteUger: new Float64Array(runs), påbegyndteDage: new Float64Array(runs),
+    forlængelser: new Float64Array(runs), afbrydelser: new Float64Array(runs), forløbsmåneder: new Float64Array(runs),
+    resultater: Array.from({ length: nRes }, () => new Float64Array(runs)),
+    profilLængde,
+    profilUger: new Float64Array(profilLængde), profilTimer: new Float64Array(profilLængde), profilStart: new Float64Array(profilLængde),
+    profilSen: new Float64Array(profilLængde),
+    profilResultat: Array.from({ length: nRes }, () => new Float64Array(profilLængde)),
+  };
+  const rng = new Rng(seed);
+  const lambda = Float64Array.from(månedsmiddel(a));
+  const fastAntal = Int32Array.from(lambda, (x) => Math.round(x));
+  const fast = a.henvisninger.fordeling === "fast";
+
+  const v = a.varighed;
+  const vType = v.fordeling === "fast" ? 0 : v.fordeling === "normal" ? 1 : 2;
+  const fastUger = v.fordeling === "fast" ? v.uger : 0;
+  const nv = v.fordeling === "normal" ? v : { middel: 0, sd: 0, min: 0, max: 0 };
+  const vCum = cumulative(v.fordeling === "diskret" ? v.udfald.map((u) => u.sandsynlighed) : []);
+  const vUger = Float64Array.from(v.fordeling === "diskret" ? v.udfald.map((u) => u.uger) : []);
   const vLast = vUger.length - 1;
-  const pAfbryd = a.afbrydelse_sandsynlighed;
-  const h = a.timer_pr_uge;
-  const fremmøde = a.fremmøde_andel;
-  const nRes = a.resultater.length;
+
+  const pForl = a.forlængelse.sandsynlighed, forlUger = a.forlængelse.uger;
+  const pAfbr = a.afbrydelse.sandsynlighed;
+  const tid = a.afbrydelse.tidspunkt;
+  const afbrLige = tid === "ligefordelt";
+  const aCum = cumulative(tid === "ligefordelt" ? [] : tid.udfald.map((u) => u.sandsynlighed));
+  const aAndel = Float64Array.from(tid === "ligefordelt" ? [] : tid.udfald.map((u) => u.andel));
+  const aLast = aAndel.length - 1;
+
+  const hv = a.timer_pr_uge;
+  const hNormal = hv.fordeling === "normal";
+  const hFast = hv.fordeling === "fast" ? hv.timer : 0;
+  const hn = hv.fordeling === "normal" ? hv : { middel: 0, sd: 0, min: 0, max: 0 };
+
+  const fremmøde = a.fremmøde;
+  const pAfl = a.aflysning.sandsynlighed, senAndel = a.aflysning.sen_andel, senUger = a.aflysning.sen_betaling_uger;
+
+  const resIdx = new Int32Array(a.resultater.length);
+  a.resultater.forEach((r, i) => { resIdx[i] = RESULTATER.indexOf(r.resultat); });
   const rCum = cumulative(a.resultater.map((r) => r.sandsynlighed));
-  const bonusPr = Float64Array.from(a.resultater.map((r) => tilbud.bonusser?.find((b) => b.resultat === r.resultat)?.beløb ?? 0));
+  const nR = a.resultater.length;
+  const resAntal = new Float64Array(nRes);
+  const pU = k.profilUger, pT = k.profilTimer, pS = k.profilStart, pSen = k.profilSen, pRes = k.profilResultat;
+  const sidst = profilLængde - 1;
+  const fremdriftHver = Math.max(1, Math.floor(runs / 50));
 
   for (let r = 0; r < runs; r++) {
-    const n = fast ? fastAntal : rng.poisson(mean);
-    let booked = 0, eff = 0, uger = 0, pUger = 0, pDage = 0, res = 0, bonus = 0;
-    for (let i = 0; i < n; i++) {
-      let w: number;
-      if (vType === 0) w = fastUger;
-      else if (vType === 1) w = rng.truncatedNormal(nm.middel, nm.sd, nm.min, nm.max);
-      else { const j = rng.categorical(vCum); w = vUger[j > vLast ? vLast : j]!; }
-      if (pAfbryd > 0 && rng.uniform() < pAfbryd) w = w * rng.uniformOpen0();
-      const t = w * h;
-      booked += t;
-      eff += t * fremmøde;
-      uger += w;
-      pUger += Math.ceil(w);
-      pDage += Math.ceil(w * DAGE_PR_UGE);
-      if (nRes > 0) {
-        const j = rng.categorical(rCum);
-        if (j < nRes) { res++; bonus += bonusPr[j]!; }
+    let henv = 0, forløb = 0, afl = 0, sene = 0, senT = 0, booked = 0, uger = 0, pUger = 0, pDage = 0, forl = 0, afbr = 0, fm = 0;
+    resAntal.fill(0);
+    for (let m = 0; m < 12; m++) {
+      const n = fast ? fastAntal[m]! : rng.poisson(lambda[m]!);
+      henv += n;
+      for (let i = 0; i < n; i++) {
+        const t0 = m + rng.uniform();
+        if (pAfl > 0 && rng.uniform() < pAfl) {
+          afl++;
+          if (senAndel > 0 && rng.uniform() < senAndel) {
+            sene++;
+            const h = hNormal ? rng.truncatedNormal(hn.middel, hn.sd, hn.min, hn.max) : hFast;
+            senT += senUger * h;
+            pSen[m]! += 1;
+          }
+          continue;
+        }
+        forløb++;
+        let w: number;
+        if (vType === 0) w = fastUger;
+        else if (vType === 1) w = rng.truncatedNormal(nv.middel, nv.sd, nv.min, nv.max);
+        else { const j = rng.categorical(vCum); w = vUger[j > vLast ? vLast : j]!; }
+        if (pForl > 0 && rng.uniform() < pForl) { w += forlUger; forl++; }
+        if (pAfbr > 0 && rng.uniform() < pAfbr) {
+          afbr++;
+          if (afbrLige) w *= rng.uniformOpen0();
+          else { const j = rng.categorical(aCum); w *= aAndel[j > aLast ? aLast : j]!; }
+        }
+        const h = hNormal ? rng.truncatedNormal(hn.middel, hn.sd, hn.min, hn.max) : hFast;
+        booked += w * h;
+        uger += w;
+        pUger += Math.ceil(w);
+        pDage += Math.ceil(w * DAGE_PR_UGE);
+        // Monthly profile: spread the delivered weeks over the months the course runs.
+        const slut = t0 + w / UGER_PR_MÅNED;
+        let mm = m;
+        let fra = t0;
+        while (fra < slut && mm <= sidst) {
+          const til = slut < mm + 1 ? slut : mm + 1;
+          const ug = (til - fra) * UGER_PR_MÅNED;
+          pU[mm]! += ug;
+          pT[mm]! += ug * h;
+          fm++;
+          fra = til;
+          mm++;
+        }
+        pS[m]! += 1;
+        if (nR > 0) {
+          const j = rng.categorical(rCum);
+          if (j < nR) {
+            const ri = resIdx[j]!;
+            resAntal[ri]! += 1;
+            const sm = Math.floor(slut);
+            pRes[ri]![sm > sidst ? sidst : sm]! += 1;
+          }
+        }
       }
     }
-    k.forløb[r] = n; k.bookedeTimer[r] = booked; k.effektiveTimer[r] = eff; k.leveredeUger[r] = uger;
-    k.påbegyndteUger[r] = pUger; k.påbegyndteDage[r] = pDage; k.resultater[r] = res; k.bonus[r] = bonus;
+    k.henvisninger[r] = henv; k.forløb[r] = forløb; k.aflyste[r] = afl; k.sene[r] = sene; k.senTimer[r] = senT;
+    k.bookedeTimer[r] = booked; k.effektiveTimer[r] = booked * fremmøde; k.leveredeUger[r] = uger;
+    k.påbegyndteUger[r] = pUger; k.påbegyndteDage[r] = pDage; k.forlængelser[r] = forl; k.afbrydelser[r] = afbr;
+    k.forløbsmåneder[r] = fm;
+    for (let j = 0; j < nRes; j++) k.resultater[j]![r] = resAntal[j]!;
+    if (fremdrift && (r + 1) % fremdriftHver === 0) fremdrift(r + 1);
   }
   return k;
 }
 
-function grundandel(t: Tilbudspriser): number {
-  return (t.grundbetaling_procent ?? 100) / 100;
+// ---------------------------------------------------------------------------------------------
+// Closed forms
+
+/** E[ceil(U·c)] for U uniform on (0, 1] and c > 0. */
+function forventetOprundet(c: number): number {
+  if (c <= 0) return 0;
+  const m = Math.ceil(c);
+  let e = 0;
+  for (let j = 1; j <= m; j++) e += j * (Math.min(j, c) - (j - 1));
+  return e / c;
 }
 
-/** Annual cost of one run under one model; undefined when the model cannot be priced. */
-function årsomkostning(model: Afregningsform, pris: number, t: Tilbudspriser, s: Scenarie, k: Kørsler, r: number): number | undefined {
-  switch (model) {
-    case "timepris": return k.bookedeTimer[r]! * pris;
-    case "ugepris": return k.påbegyndteUger[r]! * pris;
-    case "dagspris": return k.påbegyndteDage[r]! * pris;
-    case "helårsperson": return s.helårsperson ? s.helårsperson.pladser * pris : undefined;
-    case "resultatbaseret": return k.forløb[r]! * pris * grundandel(t) + k.bonus[r]!;
-  }
+/** Expected quantities per referral, exactly. */
+export interface Forventning {
+  /** Referrals per year. */
+  henvisninger: number;
+  /** Per referral: */
+  forløb: number;
+  sene: number;
+  senTimer: number;
+  bookedeTimer: number;
+  leveredeUger: number;
+  påbegyndteUger: number;
+  påbegyndteDage: number;
+  /** Per referral, per outcome (index as RESULTATER). */
+  resultater: number[];
 }
+
+/**
+ * Expected quantities, exactly (no simulation). Needs a "fast" or "diskret" duration (a truncated
+ * normal duration has no closed form here). For deterministic inputs (fast counts, fixed
+ * duration, probabilities 0 or 1) every simulated year equals these values times the count.
+ */
+export function forventning(a: Forløbsantagelser): Forventning {
+  const v = a.varighed;
+  if (v.fordeling === "normal") throw new Error("den lukkede formel kræver en fast eller diskret varighed, ikke en normalfordelt");
+  const henvisninger = a.henvisninger.fordeling === "fast"
+    ? månedsmiddel(a).reduce((s, x) => s + Math.round(x), 0)
+    : månedsmiddel(a).reduce((s, x) => s + x, 0);
+  const udfald = v.fordeling === "fast" ? [{ uger: v.uger, sandsynlighed: 1 }] : v.udfald;
+  // Planned durations after extension.
+  const planlagt: { uger: number; p: number }[] = [];
+  const pF = a.forlængelse.sandsynlighed;
+  for (const u of udfald) {
+    if (pF < 1) planlagt.push({ uger: u.uger, p: u.sandsynlighed * (1 - pF) });
+    if (pF > 0) planlagt.push({ uger: u.uger + a.forlængelse.uger, p: u.sandsynlighed * pF });
+  }
+  const pA = a.afbrydelse.sandsynlighed;
+  const tid = a.afbrydelse.tidspunkt;
+  let uger = 0, pU = 0, pD = 0;
+  for (const { uger: w, p } of planlagt) {
+    if (pA < 1) { uger += p * (1 - pA) * w; pU += p * (1 - pA) * Math.ceil(w); pD += p * (1 - pA) * Math.ceil(w * DAGE_PR_UGE); }
+    if (pA > 0) {
+      if (tid === "ligefordelt") {
+        uger += p * pA * w / 2; pU += p * pA * forventetOprundet(w); pD += p * pA * forventetOprundet(w * DAGE_PR_UGE);
+      } else {
+        for (const x of tid.udfald) {
+          const wa = w * x.andel;
+          uger += p * pA * x.sandsynlighed * wa; pU += p * pA * x.sandsynlighed * Math.ceil(wa); pD += p * pA * x.sandsynlighed * Math.ceil(wa * DAGE_PR_UGE);
+        }
+      }
+    }
+  }
+  const h = a.timer_pr_uge.fordeling === "fast" ? a.timer_pr_uge.timer : truncatedNormalMean(a.timer_pr_uge);
+  const pStart = 1 - a.aflysning.sandsynlighed;
+  const pSen = a.aflysning.sandsynlighed * a.aflysning.sen_andel;
+  const resultater = RESULTATER.map((r) => pStart * (a.resultater.find((x) => x.resultat === r)?.sandsynlighed ?? 0));
+  return {
+    henvisninger,
+    forløb: pStart,
+    sene: pSen,
+    senTimer: pSen * a.aflysning.sen_betaling_uger * h,
+    bookedeTimer: pStart * uger * h,
+    leveredeUger: pStart * uger,
+    påbegyndteUger: pStart * pU,
+    påbegyndteDage: pStart * pD,
+    resultater,
+  };
+}
+
+/** Mean of a normal distribution truncated to [min, max]. */
+export function truncatedNormalMean(t: { middel: number; sd: number; min: number; max: number }): number {
+  if (t.sd === 0) return Math.min(t.max, Math.max(t.min, t.middel));
+  const a = (t.min - t.middel) / t.sd, b = (t.max - t.middel) / t.sd;
+  const z = Phi(b) - Phi(a);
+  if (z <= 0) return Math.min(t.max, Math.max(t.min, t.middel));
+  return t.middel + (t.sd * (phi(a) - phi(b))) / z;
+}
+
+function phi(x: number): number {
+  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf; error < 1.5e-7). */
+export function Phi(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
 
 /** Type-7 (linear interpolation) quantile of a sorted array. */
 export function kvantil(sorted: Float64Array, q: number): number {
@@ -121,117 +325,20 @@ export function kvantil(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-function middel(xs: Float64Array): number {
+/** Mean, clamped to [min, max] so identical runs give that value exactly. */
+export function middel(xs: Float64Array): number {
   let s = 0, min = Infinity, max = -Infinity;
   for (let i = 0; i < xs.length; i++) { const x = xs[i]!; s += x; if (x < min) min = x; if (x > max) max = x; }
   const m = s / xs.length;
-  // The mean lies in [min, max]; clamping removes rounding drift (identical runs give that value exactly).
   return m < min ? min : m > max ? max : m;
 }
 
-/** Simulates every offer on a lot under every pricing model it has a price for. */
-export function simulate(lot: Delkontraktpriser, scenarie: Scenarie, valg: Simuleringsvalg): Simuleringsresultat {
-  if (!(Number.isInteger(valg.runs) && valg.runs > 0)) throw new Error(`runs skal være et positivt heltal, ikke ${valg.runs}`);
-  const tilbud: Tilbudsresultat[] = lot.tilbud.map((t) => {
-    const k = simulerTilbud(scenarie, t, valg);
-    const forløb = middel(k.forløb), eff = middel(k.effektiveTimer), res = middel(k.resultater);
-    const modeller: Modelresultat[] = [];
-    for (const model of AFREGNINGSFORMER) {
-      const pris = t.priser[model];
-      if (pris === undefined) continue;
-      const costs = new Float64Array(valg.runs);
-      let ok = true;
-      for (let r = 0; r < valg.runs; r++) {
-        const c = årsomkostning(model, pris, t, scenarie, k, r);
-        if (c === undefined) { ok = false; break; }
-        costs[r] = c;
-      }
-      if (!ok) continue;
-      const m = middel(costs);
-      let ss = 0;
-      for (let r = 0; r < costs.length; r++) ss += (costs[r]! - m) ** 2;
-      const sorted = costs.slice().sort();
-      modeller.push({
-        model,
-        årlig: { middel: m, p10: kvantil(sorted, 0.1), p50: kvantil(sorted, 0.5), p90: kvantil(sorted, 0.9), sd: costs.length > 1 ? Math.sqrt(ss / (costs.length - 1)) : 0 },
-        pr_forløb: m / forløb,
-        pr_effektiv_time: m / eff,
-        pr_resultat: m / res,
-      });
-    }
-    const out: Tilbudsresultat = {
-      tilbudsgiver: t.tilbudsgiver, modeller,
-      mængder: { forløb, påbegyndte_uger: middel(k.påbegyndteUger), effektive_timer: eff, resultater: res },
-    };
-    if (scenarie.helårsperson && scenarie.helårsperson.pladser > 0) out.udnyttelse = middel(k.leveredeUger) / (scenarie.helårsperson.pladser * 52);
-    return out;
-  });
-  return { delkontrakt: lot.delkontrakt, ...(lot.indsats ? { indsats: lot.indsats } : {}), runs: valg.runs, seed: valg.seed, tilbud };
-}
+export interface Fordeling { middel: number; sd: number; p10: number; p50: number; p90: number }
 
-/** E[ceil(U·c)] for U uniform on (0, 1] and c > 0. */
-function forventetOprundet(c: number): number {
-  if (c <= 0) return 0;
-  const m = Math.ceil(c);
-  let e = 0;
-  for (let j = 1; j <= m; j++) e += j * (Math.min(j, c) - (j - 1));
-  return e / c;
-}
-
-/** Expected delivered weeks, started weeks and started days per course; only "fast" and "diskret" durations. */
-export function forventetForløb(a: Pick<Forløbsantagelser, "varighed" | "afbrydelse_sandsynlighed">): { uger: number; påbegyndte_uger: number; påbegyndte_dage: number } {
-  const v: Varighedsfordeling = a.varighed;
-  if (v.type === "normal") throw new Error("den lukkede formel kræver en fast eller diskret varighed, ikke en normalfordelt");
-  const udfald = v.type === "fast" ? [{ uger: v.uger, sandsynlighed: 1 }] : v.udfald;
-  const p = a.afbrydelse_sandsynlighed;
-  let uger = 0, pUger = 0, pDage = 0;
-  for (const u of udfald) {
-    const w = u.uger;
-    if (p === 0) {
-      uger += u.sandsynlighed * w; pUger += u.sandsynlighed * Math.ceil(w); pDage += u.sandsynlighed * Math.ceil(w * DAGE_PR_UGE);
-    } else {
-      uger += u.sandsynlighed * ((1 - p) * w + (p * w) / 2);
-      pUger += u.sandsynlighed * ((1 - p) * Math.ceil(w) + p * forventetOprundet(w));
-      pDage += u.sandsynlighed * ((1 - p) * Math.ceil(w * DAGE_PR_UGE) + p * forventetOprundet(w * DAGE_PR_UGE));
-    }
-  }
-  return { uger, påbegyndte_uger: pUger, påbegyndte_dage: pDage };
-}
-
-/**
- * Expected annual cost per pricing model for one offer, exactly (no simulation). For fixed
- * inputs (fast count, fixed duration, no interruption, result probabilities 0 or 1) it equals
- * every simulated year. Models without a price (or helårsperson without places) are left out.
- */
-export function closedForm(tilbud: Tilbudspriser, scenarie: Scenarie): Partial<Record<Afregningsform, number>> {
-  const a = antagelserFor(scenarie, tilbud.tilbudsgiver);
-  const mean = 12 * scenarie.henvisninger.pr_måned;
-  const forløb = scenarie.henvisninger.fordeling === "fast" ? Math.round(mean) : mean;
-  const f = forventetForløb(a);
-  const out: Partial<Record<Afregningsform, number>> = {};
-  const p = tilbud.priser;
-  if (p.timepris !== undefined) out.timepris = forløb * f.uger * a.timer_pr_uge * p.timepris;
-  if (p.ugepris !== undefined) out.ugepris = forløb * f.påbegyndte_uger * p.ugepris;
-  if (p.dagspris !== undefined) out.dagspris = forløb * f.påbegyndte_dage * p.dagspris;
-  if (p.helårsperson !== undefined && scenarie.helårsperson) out.helårsperson = scenarie.helårsperson.pladser * p.helårsperson;
-  if (p.resultatbaseret !== undefined) {
-    let c = forløb * p.resultatbaseret * grundandel(tilbud);
-    for (const r of a.resultater) {
-      const b = tilbud.bonusser?.find((x) => x.resultat === r.resultat)?.beløb ?? 0;
-      c += r.sandsynlighed * b * forløb;
-    }
-    out.resultatbaseret = c;
-  }
-  return out;
-}
-
-/**
- * The ugepris with the same expected cost as `timepris` at `timerPrUge` booked hours per week:
- * timepris × hours × E[delivered weeks] / E[started weeks]. Without assumptions about the
- * duration (or with whole-week courses and no interruption) this is simply timepris × hours.
- */
-export function breakEvenUgepris(timepris: number, timerPrUge: number, forløb?: Pick<Forløbsantagelser, "varighed" | "afbrydelse_sandsynlighed">): number {
-  if (!forløb) return timepris * timerPrUge;
-  const f = forventetForløb(forløb);
-  return (timepris * timerPrUge * f.uger) / f.påbegyndte_uger;
+export function fordeling(xs: Float64Array): Fordeling {
+  const m = middel(xs);
+  let ss = 0;
+  for (let i = 0; i < xs.length; i++) ss += (xs[i]! - m) ** 2;
+  const sorted = xs.slice().sort();
+  return { middel: m, sd: xs.length > 1 ? Math.sqrt(ss / (xs.length - 1)) : 0, p10: kvantil(sorted, 0.1), p50: kvantil(sorted, 0.5), p90: kvantil(sorted, 0.9) };
 }
