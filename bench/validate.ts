@@ -45,8 +45,8 @@ export function makeSynthetic(exampleDir: string, factor: number): { dir: string
   if (volumes.length) spec.tildeling.prisevaluering.evalueringsteknisk_pris.mængder = newVolumes;
   spec.ordregiver.kontaktpersoner = newContacts;
   fs.writeFileSync(path.join(dir, "udbud.yaml"), stringify(spec, { lineWidth: 0 }));
-  // Spec files only: the entry and its lots (not a bids file lying in the folder).
-  const size = (d: string) => fs.readdirSync(d).filter((f) => f.endsWith(".yaml") && !f.startsWith("bud")).reduce((s, f) => s + fs.statSync(path.join(d, f)).size, 0);
+  // Spec files only: the entry and its lots (not a bids or scenario file lying in the folder).
+  const size = (d: string) => fs.readdirSync(d).filter((f) => f.endsWith(".yaml") && !f.startsWith("bud") && !f.startsWith("scenarie")).reduce((s, f) => s + fs.statSync(path.join(d, f)).size, 0);
   return { dir, bytes: size(dir), exampleBytes: size(exampleDir), files: newLots.length + 1 };
 }
 

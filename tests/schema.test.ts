@@ -64,10 +64,10 @@ test("the per-lot schema points into the main schema", () => {
 test("example specs carry the editor schema hint", () => {
   for (const spec of ["kk-2020-udsatte-sygemeldte", "kk-2024-udsatte-sygemeldte"]) {
     const dir = path.join(repoRoot, "specs", spec);
-    // Spec files only (the entry and the lots); bids files (bud*.yaml) are not specs.
+    // Spec files (the entry and the lots) and the simulation scenario; bids files (bud*.yaml) are not specs.
     for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".yaml") && !x.startsWith("bud"))) {
       const first = fs.readFileSync(path.join(dir, f), "utf8").split("\n")[0];
-      const want = f === "udbud.yaml" ? "udbud.schema.json" : "delkontrakt.schema.json";
+      const want = f === "udbud.yaml" ? "udbud.schema.json" : f === "scenarie.yaml" ? "scenarie.schema.json" : "delkontrakt.schema.json";
       assert.equal(first, `# yaml-language-server: $schema=../../schemas/${want}`, `${spec}/${f}`);
     }
   }

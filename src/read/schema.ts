@@ -12,6 +12,8 @@ import { SourceMap } from "./source.js";
 type Schema = Record<string, any>;
 
 let cached: { validate: ValidateFunction; schema: Schema } | undefined;
+/** Compiled validators of other schemas (e.g. the scenario schema), by schema object. */
+const compiledOther = new WeakMap<Schema, ValidateFunction>();
 
 /** Validates a calendar date written ÅÅÅÅ-MM-DD. */
 export function isValidDate(s: string): boolean {
@@ -45,14 +47,30 @@ export function loadSchema(): Schema {
   return JSON.parse(schemaText);
 }
 
+function newAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+  ajv.addFormat("date", isValidDate);
+  return ajv;
+}
+
 function compiled(): { validate: ValidateFunction; schema: Schema } {
   if (!cached) {
     const schema = collapseIncludes(loadSchema()) as Schema;
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    ajv.addFormat("date", isValidDate);
-    cached = { validate: ajv.compile(schema), schema };
+    cached = { validate: newAjv().compile(schema), schema };
   }
   return cached;
+}
+
+const schemaFiles = new Map<string, Schema>();
+
+/** Another schema file in `schemas/` (e.g. `scenarie.schema.json`), parsed once and shared: do not modify it. */
+export function loadSchemaFile(name: string): Schema {
+  let s = schemaFiles.get(name);
+  if (!s) {
+    s = JSON.parse(fs.readFileSync(path.join(schemasDir, name), "utf8")) as Schema;
+    schemaFiles.set(name, s);
+  }
+  return s;
 }
 
 function resolveRef(root: Schema, s: Schema | undefined): Schema | undefined {
@@ -90,6 +108,14 @@ function show(v: unknown): string {
 
 function label(s: Schema | undefined): string {
   return s?.title ? `${s.title}: ` : "";
+}
+
+/**
+ * An optional fix-it tip a schema can carry in `x-hjælp` (ignored by editors and by ajv), appended
+ * to type and range messages, e.g. "Skriv sandsynligheden som et decimaltal mellem 0 og 1".
+ */
+function tip(s: Schema | undefined): string {
+  return typeof s?.["x-hjælp"] === "string" ? ` ${s["x-hjælp"]}` : "";
 }
 
 function message(e: ErrorObject, root: Schema): { text: string; pointer: string; preferKey: boolean } {
@@ -131,7 +157,7 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
           ? " Skriv procent som et tal uden %-tegn, fx 10."
           : " Skriv beløb og tal uden punktummer, enheder og 'kr.', fx 10000000.";
       if (p.type === "array" && e.data && typeof e.data === "object") extra = " Skriv hvert element på sin egen linje, der starter med '- '.";
-      return { text: `${label(ps)}skal være ${want}, men er ${actualType(e.data)}.${extra}`, pointer: e.instancePath, preferKey: false };
+      return { text: `${label(ps)}skal være ${want}, men er ${actualType(e.data)}.${extra || tip(ps)}`, pointer: e.instancePath, preferKey: false };
     }
     case "minimum":
     case "exclusiveMinimum":
@@ -143,12 +169,18 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
         maximum: "højst",
         exclusiveMaximum: "mindre end",
       };
-      return { text: `${label(ps)}skal være ${words[e.keyword]} ${p.limit}, men er ${show(e.data)}.`, pointer: e.instancePath, preferKey: false };
+      return { text: `${label(ps)}skal være ${words[e.keyword]} ${p.limit}, men er ${show(e.data)}.${tip(ps)}`, pointer: e.instancePath, preferKey: false };
     }
     case "minItems":
       return { text: `${label(ps)}listen skal have mindst ${p.limit} ${p.limit === 1 ? "element" : "elementer"}.`, pointer: e.instancePath, preferKey: true };
     case "maxItems":
       return { text: `${label(ps)}listen må højst have ${p.limit} elementer.`, pointer: e.instancePath, preferKey: true };
+    case "minProperties":
+      return {
+        text: `${label(ps)}skal indeholde mindst ${p.limit} ${p.limit === 1 ? "felt" : "felter"}.${ps?.description ? ` ${ps.description}` : ""}`,
+        pointer: e.instancePath,
+        preferKey: true,
+      };
     case "minLength":
       return { text: `${label(ps)}må ikke være tom.`, pointer: e.instancePath, preferKey: false };
     case "maxLength":
@@ -175,6 +207,24 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
 /** Schema-validates the loaded data. Returns Danish diagnostics located in the source files. */
 export function validateSchema(data: unknown, map: SourceMap): Diagnostic[] {
   const { validate, schema } = compiled();
+  return diagnose(validate, schema, data, map);
+}
+
+/**
+ * Validates data against another JSON Schema (draft-07) with the same Danish messages, "Mente du"
+ * hints and file:line:column locations as the tender schema. The compiled validator is cached per
+ * schema object, so pass the same object each time (e.g. from `loadSchemaFile`).
+ */
+export function validateAgainst(schema: Schema, data: unknown, map: SourceMap): Diagnostic[] {
+  let validate = compiledOther.get(schema);
+  if (!validate) {
+    validate = newAjv().compile(schema);
+    compiledOther.set(schema, validate);
+  }
+  return diagnose(validate, schema, data, map);
+}
+
+function diagnose(validate: ValidateFunction, schema: Schema, data: unknown, map: SourceMap): Diagnostic[] {
   if (validate(data)) return [];
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
