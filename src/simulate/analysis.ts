@@ -10,6 +10,7 @@ import type { Afregningsform, Resultat } from "../model/types.js";
 import {
   DAGE_PR_UGE, type Fordeling, type Kørsler, RESULTATER, UGER_PR_ÅR, forventning, fordeling, middel, simulerYdelse, streamSeed, type Forventning,
 } from "./engine.js";
+import { simulerAlle } from "./parallel.js";
 import type { Forløbsantagelser, Modelpriser, Priskilde, SimuleretYdelse, SimuleringsInput, Simuleringsvalg, Varighedsfordeling } from "./model.js";
 
 export const AFREGNINGSFORMER: readonly Afregningsform[] = ["timepris", "ugepris", "dagspris", "helårsperson", "resultatbaseret"];
@@ -586,7 +587,7 @@ function samlet(yks: YdelsesKørsel[], input: SimuleringsInput, runs: number, fo
 // ---------------------------------------------------------------------------------------------
 
 /** Runs the whole simulation. Pure: same input and options give the same result. */
-export function simulate(input: SimuleringsInput, valg: Simuleringsvalg): Simuleringsresultat {
+export function simulate(input: SimuleringsInput, valg: Simuleringsvalg, forud?: Kørsler[]): Simuleringsresultat {
   if (!(Number.isInteger(valg.runs) && valg.runs > 0)) throw new Error(`antal kørsler skal være et positivt heltal, ikke ${valg.runs}`);
   const runs = valg.runs;
   const f = input.følsomhed_procent / 100;
@@ -597,9 +598,11 @@ export function simulate(input: SimuleringsInput, valg: Simuleringsvalg): Simule
   const alle: YdelsesKørsel[] = [];
   const delkontrakter: Delkontraktresultat[] = input.delkontrakter.map((d) => {
     const yks: YdelsesKørsel[] = d.ydelser.map((y) => {
-      const w = vægte[i++]!;
-      const k = simulerYdelse(y.antagelser, runs, streamSeed(valg.seed, y.delkontrakt, y.id),
+      const nr = i++;
+      const w = vægte[nr]!;
+      const k = forud?.[nr] ?? simulerYdelse(y.antagelser, runs, streamSeed(valg.seed, y.delkontrakt, y.id),
         valg.fremdrift ? (r) => valg.fremdrift!((færdig + (w * r) / runs) / totalVægt) : undefined);
+      if (k.runs !== runs) throw new Error("forudberegnede kørsler passer ikke til antallet af kørsler");
       færdig += w;
       const betaling = new Map<Afregningsform, Float64Array>(), margin = new Map<Afregningsform, Float64Array>();
       for (const model of AFREGNINGSFORMER) {
@@ -628,9 +631,19 @@ export function simulate(input: SimuleringsInput, valg: Simuleringsvalg): Simule
     return { id: d.id, nummer: d.nummer, titel: d.titel, afregningsform: d.afregningsform, ydelser, i_alt: samlet(yks, input, runs, d.afregningsform) };
   });
   const fælles = input.delkontrakter.every((d) => d.afregningsform === input.delkontrakter[0]?.afregningsform) ? input.delkontrakter[0]?.afregningsform : undefined;
-  valg.fremdrift?.(1);
+  if (!forud) valg.fremdrift?.(1);
   return {
     version: RESULTATVERSION, udbud: input.udbud, scenarie: input.scenarie, kørsler: runs, frø: valg.seed, følsomhed_procent: input.følsomhed_procent,
     delkontrakter, i_alt: samlet(alle, input, runs, fælles),
   };
+}
+
+/**
+ * The same as `simulate`, with the offers simulated on several cores when the work is large
+ * (parallel.ts). The result is identical to `simulate`'s.
+ */
+export async function simulateParallel(input: SimuleringsInput, valg: Simuleringsvalg & { tråde?: number }): Promise<Simuleringsresultat> {
+  if (!(Number.isInteger(valg.runs) && valg.runs > 0)) throw new Error(`antal kørsler skal være et positivt heltal, ikke ${valg.runs}`);
+  const forud = await simulerAlle(input, valg);
+  return simulate(input, { runs: valg.runs, seed: valg.seed }, forud);
 }

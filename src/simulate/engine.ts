@@ -20,7 +20,7 @@
  *   computed from the same simulated courses (common random numbers).
  */
 import type { Forløbsantagelser } from "./model.js";
-import { Rng, cumulative } from "./rng.js";
+import { Rng, cumulative, tableMean, truncatedNormalTable } from "./rng.js";
 
 export const DAGE_PR_UGE = 5;
 export const UGER_PR_ÅR = 52;
@@ -112,7 +112,7 @@ export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number,
   const v = a.varighed;
   const vType = v.fordeling === "fast" ? 0 : v.fordeling === "normal" ? 1 : 2;
   const fastUger = v.fordeling === "fast" ? v.uger : 0;
-  const nv = v.fordeling === "normal" ? v : { middel: 0, sd: 0, min: 0, max: 0 };
+  const vTabel = v.fordeling === "normal" ? truncatedNormalTable(v.middel, v.sd, v.min, v.max) : new Float64Array(2);
   const vCum = cumulative(v.fordeling === "diskret" ? v.udfald.map((u) => u.sandsynlighed) : []);
   const vUger = Float64Array.from(v.fordeling === "diskret" ? v.udfald.map((u) => u.uger) : []);
   const vLast = vUger.length - 1;
@@ -128,7 +128,7 @@ export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number,
   const hv = a.timer_pr_uge;
   const hNormal = hv.fordeling === "normal";
   const hFast = hv.fordeling === "fast" ? hv.timer : 0;
-  const hn = hv.fordeling === "normal" ? hv : { middel: 0, sd: 0, min: 0, max: 0 };
+  const hTabel = hv.fordeling === "normal" ? truncatedNormalTable(hv.middel, hv.sd, hv.min, hv.max) : new Float64Array(2);
 
   const fremmøde = a.fremmøde;
   const pAfl = a.aflysning.sandsynlighed, senAndel = a.aflysning.sen_andel, senUger = a.aflysning.sen_betaling_uger;
@@ -154,7 +154,7 @@ export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number,
           afl++;
           if (senAndel > 0 && rng.uniform() < senAndel) {
             sene++;
-            const h = hNormal ? rng.truncatedNormal(hn.middel, hn.sd, hn.min, hn.max) : hFast;
+            const h = hNormal ? rng.fromTable(hTabel) : hFast;
             senT += senUger * h;
             pSen[m]! += 1;
           }
@@ -163,7 +163,7 @@ export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number,
         forløb++;
         let w: number;
         if (vType === 0) w = fastUger;
-        else if (vType === 1) w = rng.truncatedNormal(nv.middel, nv.sd, nv.min, nv.max);
+        else if (vType === 1) w = rng.fromTable(vTabel);
         else { const j = rng.categorical(vCum); w = vUger[j > vLast ? vLast : j]!; }
         if (pForl > 0 && rng.uniform() < pForl) { w += forlUger; forl++; }
         if (pAfbr > 0 && rng.uniform() < pAfbr) {
@@ -171,7 +171,7 @@ export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number,
           if (afbrLige) w *= rng.uniformOpen0();
           else { const j = rng.categorical(aCum); w *= aAndel[j > aLast ? aLast : j]!; }
         }
-        const h = hNormal ? rng.truncatedNormal(hn.middel, hn.sd, hn.min, hn.max) : hFast;
+        const h = hNormal ? rng.fromTable(hTabel) : hFast;
         booked += w * h;
         uger += w;
         pUger += Math.ceil(w);
@@ -274,7 +274,8 @@ export function forventning(a: Forløbsantagelser): Forventning {
       }
     }
   }
-  const h = a.timer_pr_uge.fordeling === "fast" ? a.timer_pr_uge.timer : truncatedNormalMean(a.timer_pr_uge);
+  const t = a.timer_pr_uge;
+  const h = t.fordeling === "fast" ? t.timer : tableMean(truncatedNormalTable(t.middel, t.sd, t.min, t.max));
   const pStart = 1 - a.aflysning.sandsynlighed;
   const pSen = a.aflysning.sandsynlighed * a.aflysning.sen_andel;
   const resultater = RESULTATER.map((r) => pStart * (a.resultater.find((x) => x.resultat === r)?.sandsynlighed ?? 0));
