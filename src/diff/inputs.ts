@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseHtml } from "parse5";
-import { Block as AstBlock, DocumentTree, inlineText } from "../doc/ast.js";
+import { Block as AstBlock, DocumentTree, FigureMap, inlineText } from "../doc/ast.js";
 import { parseMarkdown } from "../doc/parse.js";
 import { Diagnostic } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
@@ -34,6 +34,9 @@ class Builder {
   }
   block(b: Block): void {
     if (b.text.trim() === "" && b.kind !== "table-row") return;
+    // A figure's caption as the writers number it ("Figur 3. Pris") compares as our trees give
+    // it ("Figur: Pris"): a figure added before it is then not a change of this one.
+    if (b.kind === "paragraph") b = { ...b, text: b.text.replace(/^Figur \d+\.(?:\s+|$)/, "Figur: ").trimEnd() };
     this.clauses[this.clauses.length - 1].blocks.push(b);
   }
   done(): Clause[] {
@@ -61,6 +64,10 @@ function addBlocks(b: Builder, blocks: AstBlock[], fromOurTree: boolean): void {
       case "blockquote":
         addBlocks(b, x.content, fromOurTree);
         break;
+      case "figure":
+        // Compared by its caption, without its number (which any figure before it changes).
+        b.block({ kind: "paragraph", text: `Figur: ${inlineText(x.caption)}`.trim() });
+        break;
       case "table": {
         const row = (cells: { content: never[] }[], header: boolean) => {
           const texts = cells.map((c) => inlineText(c.content));
@@ -83,10 +90,31 @@ export function fromTree(tree: DocumentTree): ComparableDoc {
   return { id: tree.id, title: tree.title, clauses: b.done() };
 }
 
+/**
+ * Every `figur:ID` a Markdown text may refer to, with an empty picture: a Markdown file read for
+ * the diff is compared by its figures' captions only. (Our own Markdown embeds the SVG instead.)
+ */
+function anyFigures(text: string): FigureMap {
+  const figures: FigureMap = {};
+  for (const m of text.matchAll(/\(\s*<?figur:([^\s)>]*)/gi)) {
+    const raw = m[1].replace(/\\([!-/:-@[-`{-~])/g, "$1");
+    for (const id of [raw, safeDecode(raw)]) figures[id] = { svg: "", width: 1, height: 1, alt: "" };
+  }
+  return figures;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function readMarkdownDoc(text: string, id: string): ComparableDoc {
   const b = new Builder();
   // Our Markdown writer adds a TOC ("**Indholdsfortegnelse**" + a list of links): drop it.
-  const blocks = parseMarkdown(text);
+  const blocks = parseMarkdown(text, undefined, anyFigures(text));
   const tocAt = blocks.findIndex((x) => x.type === "paragraph" && inlineText(x.content).trim() === "Indholdsfortegnelse");
   if (tocAt >= 0 && blocks[tocAt + 1]?.type === "list") blocks.splice(tocAt, 2);
   // A leading level-1 heading without a number is the document title.
@@ -147,6 +175,12 @@ export function readHtmlDoc(html: string, id: string): ComparableDoc {
       return;
     }
     if (tag === "p") return b.block({ kind: "paragraph", text: textOf(n).replace(/\s+/g, " ").trim() });
+    // A figure is its caption (the chart's own text is not compared).
+    if (tag === "figure") {
+      const caption = (n.childNodes ?? []).find((c) => c.nodeName === "figcaption");
+      if (caption) b.block({ kind: "paragraph", text: textOf(caption).replace(/\s+/g, " ").trim() });
+      return;
+    }
     if (tag === "li") {
       const own = (n.childNodes ?? []).filter((c) => c.nodeName !== "ul" && c.nodeName !== "ol");
       b.block({ kind: "list-item", text: own.map(textOf).join("").replace(/\s+/g, " ").trim() });

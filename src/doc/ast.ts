@@ -30,8 +30,38 @@ export interface TableCell {
   align?: "left" | "center" | "right";
 }
 
+/**
+ * A figure: a chart (SVG) with a caption. In Markdown a paragraph that is exactly one image
+ * `![Caption](figur:ID)`; the SVG comes from the FigureMap given to the parser. Writers number
+ * figures 1, 2, … in document order ("Figur 1. Caption"); see `figureNumbers`.
+ */
+export interface Figure {
+  type: "figure";
+  id: string;
+  caption: Inline[];
+  /** Alternative text (screen readers, PDF /Alt, DOCX descr). */
+  alt: string;
+  /** The SVG document (trusted: made by the chart module; writers still strip scripts and external references). */
+  svg: string;
+  /** Intrinsic size of the SVG in CSS px (96 per inch). */
+  width: number;
+  height: number;
+}
+
+/** A figure's picture, as the chart module makes it. */
+export interface FigureSource {
+  svg: string;
+  width: number;
+  height: number;
+  alt: string;
+}
+
+/** Figure id (the `ID` of `figur:ID`) → its picture. */
+export type FigureMap = Record<string, FigureSource>;
+
 export type Block =
   | Heading
+  | Figure
   | { type: "paragraph"; content: Inline[] }
   | { type: "list"; ordered: boolean; start: number; items: Block[][] }
   | { type: "table"; header: TableCell[]; rows: TableCell[][] }
@@ -79,6 +109,27 @@ export function headingText(h: Heading): string {
   const t = inlineText(h.content);
   if (!h.number) return t;
   return h.level === 1 ? `${h.number}. ${t}` : `${h.number} ${t}`;
+}
+
+/** Every figure, in document order (also inside lists and block quotes), numbered from 1. */
+export function figureNumbers(blocks: Block[]): Map<Figure, number> {
+  const out = new Map<Figure, number>();
+  const visit = (bs: Block[]): void => {
+    for (const b of bs) {
+      if (b.type === "figure") {
+        if (!out.has(b)) out.set(b, out.size + 1);
+      } else if (b.type === "list") b.items.forEach(visit);
+      else if (b.type === "blockquote") visit(b.content);
+    }
+  };
+  visit(blocks);
+  return out;
+}
+
+/** The caption as writers show it: "Figur 3. Caption" ("Figur 3." without a caption). */
+export function figureCaption(n: number, caption: Inline[]): string {
+  const text = inlineText(caption).replace(/\s+/g, " ").trim();
+  return text ? `Figur ${n}. ${text}` : `Figur ${n}.`;
 }
 
 /** Headings that belong in a table of contents. */

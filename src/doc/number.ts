@@ -28,6 +28,9 @@ function* allInlines(blocks: Block[]): Generator<Inline> {
       case "blockquote":
         yield* allInlines(b.content);
         break;
+      case "figure":
+        yield* walk(b.caption);
+        break;
       case "table":
         for (const c of b.header) yield* walk(c.content);
         for (const r of b.rows) for (const c of r) yield* walk(c.content);

@@ -8,6 +8,11 @@
  *   {nr:id}                   reference, rendered "6.4"
  *   {sideskift}               page break (a paragraph on its own)
  *   {indholdsfortegnelse}     table of contents (a paragraph on its own)
+ *   ![Billedtekst](figur:id)  figure (a paragraph that is only this image): the chart `id` of the
+ *                             FigureMap given to parseMarkdown, with the alt text as its caption;
+ *                             an id the map lacks is an error
+ * Any other image is never fetched or read: it is its alt text. Links and images may point at
+ * `data:image/svg+xml` (our Markdown writer embeds figures so); such a link is its text only.
  * Raw HTML is never interpreted (markdown-it's html option is off); user text reaches the
  * Markdown escaped (compute/escape.ts), so it cannot produce any of the above.
  */
@@ -15,7 +20,7 @@ import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
-import type { Block, Inline, TableCell } from "./ast.js";
+import type { Block, FigureMap, Inline, TableCell } from "./ast.js";
 
 const ATTRS = /(^|[^\\])\{((?:\s*(?:#[\p{L}\p{N}_.-]+|\.unnumbered))+)\s*\}\s*$/u;
 
@@ -50,9 +55,16 @@ export function markdownParser(): MarkdownIt {
   const md = new MarkdownIt("default", { html: false, linkify: false, typographer: false, breaks: false });
   md.core.ruler.after("block", "udbud_heading_attrs", headingAttributes);
   md.inline.ruler.after("escape", "udbud_ref", refRule);
-  md.disable(["code", "fence", "image", "html_block", "html_inline", "autolink"]);
+  md.disable(["code", "fence", "html_block", "html_inline", "autolink"]);
+  // Our own Markdown embeds figures as data:image/svg+xml; markdown-it refuses every data: URL
+  // but raster images. Images only ever become text here, and such links only their text.
+  const validate = md.validateLink.bind(md);
+  md.validateLink = (url: string) => validate(url) || SVG_DATA.test(url.trim());
   return md;
 }
+
+const SVG_DATA = /^data:image\/svg\+xml[;,]/i;
+const FIGURE_SRC = /^figur:/i;
 
 function pushText(out: Inline[], text: string): void {
   if (!text) return;
@@ -81,6 +93,12 @@ function inlines(children: Token[]): Inline[] {
       case "strong_open":
       case "em_open":
       case "link_open": {
+        if (t.type === "link_open" && SVG_DATA.test((t.attrGet("href") ?? "").trim())) {
+          // Not a link we keep: its content goes where the link would have been.
+          stack.push(top());
+          nodes.push({ type: "text", text: "" });
+          break;
+        }
         const node: Inline =
           t.type === "strong_open"
             ? { type: "strong", content: [] }
@@ -98,6 +116,10 @@ function inlines(children: Token[]): Inline[] {
         stack.pop();
         nodes.pop();
         break;
+      case "image":
+        // Never fetched, never read: an image is its alt text.
+        pushText(top(), imageAlt(t));
+        break;
       case "udbud_ref":
         top().push({ type: "ref", target: t.meta.target, form: t.meta.form, text: "" });
         break;
@@ -109,8 +131,27 @@ function inlines(children: Token[]): Inline[] {
   return root;
 }
 
+/** An image's alt text, as plain text (markdown-it's own rendering of alt text). */
+function imageAlt(t: Token): string {
+  const text = (xs: Inline[]): string =>
+    xs.map((x) => (x.type === "text" ? x.text : x.type === "break" ? " " : x.type === "ref" ? "" : text(x.content))).join("");
+  return text(inlines(t.children ?? []));
+}
+
+/** The figure id of an image token whose src is `figur:ID`, else undefined. */
+function figureId(t: Token): string | undefined {
+  const src = (t.attrGet("src") ?? "").trim();
+  if (!FIGURE_SRC.test(src)) return undefined;
+  const raw = src.slice("figur:".length);
+  try {
+    return decodeURIComponent(raw); // markdown-it percent-encodes the URL (å → %C3%A5)
+  } catch {
+    return raw;
+  }
+}
+
 /** Converts a token range into blocks; returns the blocks and the index after the range. */
-function blocks(tokens: Token[], start: number, endType?: string): { out: Block[]; next: number } {
+function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: string): { out: Block[]; next: number } {
   const out: Block[] = [];
   let i = start;
   while (i < tokens.length) {
@@ -129,7 +170,24 @@ function blocks(tokens: Token[], start: number, endType?: string): { out: Block[
         const raw = inline.content.trim();
         if (raw === "{sideskift}") out.push({ type: "pagebreak" });
         else if (raw === "{indholdsfortegnelse}") out.push({ type: "toc", title: "Indholdsfortegnelse" });
-        else out.push({ type: "paragraph", content: inlines(inline.children ?? []) });
+        else if (inline.children?.length === 1 && inline.children[0].type === "image" && figureId(inline.children[0]) !== undefined) {
+          const image = inline.children[0];
+          const id = figureId(image)!;
+          const source = Object.prototype.hasOwnProperty.call(figures, id) ? figures[id] : undefined;
+          if (!source) throw new Error(`Ukendt figur '${id}'.`);
+          if (!(source.width > 0 && source.height > 0 && Number.isFinite(source.width) && Number.isFinite(source.height)) || typeof source.svg !== "string") {
+            throw new Error(`Figuren '${id}' har ingen gyldig SVG-tegning med bredde og højde.`);
+          }
+          out.push({
+            type: "figure",
+            id,
+            caption: inlines(image.children ?? []),
+            alt: source.alt,
+            svg: source.svg,
+            width: source.width,
+            height: source.height,
+          });
+        } else out.push({ type: "paragraph", content: inlines(inline.children ?? []) });
         i += 3;
         break;
       }
@@ -141,7 +199,7 @@ function blocks(tokens: Token[], start: number, endType?: string): { out: Block[
         i++;
         while (tokens[i].type !== closeType) {
           // list_item_open
-          const r = blocks(tokens, i + 1, "list_item_close");
+          const r = blocks(tokens, i + 1, figures, "list_item_close");
           items.push(r.out);
           i = r.next;
         }
@@ -150,7 +208,7 @@ function blocks(tokens: Token[], start: number, endType?: string): { out: Block[
         break;
       }
       case "blockquote_open": {
-        const r = blocks(tokens, i + 1, "blockquote_close");
+        const r = blocks(tokens, i + 1, figures, "blockquote_close");
         out.push({ type: "blockquote", content: r.out });
         i = r.next;
         break;
@@ -187,7 +245,10 @@ function blocks(tokens: Token[], start: number, endType?: string): { out: Block[
   return { out, next: i };
 }
 
-/** Parses template output into blocks. */
-export function parseMarkdown(markdown: string, md: MarkdownIt = markdownParser()): Block[] {
-  return blocks(md.parse(markdown, {}), 0).out;
+/**
+ * Parses template output into blocks. `figures` holds the pictures of the `figur:ID` images;
+ * an image of an id it does not have is an error ("Ukendt figur 'ID'.").
+ */
+export function parseMarkdown(markdown: string, md: MarkdownIt = markdownParser(), figures: FigureMap = {}): Block[] {
+  return blocks(md.parse(markdown, {}), 0, figures).out;
 }

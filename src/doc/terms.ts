@@ -14,6 +14,8 @@ function blockText(b: Block): string {
       return b.items.map((i) => i.map(blockText).join("\n")).join("\n");
     case "blockquote":
       return b.content.map(blockText).join("\n");
+    case "figure":
+      return inlineText(b.caption);
     case "table":
       return [b.header, ...b.rows].map((r) => r.map((c) => inlineText(c.content)).join(" ")).join("\n");
     default:

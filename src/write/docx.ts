@@ -16,6 +16,10 @@
  *                ordered list restarts at its own `start`; nested lists go one level deeper
  *   tables       full width, single borders, bold shaded header row repeated on every page
  *   blockquote   indented paragraphs (Quote style); pagebreak → page break
+ *   figures      the SVG as an inline picture (with a PNG rendering as the fallback Word requires
+ *                for SVG), scaled down to the text width, centred, kept with its caption below:
+ *                "Figur N. …" in the Caption style (Word's "Billedtekst"); the alt text is the
+ *                picture's description
  *
  * Clause ids become bookmarks (letters, digits and "_", starting with a letter, ≤ 40 characters,
  * unique); a `ref` inline is an internal hyperlink to its target's bookmark, or plain text when
@@ -41,6 +45,7 @@ import {
   Document,
   ExternalHyperlink,
   Footer,
+  ImageRun,
   Header,
   HeadingLevel,
   InternalHyperlink,
@@ -67,8 +72,9 @@ import {
 import { estimatePageNumbers } from "docx/layout";
 import JSZip from "jszip";
 import * as zlib from "node:zlib";
-import type { Block, DocumentTree, Heading, Inline, TableCell as AstCell } from "../doc/ast.js";
-import { headingText, inlineText } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, TableCell as AstCell } from "../doc/ast.js";
+import { figureNumbers, headingText, inlineText } from "../doc/ast.js";
+import { fitSize, sizedSvg, svgToPng } from "./figure.js";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Page geometry and typography                                                                */
@@ -76,6 +82,8 @@ import { headingText, inlineText } from "../doc/ast.js";
 const A4 = { width: 11906, height: 16838 }; // twips (210 × 297 mm)
 const MARGIN = 1417; // 2.5 cm
 const TEXT_WIDTH = A4.width - 2 * MARGIN; // 9072 twips = 16 cm
+const TEXT_HEIGHT = A4.height - 2 * MARGIN;
+const TWIPS_PER_PX = 15; // 1440 per inch, 96 px per inch
 const FONT = "Calibri";
 const LIST_INDENT = 567; // 1 cm per list level
 const QUOTE_INDENT = 567;
@@ -208,11 +216,16 @@ type BodyChild = Paragraph | Table | TableOfContents;
 class DocxWriter {
   readonly numbering: NumberingDefinition[] = [];
   private listInstance = 0;
+  private readonly figures: Map<Figure, number>;
+  /** Drawings so far: their ids (wp:docPr) are numbered here, not by docx's process-wide counter. */
+  private drawings = 0;
 
   constructor(
     private readonly doc: DocumentTree,
     private readonly bookmarks: ReturnType<typeof assignBookmarks>,
-  ) {}
+  ) {
+    this.figures = figureNumbers(doc.blocks);
+  }
 
   /* ---- inlines ---- */
 
@@ -288,6 +301,31 @@ class DocxWriter {
       ...(ctx.indent || ctx.listDepth ? { indent: { left: ctx.indent + ctx.listDepth * LIST_INDENT } } : {}),
       children: this.inlines(content),
     });
+  }
+
+  /** The picture, centred and kept with its caption, then the caption (Caption style). */
+  figure(f: Figure, ctx: Ctx): Paragraph[] {
+    const n = this.figures.get(f) ?? 0;
+    const indent = ctx.indent + ctx.listDepth * LIST_INDENT;
+    // In pixels (docx's unit for pictures): the text width, and most of the page's height.
+    const size = fitSize(f.width, f.height, (TEXT_WIDTH - indent) / TWIPS_PER_PX, (TEXT_HEIGHT * 0.8) / TWIPS_PER_PX);
+    const svg = sizedSvg(f.svg, f.width, f.height);
+    const id = ++this.drawings;
+    const alt = cleanText(f.alt || inlineText(f.caption));
+    const picture = new ImageRun({
+      type: "svg",
+      data: Buffer.from(svg, "utf8"),
+      fallback: { type: "png", data: svgToPng(svg) },
+      transformation: { width: Math.max(1, Math.round(size.width)), height: Math.max(1, Math.round(size.height)) },
+      altText: { id: String(id), name: `Figur ${n}`, description: alt },
+    });
+    const ind = indent ? { indent: { left: indent } } : {};
+    const label = `Figur ${n}.`;
+    const caption = this.inlines(f.caption);
+    return [
+      new Paragraph({ alignment: AlignmentType.CENTER, keepNext: true, keepLines: true, spacing: { before: 120, after: 60 }, ...ind, children: [picture] }),
+      new Paragraph({ style: "Caption", ...ind, children: [this.run(caption.length ? `${label} ` : label, {}), ...caption] }),
+    ];
   }
 
   numberingRef(ordered: boolean, start: number): string {
@@ -412,6 +450,8 @@ class DocxWriter {
         return [new Paragraph({ children: [new PageBreak()] })];
       case "toc":
         return this.toc(b.title);
+      case "figure":
+        return this.figure(b, ctx);
     }
   }
 
@@ -517,6 +557,16 @@ function styles() {
         basedOn: "Normal",
         next: "Normal",
         paragraph: { indent: { left: 440 }, spacing: { after: 40 } },
+      },
+      {
+        // Word's built-in "caption" style (Danish Word: "Billedtekst").
+        id: "Caption",
+        name: "caption",
+        basedOn: "Normal",
+        next: "Normal",
+        quickFormat: true,
+        run: { size: 18, italics: true, color: "1F3864" },
+        paragraph: { spacing: { before: 0, after: 240 } },
       },
       {
         id: "Quote",

@@ -14,12 +14,17 @@
  * (clause ids are claimed first, in document order; later duplicates get "-2", "-3", …).
  * References and "#fragment" links to a clause id point at the heading's actual id.
  *
+ * Figures: <figure id="fig-ID"><div class="chart"><svg …></div><figcaption>Figur N. …</figcaption>
+ * </figure>, numbered in document order; the SVG is inlined (cleaned, its ids prefixed per figure,
+ * scaled to the text width by CSS). Figure ids are unique like heading ids.
+ *
  * Links: only http(s):, mailto: and #fragment hrefs become <a>; anything else (javascript:,
  * data:, relative paths, …) is rendered as its text. Every text and attribute value is escaped
  * (& < > " '). The output is deterministic: no timestamps; doc.date goes into <meta name="date">.
  */
-import type { Block, DocumentTree, Heading, Inline, TableCell } from "../doc/ast.js";
-import { headingText, inlineText, tocEntries } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, TableCell } from "../doc/ast.js";
+import { figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import { htmlSvg } from "./figure.js";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -91,8 +96,41 @@ export function assignIds(blocks: Block[]): Ids {
   return { heading, clause };
 }
 
+/** Element ids for the figures ("fig-" + the figure id), unique among themselves and the headings' ids. */
+function figureIds(ids: Ids, numbers: Map<Figure, number>): Map<Figure, string> {
+  const used = new Set(ids.heading.values());
+  const out = new Map<Figure, string>();
+  for (const f of numbers.keys()) {
+    const base = sanitiseId(`fig-${f.id}`);
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    out.set(f, id);
+  }
+  return out;
+}
+
 class HtmlWriter {
-  constructor(private readonly ids: Ids, private readonly doc: DocumentTree) {}
+  private readonly figures: Map<Figure, number>;
+  private readonly figureIds: Map<Figure, string>;
+
+  constructor(private readonly ids: Ids, private readonly doc: DocumentTree) {
+    this.figures = figureNumbers(doc.blocks);
+    this.figureIds = figureIds(ids, this.figures);
+  }
+
+  figure(f: Figure): string {
+    const n = this.figures.get(f) ?? 0;
+    const id = this.figureIds.get(f) ?? sanitiseId(`fig-${f.id}`);
+    const caption = this.inlines(f.caption);
+    const svg = htmlSvg(f.svg, `${id}-`, f.alt, f.width, f.height);
+    return (
+      `<figure id="${escapeHtml(id)}">\n` +
+      `<div class="chart">${svg}</div>\n` +
+      `<figcaption>Figur ${n}.${caption ? ` ${caption}` : ""}</figcaption>\n` +
+      `</figure>`
+    );
+  }
 
   /** `inLink`: inside an <a>, where another link or reference may only leave its text. */
   inlines(content: Inline[], inLink = false): string {
@@ -192,6 +230,8 @@ class HtmlWriter {
         return `<div class="sideskift"></div>`;
       case "toc":
         return this.toc(b.title);
+      case "figure":
+        return this.figure(b);
     }
   }
 }
@@ -247,6 +287,9 @@ nav.indhold li { margin: 0.15em 0; }
 nav.indhold a { color: inherit; text-decoration: none; }
 nav.indhold a:hover { text-decoration: underline; }
 .sideskift { border-top: 1px dashed #c9d1db; margin: 2.5em 0; }
+figure { margin: 1.5em 0; }
+.chart svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+figcaption { font-size: 0.9em; color: #333; margin-top: 0.5em; }
 @media (max-width: 40rem) {
   body { margin: 0; padding: 1.25rem; box-shadow: none; }
 }
@@ -272,6 +315,7 @@ nav.indhold a:hover { text-decoration: underline; }
   a, a:visited { color: inherit; text-decoration: none; border: none; }
   a[href]::after { content: none !important; }
   blockquote { background: none; break-inside: avoid; page-break-inside: avoid; }
+  figure { break-inside: avoid; page-break-inside: avoid; }
 }
 `.trimStart();
 }

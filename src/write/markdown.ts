@@ -22,6 +22,8 @@
  *  - GFM tables are not padded to aligned columns (padding makes one wide cell rewrite every
  *    line of the table in a diff). A hard break inside a cell is `<br>`.
  *  - Links: only http(s):, mailto: and #fragment hrefs become links; other hrefs leave their text.
+ *  - A figure is an image on its own line, `![Figur 3. Caption](data:image/svg+xml;base64,…)`:
+ *    self-contained (pandoc makes it a figure with that caption), numbered in document order.
  *
  * Escaping: every piece of tree text is escaped so that a CommonMark/GFM parser (and pandoc's
  * markdown) gives the same text back: inline syntax characters anywhere (\ ` * _ [ ] < { } # |
@@ -42,8 +44,9 @@
  * is never changed, only (in those rare cases) its formatting.
  */
 import MarkdownIt from "markdown-it";
-import type { Block, DocumentTree, Heading, Inline } from "../doc/ast.js";
-import { headingText, tocEntries } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline } from "../doc/ast.js";
+import { figureCaption, figureNumbers, headingText, tocEntries } from "../doc/ast.js";
+import { safeSvg, svgDataUri } from "./figure.js";
 import { assignIds, safeHref } from "./html.js";
 
 type Ids = ReturnType<typeof assignIds>;
@@ -427,7 +430,17 @@ function roundTrips(markdown: string, xs: Inline[], breakAs: EmitState["breakAs"
 }
 
 class MarkdownWriter {
-  constructor(private readonly ids: Ids, private readonly doc: DocumentTree) {}
+  private readonly figures: Map<Figure, number>;
+
+  constructor(private readonly ids: Ids, private readonly doc: DocumentTree) {
+    this.figures = figureNumbers(doc.blocks);
+  }
+
+  /** `![Figur N. Caption](data:image/svg+xml;base64,…)`; the caption is plain text. */
+  figure(f: Figure): string {
+    const caption = figureCaption(this.figures.get(f) ?? 0, f.caption);
+    return `![${escapeInline(caption)}](${svgDataUri(safeSvg(f.svg))})`;
+  }
 
   /** Inline content as Markdown lines (joined by hard breaks where breakAs is "line"). */
   inlines(content: Inline[], lineStart: boolean, breakAs: EmitState["breakAs"]): string {
@@ -550,6 +563,8 @@ class MarkdownWriter {
         return "<!-- sideskift -->";
       case "toc":
         return this.blocks(this.toc(b.title));
+      case "figure":
+        return this.figure(b);
     }
   }
 }

@@ -10,15 +10,22 @@
  * Fonts are DejaVu Serif/Sans from the `dejavu-fonts-ttf` package, embedded as subsets; the parsed
  * fonts, word shapes and widths are shared by all documents of the process (see `useFont`), and a
  * first pass that only finds the headings' pages draws nothing (see `Pass.dry`). The PDF is
- * tagged (Document, H1–H6, P, L/LI/Lbl/LBody, Table/TR/TH/TD, BlockQuote, TOC/TOCI); page headers,
- * footers, rules, borders, leaders and repeated table headers are artifacts.
+ * tagged (Document, H1–H6, P, L/LI/Lbl/LBody, Table/TR/TH/TD, BlockQuote, TOC/TOCI, Figure with its
+ * alt text and Caption); page headers, footers, rules, borders, leaders and repeated table headers
+ * are artifacts.
+ *
+ * Figures (charts as SVG) are drawn as vector graphics by svg-to-pdfkit, scaled down to the text
+ * width (never up), on the next page if they do not fit on this one, with "Figur N. …" below;
+ * every SVG font becomes DejaVu Sans (or Serif), the fonts the document already embeds.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
-import { Block, DocumentTree, Heading, Inline, TableCell, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import SVGtoPDF from "svg-to-pdfkit";
+import { Block, DocumentTree, Figure, Heading, Inline, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import { fitSize, sizedSvg } from "./figure.js";
 
 type PDFDoc = PDFKit.PDFDocument;
 type StructEl = PDFKit.PDFStructureElement;
@@ -63,6 +70,11 @@ const CELL_PAD_X = 5;
 const CELL_PAD_Y = 3.5;
 const QUOTE_INDENT = 18;
 const TOC_INDENT = 20;
+const CAPTION_SIZE = 9;
+const CAPTION_LH = 1.35;
+const CAPTION_GAP = 6; // between a figure and its caption
+const FIGURE_GAP = 10; // above a figure and below its caption
+const PX = 0.75; // points per CSS px
 
 interface HeadingStyle {
   family: Family;
@@ -816,8 +828,8 @@ class Tags {
     this.root = doc.struct("Document");
     doc.addStructure(this.root);
   }
-  el(type: string, parent: StructEl | null): StructEl {
-    const e = this.doc.struct(type);
+  el(type: string, parent: StructEl | null, options?: PDFKit.Mixins.StructureElementOptions): StructEl {
+    const e = options ? this.doc.struct(type, options) : this.doc.struct(type);
     (parent ?? this.root).add(e);
     return e;
   }
@@ -866,6 +878,24 @@ interface Quote {
 
 type TableLayout = { widths: number[]; header: RowBox | null; rows: RowBox[] } | null;
 
+/** A figure's size on the page (points) and its caption's lines. */
+interface FigureLayout {
+  width: number;
+  height: number;
+  caption: Line[];
+  captionH: number;
+}
+
+/** A registered font for an SVG font: DejaVu Serif for serif families, else DejaVu Sans. */
+function svgFont(family: string, bold: boolean, italic: boolean): FontName {
+  const f = (family || "").toLowerCase();
+  const serif = /serif|times|georgia|garamond|cambria/.test(f) && !/sans/.test(f) && !/mono/.test(f);
+  return `${serif ? "serif" : "sans"}${bold ? (italic ? "-bi" : "-b") : italic ? "-i" : ""}` as FontName;
+}
+
+/** Images in a figure's SVG: only embedded PNG/JPEG data; anything else is never opened (an empty buffer fails harmlessly). */
+const svgImage = (link: string): string | Buffer => (/^data:image\/(png|jpeg);base64,/i.test(link.trim()) ? link.trim() : Buffer.alloc(0));
+
 /**
  * Layouts shared by the passes of one document (and by the look-ahead that keeps a heading with what
  * follows it): the same content at the same width always breaks into the same lines, and laid-out
@@ -876,6 +906,7 @@ class Memo {
   readonly lines = new Map<Tok[], Map<string | number, Line[]>>();
   readonly headings = new Map<Heading, Map<string | number, { lines: Line[]; hang: number; st: HeadingStyle }>>();
   readonly tables = new Map<Block, Map<string | number, TableLayout>>();
+  readonly figures = new Map<Figure, Map<string | number, FigureLayout>>();
 
   static get<K, V>(store: Map<K, Map<string | number, V>>, obj: K, key: string | number, make: () => V): V {
     let m = store.get(obj);
@@ -1159,6 +1190,8 @@ class Pass {
         return;
       case "toc":
         return this.toc(b.title, ctx);
+      case "figure":
+        return this.figure(b, ctx);
     }
   }
 
@@ -1226,6 +1259,10 @@ class Pass {
       }
       case "toc":
         return 3 * BODY_SIZE * BODY_LH;
+      case "figure": {
+        const f = this.figureLayout(b, ctx);
+        return FIGURE_GAP + f.height + CAPTION_GAP + f.captionH;
+      }
       default:
         return 0;
     }
@@ -1303,6 +1340,79 @@ class Pass {
     this.quoteSegment(q);
     el.end();
     this.gap(ctx.paraGap);
+  }
+
+  // ------------------------------------------------------------ figures
+
+  private figureNos: Map<Figure, number> | undefined;
+
+  private figureNo(f: Figure): number {
+    this.figureNos ??= figureNumbers(this.tree.blocks);
+    return this.figureNos.get(f) ?? 0;
+  }
+
+  private figureLayout(f: Figure, ctx: Ctx): FigureLayout {
+    return Memo.get(this.memo.figures, f, ctx.width, () => {
+      const style: Style = { family: "sans", bold: false, italic: false, size: CAPTION_SIZE, color: COLOR.text };
+      const pieces: Piece[] = [{ kind: "text", text: `Figur ${this.figureNo(f)}.`, style: { ...style, bold: true } }];
+      if (inlineText(f.caption).trim()) {
+        pieces.push({ kind: "text", text: " ", style });
+        this.pieces(f.caption, style, pieces);
+      }
+      const caption = breakLines(tokenize(pieces, this.m), () => ctx.width, this.m);
+      const captionH = caption.length * CAPTION_SIZE * CAPTION_LH;
+      // Scaled down to the text width, and to what a page holds besides the caption; never up.
+      const size = fitSize(f.width * PX, f.height * PX, ctx.width, BODY_H - captionH - CAPTION_GAP);
+      return { width: size.width, height: size.height, caption, captionH };
+    });
+  }
+
+  /**
+   * A figure: the SVG as vector graphics, centred, tagged Figure (with its alt text and bounding
+   * box), then its caption (tagged Caption). Figure and caption go on the next page together if
+   * they do not fit on this one.
+   */
+  figure(f: Figure, ctx: Ctx): void {
+    const fl = this.figureLayout(f, ctx);
+    this.gap(FIGURE_GAP);
+    this.reserve(fl.height + CAPTION_GAP + fl.captionH);
+    const x = ctx.x + (ctx.width - fl.width) / 2;
+    const top = this.y;
+    const alt = (f.alt || inlineText(f.caption) || `Figur ${this.figureNo(f)}`).replace(/\s+/g, " ").trim();
+    // A list item that starts with a figure has its label beside the figure's top.
+    if (this.labels.length) this.flushLabels(top + baselineIn(BODY_SIZE * BODY_LH, BODY_SIZE));
+    const el = this.tags.el("Figure", ctx.parent, { alt });
+    this.tags.mark(el, "Figure", () => this.drawSvg(f, x, top, fl.width, fl.height));
+    if (!this.dry) {
+      const dict = (el as unknown as { dictionary?: { data?: Record<string, unknown> } }).dictionary;
+      if (dict?.data) dict.data.A = { O: "Layout", Placement: "Block", BBox: [x, PAGE_H - (top + fl.height), x + fl.width, PAGE_H - top].map(num) };
+    }
+    el.end();
+    this.advance(fl.height + CAPTION_GAP);
+    const cap = this.tags.el("Caption", ctx.parent);
+    const lh = CAPTION_SIZE * CAPTION_LH;
+    this.flowLines(fl.caption, { x: ctx.x, width: ctx.width, lh, size: CAPTION_SIZE, align: "left", el: cap, tag: "Caption", keep: true });
+    cap.end();
+    this.gap(FIGURE_GAP);
+  }
+
+  /** Draws the SVG into the box; its fonts are the document's DejaVu fonts, shared as all its fonts are. */
+  private drawSvg(f: Figure, x: number, y: number, width: number, height: number): void {
+    this.pdf.save();
+    SVGtoPDF(this.pdf, sizedSvg(f.svg, f.width, f.height), x, y, {
+      width,
+      height,
+      preserveAspectRatio: "xMidYMid meet",
+      assumePt: false,
+      fontCallback: (family, bold, italic) => {
+        const name = svgFont(family, bold, italic);
+        useFont(this.pdf, name);
+        return name;
+      },
+      imageCallback: svgImage,
+      warningCallback: () => {},
+    });
+    this.pdf.restore();
   }
 
   // ------------------------------------------------------------ tables
