@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDiff } from "./diff.js";
 import { benchRender } from "./render.js";
+import { benchSimulate } from "./simulate.js";
 import { benchValidate, type BenchResult } from "./validate.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -13,6 +14,7 @@ const results: BenchResult[] = [];
 if (!only || only === "validate") results.push(benchValidate(path.join(root, "specs", "kk-2020-udsatte-sygemeldte")));
 if (!only || only === "render") results.push(...(await benchRender(root)));
 if (!only || only === "diff") results.push(...(await benchDiff(root)));
+if (!only || only === "simulate") results.push(...(await benchSimulate(root)));
 
 console.log(`Maskine: ${os.cpus()[0]?.model ?? "ukendt"} (${os.cpus().length} kerner), Node ${process.version}, ${os.platform()} ${os.arch()}`);
 for (const r of results) {

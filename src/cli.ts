@@ -17,6 +17,8 @@ import { writePdf } from "./write/pdf.js";
 import { writeMarkdown } from "./write/markdown.js";
 import { evaluateSpec, evaluationJson, evaluationTerminal } from "./evaluate/evaluate.js";
 import { buildEvaluationRecord, writeEvaluationRecord } from "./render/evaluation-record.js";
+import { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, simulateSpec, writeSimulation, type SimFormat } from "./simulate/index.js";
+import { resultJson, simulationTerminal } from "./simulate/report.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -80,6 +82,8 @@ Eksempler:
   udbud diff specs/kk-2020-udsatte-sygemeldte specs/kk-2024-udsatte-sygemeldte
   udbud diff udkast.docx endelig.docx --format html,docx --out sammenligning
   udbud evaluate specs/kk-2024-udsatte-sygemeldte --bids specs/kk-2024-udsatte-sygemeldte/bud.yaml --out output/evaluering
+  udbud simulate specs/kk-2024-udsatte-sygemeldte         prissimulering med scenarie.yaml i udbuddets mappe
+  udbud simulate mit-udbud --scenario nedskæring.yaml --runs 20000 --format html,csv
 
 Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     );
@@ -235,6 +239,73 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
         io.err(`✓ evalueringsnotatet er skrevet: ${names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
       }
       io.out(format === "json" ? evaluationJson(res.result) : evaluationTerminal(res.result));
+      setCode(EXIT_OK);
+    });
+  program
+    .command("simulate")
+    .description("simulér afregningsformerne (timepris, ugepris, dagspris, helårsperson, resultatbaseret) for et scenarie: udgift med usikkerhed, break-even priser, risikofordeling, følsomhed og en rapport med figurer")
+    .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
+    .option("-s, --scenario <fil>", "scenariet (YAML); standard: scenarie.yaml i udbuddets mappe")
+    .option("-n, --runs <antal>", "antal simulerede år (standard: scenariets kørsler, ellers 10.000)")
+    .option("--seed <tal>", "startværdi for tilfældighederne; samme værdi giver samme tal (standard: scenariets frø)")
+    .option("-o, --out <mappe>", "mappe til rapporten (standard: output/<udbuddets id>/simulering)")
+    .option("-f, --format <formater>", `formater, kommasepareret: ${SIM_FORMATS.join(",")}`, DEFAULT_SIM_FORMATS.join(","))
+    .option("--json", "skriv hele resultatet som JSON på stdout i stedet for oversigten")
+    .helpOption("-h, --help", "vis hjælp")
+    .action(async (spec: string, opts: { scenario?: string; runs?: string; seed?: string; out?: string; format: string; json?: boolean }) => {
+      const formats = opts.format.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+      const bad = formats.filter((f) => !(SIM_FORMATS as readonly string[]).includes(f));
+      if (bad.length || formats.length === 0) {
+        io.err(`fejl: ukendt format '${bad.join(",") || opts.format}'. Mulige formater: ${SIM_FORMATS.join(", ")}.\n`);
+        setCode(EXIT_USAGE);
+        return;
+      }
+      const heltal = (navn: string, v: string | undefined, min: number, max: number): number | undefined | null => {
+        if (v === undefined) return undefined;
+        const t = v.replace(/[._ ]/g, "");
+        if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
+          io.err(`fejl: ${navn} skal være et helt tal fra ${min.toLocaleString("da-DK")} til ${max.toLocaleString("da-DK")}, ikke '${v}'.\n`);
+          return null;
+        }
+        return Number(t);
+      };
+      const runs = heltal("--runs", opts.runs, 1, MAX_RUNS);
+      const seed = heltal("--seed", opts.seed, 0, 4294967295);
+      if (runs === null || seed === null) {
+        setCode(EXIT_USAGE);
+        return;
+      }
+      // Progress on stderr for long runs: a line per 10 % (or an updating line on a terminal).
+      const tty = Boolean((process.stderr as { isTTY?: boolean }).isTTY) && io.err === defaultIo.err;
+      let sidst = -1;
+      const start = Date.now();
+      const fremdrift = (andel: number) => {
+        if (Date.now() - start < 1000) return; // short runs stay quiet
+        const pct = Math.floor(andel * 100);
+        if (tty) { if (pct !== sidst) io.err(`\rSimulerer … ${pct} %${andel >= 1 ? "\n" : ""}`); sidst = pct; return; }
+        const trin = Math.floor(pct / 10) * 10;
+        if (trin > sidst) { io.err(`Simulerer … ${trin} %\n`); sidst = trin; }
+      };
+      const res = await simulateSpec(spec, { ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), fremdrift });
+      if (!res.result || !res.input || !res.udbud) {
+        if (opts.json) io.out(JSON.stringify({ errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
+        for (const d of [...res.errors, ...res.warnings]) io.err(formatDiagnostic(d) + "\n");
+        io.err(`✗ ${res.errors.length} fejl; der er ikke simuleret.\n`);
+        setCode(EXIT_INVALID);
+        return;
+      }
+      for (const d of res.warnings) io.err(formatDiagnostic(d) + "\n");
+      const outDir = opts.out ?? path.join("output", res.udbud.id, "simulering");
+      const w = await writeSimulation({ ...res, udbud: res.udbud, input: res.input, result: res.result }, outDir, [...new Set(formats)] as SimFormat[]);
+      if (w.errors.length) {
+        for (const d of w.errors) io.err(formatDiagnostic(d) + "\n");
+        io.err("✗ rapporten er ikke skrevet.\n");
+        setCode(EXIT_INVALID);
+        return;
+      }
+      if (opts.json) io.out(resultJson(res.result));
+      else io.out(simulationTerminal(res.result));
+      io.err(`✓ ${w.files.length} filer i ${path.resolve(outDir)}: ${w.files.join(", ")}\n`);
       setCode(EXIT_OK);
     });
   return program;

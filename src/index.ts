@@ -28,3 +28,12 @@ export type { DocDiff, AlignedClause, ComparableDoc } from "./diff/model.js";
 export { evaluate, evaluateSpec } from "./evaluate/evaluate.js";
 export { buildEvaluationRecord, writeEvaluationRecord } from "./render/evaluation-record.js";
 export type { EvaluationResult, LotEvaluation, ScoredBid, Bid } from "./evaluate/types.js";
+
+export { simulateSpec, writeSimulation, SIM_FORMATS } from "./simulate/index.js";
+export { simulate, simulateParallel, forventetOmkostning, AFREGNINGSFORMER } from "./simulate/analysis.js";
+export { simulerYdelse, forventning } from "./simulate/engine.js";
+export { readScenario, resolveScenario, findDefaultScenario } from "./simulate/scenario.js";
+export { buildSimulationReport, resultJson, resultCsv, breakevenCsv, simulationTerminal } from "./simulate/report.js";
+export type { Simuleringsresultat, Ydelsesresultat, Modelresultat, Samlet, Delkontraktresultat } from "./simulate/analysis.js";
+export type { ScenarieFil, SimuleringsInput, SimuleretYdelse, Forløbsantagelser } from "./simulate/model.js";
+export { barChart, rangeChart, monthChart, tornadoChart, lineChart } from "./chart/index.js";

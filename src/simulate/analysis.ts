@@ -161,6 +161,8 @@ export interface Samlet {
   modeller: Modelresultat[];
   /** Offers × models not priced (so left out of the totals). */
   uden_pris: { ydelse: string; model: Afregningsform }[];
+  /** Models priced for some offers only (left out of the totals), with the offers that have a price ("lot/offer"). */
+  delvist_prissat: { model: Afregningsform; ydelser: string[] }[];
   mængder: Pick<Mængder, "henvisninger" | "forløb" | "leverede_uger" | "effektive_timer" | "resultater">;
   prisreduktion: Prisreduktion | null;
   tornado: Tornado[];
@@ -525,6 +527,7 @@ function belægning(yk: YdelsesKørsel, be: Breakeven): Belægningseffekt | null
 function samlet(yks: YdelsesKørsel[], input: SimuleringsInput, runs: number, foretrukket: Afregningsform | undefined): Samlet {
   const modeller: Modelresultat[] = [];
   const uden_pris: Samlet["uden_pris"] = [];
+  const delvist_prissat: Samlet["delvist_prissat"] = [];
   const mg = {
     henvisninger: yks.reduce((s, x) => s + middel(x.k.henvisninger), 0),
     forløb: yks.reduce((s, x) => s + middel(x.k.forløb), 0),
@@ -538,6 +541,7 @@ function samlet(yks: YdelsesKørsel[], input: SimuleringsInput, runs: number, fo
     if (mangler.length === yks.length) continue;
     if (mangler.length) {
       for (const x of mangler) uden_pris.push({ ydelse: `${x.y.delkontrakt}/${x.y.id}`, model });
+      delvist_prissat.push({ model, ydelser: yks.filter((x) => x.betaling.has(model)).map((x) => `${x.y.delkontrakt}/${x.y.id}`) });
       continue;
     }
     const b = new Float64Array(runs), m = new Float64Array(runs);
@@ -581,7 +585,7 @@ function samlet(yks: YdelsesKørsel[], input: SimuleringsInput, runs: number, fo
       }),
     };
   }
-  return { modeller, uden_pris, mængder: mg, prisreduktion, tornado };
+  return { modeller, uden_pris, delvist_prissat, mængder: mg, prisreduktion, tornado };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,5 +27,8 @@ check "rendered documents open in LibreOffice, pandoc, python-docx; PDFs pass qp
 check "redline DOCX: LibreOffice opens it; pandoc accept/reject give the new/old text" \
   bash tests/interop/diff_check.sh
 
+check "simulation report: LibreOffice, pandoc, python-docx, qpdf, pdffonts, pdftotext; scenario schema with python3-jsonschema" \
+  bash tests/interop/simulate_check.sh
+
 echo "interop: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

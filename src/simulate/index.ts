@@ -1,0 +1,102 @@
+/**
+ * `udbud simulate` as a library: spec + scenario → validated input → simulation → report files.
+ * Reading never throws for bad input (diagnostics instead); nothing is written unless everything
+ * was computed, and every file is written atomically.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Diagnostic } from "../diagnostics.js";
+import { sortDiagnostics } from "../diagnostics.js";
+import type { Udbud } from "../model/types.js";
+import { readSpec } from "../read/index.js";
+import { renderTree, writeAtomic } from "../render/index.js";
+import { simulateParallel, type Simuleringsresultat } from "./analysis.js";
+import type { SimuleringsInput } from "./model.js";
+import { breakevenCsv, buildSimulationReport, REPORT_ID, resultCsv, resultJson } from "./report.js";
+import { findDefaultScenario, readScenario, resolveScenario } from "./scenario.js";
+
+export const SIM_FORMATS = ["html", "docx", "pdf", "md", "csv", "json"] as const;
+export type SimFormat = (typeof SIM_FORMATS)[number];
+export const DEFAULT_SIM_FORMATS: readonly SimFormat[] = ["html", "docx", "pdf", "csv", "json"];
+/** Most runs accepted (memory: about 100 bytes per run and offer). */
+export const MAX_RUNS = 1_000_000;
+
+export interface SimulateOptions {
+  scenario?: string;
+  runs?: number;
+  seed?: number;
+  fremdrift?: (andel: number) => void;
+  /** Most worker threads (default: the machine's cores, at most 8; 1 = no workers). */
+  tråde?: number;
+}
+
+export interface SimulateSpecResult {
+  udbud?: Udbud;
+  input?: SimuleringsInput;
+  result?: Simuleringsresultat;
+  scenarioFile?: string;
+  /** Every input file (spec and scenario), so outputs never overwrite one. */
+  inputFiles: string[];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+function fejl(file: string, message: string, code: string): Diagnostic {
+  return { severity: "fejl", file, line: 1, column: 1, path: "", message, code };
+}
+
+/** Reads the spec and the scenario, and runs the simulation. */
+export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Promise<SimulateSpecResult> {
+  const read = readSpec(spec);
+  const inputFiles = read.sourceMap.files.map((f) => f.abs);
+  if (!read.udbud) return { errors: read.errors, warnings: read.warnings, inputFiles };
+  const scenarioFile = opts.scenario ?? findDefaultScenario(spec);
+  if (!scenarioFile) {
+    const dir = fs.existsSync(spec) && fs.statSync(spec).isDirectory() ? spec : path.dirname(spec);
+    return {
+      udbud: read.udbud, inputFiles, warnings: read.warnings,
+      errors: [fejl(path.join(dir, "scenarie.yaml"), "Der er intet scenarie. Læg en scenarie.yaml i udbuddets mappe, eller angiv en fil med --scenario (se docs/simulation.md og eksemplet i specs/kk-2024-udsatte-sygemeldte/scenarie.yaml).", "simulate.no-scenario")],
+    };
+  }
+  const sc = readScenario(scenarioFile);
+  inputFiles.push(...sc.sourceMap.files.map((f) => f.abs));
+  if (!sc.fil) return { udbud: read.udbud, scenarioFile, inputFiles, errors: sc.errors, warnings: [...read.warnings, ...sc.warnings] };
+  const res = resolveScenario(read.udbud, sc.fil, sc.sourceMap, read.sourceMap);
+  const warnings = sortDiagnostics([...read.warnings, ...sc.warnings, ...res.warnings]);
+  if (!res.input || res.errors.length) return { udbud: read.udbud, scenarioFile, inputFiles, errors: sortDiagnostics([...sc.errors, ...res.errors]), warnings };
+  const runs = opts.runs ?? res.input.kørsler;
+  const seed = opts.seed ?? res.input.frø;
+  const result = await simulateParallel(res.input, { runs, seed, ...(opts.tråde ? { tråde: opts.tråde } : {}), ...(opts.fremdrift ? { fremdrift: opts.fremdrift } : {}) });
+  return { udbud: read.udbud, input: res.input, result, scenarioFile, inputFiles, errors: [], warnings };
+}
+
+/**
+ * Renders the requested formats in memory, then writes them atomically into `outDir`:
+ * prissimulering.{html,docx,pdf,md}, simulering.json, simulering.csv and breakeven.csv.
+ * Returns the file names, or an error when a file would overwrite an input.
+ */
+export async function writeSimulation(r: SimulateSpecResult & { udbud: Udbud; input: SimuleringsInput; result: Simuleringsresultat },
+  outDir: string, formats: readonly SimFormat[], opts: { templatesDir?: string } = {}): Promise<{ files: string[]; errors: Diagnostic[] }> {
+  const files: { name: string; data: Buffer | string }[] = [];
+  const docFormats = formats.filter((f): f is "html" | "docx" | "pdf" | "md" => f === "html" || f === "docx" || f === "pdf" || f === "md");
+  if (docFormats.length) {
+    const rep = await buildSimulationReport(r.udbud, r.input, r.result, opts);
+    if (!rep.tree) return { files: [], errors: rep.errors };
+    for (const f of docFormats) files.push({ name: `${REPORT_ID}.${f}`, data: await renderTree(rep.tree, f) });
+  }
+  if (formats.includes("json")) files.push({ name: "simulering.json", data: resultJson(r.result) });
+  if (formats.includes("csv")) {
+    files.push({ name: "simulering.csv", data: resultCsv(r.result) });
+    files.push({ name: "breakeven.csv", data: breakevenCsv(r.result) });
+  }
+  const dir = path.resolve(outDir);
+  const inputs = new Set(r.inputFiles.map((f) => path.resolve(f)));
+  for (const f of files) {
+    if (inputs.has(path.join(dir, f.name))) {
+      return { files: [], errors: [fejl(path.join(dir, f.name), "Outputtet ville overskrive en af inputfilerne. Vælg en anden --out-mappe.", "simulate.overwrite-input")] };
+    }
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of files) writeAtomic(dir, f.name, f.data);
+  return { files: files.map((f) => f.name), errors: [] };
+}
