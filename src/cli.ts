@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
+import { formatNumber } from "./format.js";
 import { packageRoot } from "./paths.js";
 import { readSpec } from "./read/index.js";
 import { FORMATS, renderSpec, writeAtomic, type Format } from "./render/index.js";
@@ -264,7 +265,7 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
         if (v === undefined) return undefined;
         const t = v.replace(/[._ ]/g, "");
         if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
-          io.err(`fejl: ${navn} skal være et helt tal fra ${min.toLocaleString("da-DK")} til ${max.toLocaleString("da-DK")}, ikke '${v}'.\n`);
+          io.err(`fejl: ${navn} skal være et helt tal fra ${formatNumber(min)} til ${formatNumber(max)}, ikke '${v}'.\n`);
           return null;
         }
         return Number(t);

@@ -191,6 +191,20 @@ test("missing scenario, bad --runs, --seed and --format are refused in Danish", 
   assert.equal(r3.code, 2);
   const r4 = await cli("simulate", spec2024, "--seed", "-1");
   assert.equal(r4.code, 2);
+  // Untrusted input cannot ask for unbounded memory or time.
+  const r6 = await cli("simulate", spec2024, "--runs", "400000", "--format", "json", "--out", tmpDir());
+  assert.equal(r6.code, 1);
+  assert.match(r6.stderr, /Simuleringen er for stor: 400\.000 kørsler × 14 indsatser/);
+  const huge = fs.readFileSync(path.join(spec2024, "scenarie.yaml"), "utf8").replace(/pr_måned: 32\b/, "pr_måned: 90000");
+  const hd = writeFiles({ "scenarie.yaml": huge });
+  const r7 = await cli("simulate", spec2024, "--scenario", path.join(hd, "scenarie.yaml"), "--format", "json", "--out", tmpDir());
+  assert.equal(r7.code, 1);
+  assert.match(r7.stderr, /scenarie\.yaml:\d+:\d+: fejl: Simuleringen er for stor: 10\.000 kørsler × [\d.]+ henvisninger/);
+  const long = fs.readFileSync(path.join(spec2024, "scenarie.yaml"), "utf8").replace("forlængelse: {sandsynlighed: 0.25, uger: 13}", "forlængelse: {sandsynlighed: 0.25, uger: 100000}");
+  const ld = writeFiles({ "scenarie.yaml": long });
+  const r8 = await cli("simulate", spec2024, "--scenario", path.join(ld, "scenarie.yaml"), "--format", "json", "--out", tmpDir());
+  assert.equal(r8.code, 1);
+  assert.match(r8.stderr, /højst 260/);
   const r5 = await cli("simulate", spec2024, "--format", "xlsx");
   assert.equal(r5.code, 2);
   assert.match(r5.stderr, /ukendt format 'xlsx'/);

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
+import { formatNumber } from "../format.js";
 import type { Udbud } from "../model/types.js";
 import { readSpec } from "../read/index.js";
 import { renderTree, writeAtomic } from "../render/index.js";
@@ -18,8 +19,14 @@ import { findDefaultScenario, readScenario, resolveScenario } from "./scenario.j
 export const SIM_FORMATS = ["html", "docx", "pdf", "md", "csv", "json"] as const;
 export type SimFormat = (typeof SIM_FORMATS)[number];
 export const DEFAULT_SIM_FORMATS: readonly SimFormat[] = ["html", "docx", "pdf", "csv", "json"];
-/** Most runs accepted (memory: about 100 bytes per run and offer). */
+/** Most runs accepted. */
 export const MAX_RUNS = 1_000_000;
+/**
+ * Limits that keep an untrusted scenario from exhausting memory or time: runs × offers (about
+ * 250 bytes each: ~1 GB at the limit) and runs × expected referrals per year (about 2 minutes
+ * on one core at the limit).
+ */
+export const SIM_LIMITS = { maxKørslerGangeYdelser: 4_000_000, maxHenvisninger: 1_500_000_000 } as const;
 
 export interface SimulateOptions {
   scenario?: string;
@@ -66,6 +73,15 @@ export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Pr
   if (!res.input || res.errors.length) return { udbud: read.udbud, scenarioFile, inputFiles, errors: sortDiagnostics([...sc.errors, ...res.errors]), warnings };
   const runs = opts.runs ?? res.input.kørsler;
   const seed = opts.seed ?? res.input.frø;
+  const ydelser = res.input.delkontrakter.reduce((s, d) => s + d.ydelser.length, 0);
+  const henvisninger = res.input.delkontrakter.reduce((s, d) => s + d.ydelser.reduce((t, y) => t + y.antagelser.henvisninger.pr_måned * 12, 0), 0);
+  const stor = (hvad: string) => ({
+    udbud: read.udbud, scenarioFile, inputFiles, warnings,
+    errors: [{ ...sc.sourceMap.locate(opts.runs === undefined ? "/kørsler" : ""), severity: "fejl" as const, path: opts.runs === undefined ? "kørsler" : "", code: "simulate.too-large",
+      message: `Simuleringen er for stor: ${hvad}. Sænk antallet af kørsler (--runs eller kørsler i scenariet).` }],
+  });
+  if (runs * ydelser > SIM_LIMITS.maxKørslerGangeYdelser) return stor(`${formatNumber(runs)} kørsler × ${ydelser} indsatser er mere end ${formatNumber(SIM_LIMITS.maxKørslerGangeYdelser)}`);
+  if (runs * henvisninger > SIM_LIMITS.maxHenvisninger) return stor(`${formatNumber(runs)} kørsler × ${formatNumber(Math.round(henvisninger))} henvisninger om året er mere end ${formatNumber(SIM_LIMITS.maxHenvisninger)} simulerede forløb`);
   const result = await simulateParallel(res.input, { runs, seed, ...(opts.tråde ? { tråde: opts.tråde } : {}), ...(opts.fremdrift ? { fremdrift: opts.fremdrift } : {}) });
   return { udbud: read.udbud, input: res.input, result, scenarioFile, inputFiles, errors: [], warnings };
 }
