@@ -120,10 +120,19 @@ function prisreduktionView(s: Samlet) {
   };
 }
 
+/** "Priserne for ugepris kommer fra udbuddet og for timepris fra scenariet." */
+function kildetekst(modeller: Modelresultat[]): string {
+  const del = (k: string) => modeller.filter((m) => m.priskilde === k).map((m) => modelNavn(m.model).toLowerCase());
+  const dele = [["udbud", "udbuddets prismodel"], ["scenarie", "scenariet"], ["flere", "udbuddet og scenariet"]]
+    .map(([k, t]) => ({ ms: del(k!), t })).filter((x) => x.ms.length).map((x) => `for ${opremsning(x.ms)} fra ${x.t}`);
+  return dele.length ? `Priserne kommer ${opremsning(dele)}.` : "";
+}
+
 function samletView(s: Samlet) {
   return {
     modeller: s.modeller.map(modelRække),
     har_modeller: s.modeller.length > 0,
+    kilder: kildetekst(s.modeller),
     måneder: månedstabel(s.modeller),
     prisreduktion: prisreduktionView(s),
     uden_pris: s.delvist_prissat.length ? s.delvist_prissat.map((d) => `${modelNavn(d.model).toLowerCase()} (kun prissat for ${opremsning(d.ydelser.map((y) => y.split("/")[1]!))})`).join("; ") : null,
