@@ -144,7 +144,10 @@ function sammenligning(s: Samlet, spec: Afregningsform | undefined): string[] {
   const out: string[] = [];
   const base = s.modeller.find((m) => m.model === spec) ?? s.modeller[0];
   if (!base) return out;
-  out.push(`Med ${modelNavn(base.model).toLowerCase()}erne koster de simulerede indsatser forventet ${beløb(base.årlig.middel)} om året; i ni år ud af ti under ${beløb(base.årlig.p90)} (P90) og over ${beløb(base.årlig.p10)} (P10).`);
+  const med: Record<Afregningsform, string> = {
+    timepris: "timepriserne", ugepris: "ugepriserne", dagspris: "dagspriserne", helårsperson: "betaling pr. helårsperson", resultatbaseret: "resultatbaseret betaling",
+  };
+  out.push(`Med ${med[base.model]}${base.priskilde === "udbud" ? " i udbuddet" : ""} koster de simulerede indsatser forventet ${beløb(base.årlig.middel)} om året; i ni år ud af ti under ${beløb(base.årlig.p90)} (P90) og over ${beløb(base.årlig.p10)} (P10).`);
   for (const m of s.modeller) {
     if (m === base) continue;
     const d = ((m.årlig.middel - base.årlig.middel) / base.årlig.middel) * 100;
