@@ -263,8 +263,10 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
       }
       const heltal = (navn: string, v: string | undefined, min: number, max: number): number | undefined | null => {
         if (v === undefined) return undefined;
+        // Digits, optionally grouped in thousands with '.', '_' or a space (10.000); not decimals.
+        const ok = /^\d+$/.test(v) || /^\d{1,3}([._ ]\d{3})+$/.test(v);
         const t = v.replace(/[._ ]/g, "");
-        if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
+        if (!ok || Number(t) < min || Number(t) > max) {
           io.err(`fejl: ${navn} skal være et helt tal fra ${formatNumber(min)} til ${formatNumber(max)}, ikke '${v}'.\n`);
           return null;
         }

@@ -272,7 +272,7 @@ test("tornadoChart: drivers sorted by swing, largest on top, with base line", as
   const order = ["Jobandel", "Belægning", "Pris pr. forløb", "Inflation"];
   const axisNames = p.texts.filter((t) => order.includes(t));
   assert.deepEqual(axisNames, order, "sorted by |high − low|, descending");
-  assertTexts(p.texts, ["Basis: 1,2 mio. kr.", "80 %: 1 mio. kr.", "100 %: 1,35 mio. kr.", "1,19 mio. kr.", "Lavt scenarie", "Højt scenarie", "Årlig udgift"]);
+  assertTexts(p.texts, ["Basis: 1,2 mio. kr.", "80 %: 1 mio. kr.", "100 %: 1,35 mio. kr.", "1,19 mio. kr.", "Antagelsen lavere", "Antagelsen højere", "Årlig udgift"]);
   // Ties keep the caller's order.
   const tie = await tornadoChart({
     base: 10,

@@ -262,3 +262,18 @@ test("closed form refuses a normal duration; simulate refuses a bad run count", 
   assert.throws(() => simulate(input([ydelse(deterministisk())]), { runs: 0, seed: 1 }), /positivt heltal/);
   assert.ok(simulerYdelse(deterministisk(), 3, 1).forløb.every((x) => x === 120));
 });
+
+test("a truncated normal's middel is its mean after truncation (the average planners mean)", () => {
+  // Hours 5 on average within 3–6 (asymmetric window): the booked hours per delivered week are 5.
+  const a: Forløbsantagelser = { ...deterministisk(), timer_pr_uge: { fordeling: "normal", middel: 5, sd: 1.5, min: 3, max: 6 } };
+  const f = forventning(a);
+  assert.ok(Math.abs(f.bookedeTimer / f.leveredeUger - 5) < 1e-3, `${f.bookedeTimer / f.leveredeUger}`);
+  const k = simulerYdelse(a, 400, 3);
+  const sim = k.bookedeTimer.reduce((s, x) => s + x, 0) / k.leveredeUger.reduce((s, x) => s + x, 0);
+  assert.ok(Math.abs(sim - 5) < 0.02, `simulated ${sim}`);
+  // A duration of 18 weeks on average within 13–52 stays 18 on average.
+  const d: Forløbsantagelser = { ...deterministisk(), varighed: { fordeling: "normal", middel: 18, sd: 6, min: 13, max: 52 } };
+  const kd = simulerYdelse(d, 200, 4);
+  const uger = kd.leveredeUger.reduce((s, x) => s + x, 0) / kd.forløb.reduce((s, x) => s + x, 0);
+  assert.ok(Math.abs(uger - 18) < 0.1, `simulated ${uger}`);
+});

@@ -283,8 +283,8 @@ export async function monthChart(o: {
 
 // ---------------------------------------------------------------- tornado chart
 
-const TORNADO_LOW = "Lavt scenarie";
-const TORNADO_HIGH = "Højt scenarie";
+const TORNADO_LOW = "Antagelsen lavere";
+const TORNADO_HIGH = "Antagelsen højere";
 const TORNADO_COLOURS = ["#0072B2", "#D55E00"];
 
 /** Tornado: horizontal bars per driver from the low-case to the high-case value around a base line, sorted by swing (largest on top). */

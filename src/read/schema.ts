@@ -152,10 +152,12 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
       const want = String(p.type).split(",").map((t) => TYPE_NAMES[t] ?? t).join(" eller ");
       let extra = "";
       if (String(p.type).includes("string") && typeof e.data === "number") extra = ` Sæt værdien i anførselstegn: '${e.data}'.`;
-      if (p.type === "number" && typeof e.data === "string" && /\d/.test(e.data))
-        extra = /%/.test(e.data)
-          ? " Skriv procent som et tal uden %-tegn, fx 10."
-          : " Skriv beløb og tal uden punktummer, enheder og 'kr.', fx 10000000.";
+      if (p.type === "number" && typeof e.data === "string" && /\d/.test(e.data)) {
+        const share = typeof ps?.maximum === "number" && ps.maximum <= 1;
+        if (/^\s*-?\d+,\d+\s*$/.test(e.data)) extra = ` Brug punktum som decimaltegn: ${e.data.trim().replace(",", ".")}.`;
+        else if (/%/.test(e.data)) extra = share ? " Skriv andelen som et decimaltal mellem 0 og 1, fx 0.8 for 80 %." : " Skriv procent som et tal uden %-tegn, fx 10.";
+        else extra = tip(ps) || " Skriv beløb og tal uden punktummer, enheder og 'kr.', fx 10000000.";
+      }
       if (p.type === "array" && e.data && typeof e.data === "object") extra = " Skriv hvert element på sin egen linje, der starter med '- '.";
       return { text: `${label(ps)}skal være ${want}, men er ${actualType(e.data)}.${extra || tip(ps)}`, pointer: e.instancePath, preferKey: false };
     }

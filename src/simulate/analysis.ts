@@ -11,6 +11,7 @@ import {
   DAGE_PR_UGE, type Fordeling, type Kørsler, RESULTATER, UGER_PR_ÅR, forventning, fordeling, middel, simulerYdelse, streamSeed, type Forventning,
 } from "./engine.js";
 import { simulerAlle } from "./parallel.js";
+import { normalLocation } from "./rng.js";
 import type { Forløbsantagelser, Modelpriser, Priskilde, SimuleretYdelse, SimuleringsInput, Simuleringsvalg, Varighedsfordeling } from "./model.js";
 
 export const AFREGNINGSFORMER: readonly Afregningsform[] = ["timepris", "ugepris", "dagspris", "helårsperson", "resultatbaseret"];
@@ -356,11 +357,12 @@ function diskretiser(v: Varighedsfordeling): Varighedsfordeling {
   if (v.fordeling !== "normal") return v;
   if (v.sd === 0 || v.min === v.max) return { fordeling: "fast", uger: Math.min(v.max, Math.max(v.min, v.middel)) };
   const n = 400, w = (v.max - v.min) / n;
+  const mu = normalLocation(v.middel, v.sd, v.min, v.max);
   const udfald: { uger: number; sandsynlighed: number }[] = [];
   let total = 0;
   for (let i = 0; i < n; i++) {
     const x = v.min + (i + 0.5) * w;
-    const d = Math.exp(-0.5 * ((x - v.middel) / v.sd) ** 2);
+    const d = Math.exp(-0.5 * ((x - mu) / v.sd) ** 2);
     udfald.push({ uger: x, sandsynlighed: d });
     total += d;
   }
@@ -528,9 +530,11 @@ function samlet(yks: YdelsesKørsel[], input: SimuleringsInput, runs: number, fo
   const modeller: Modelresultat[] = [];
   const uden_pris: Samlet["uden_pris"] = [];
   const delvist_prissat: Samlet["delvist_prissat"] = [];
+  // Elements bought on top of an indsats are not citizens or courses of their own.
+  const egne = yks.filter((x) => !x.y.tilkøb);
   const mg = {
-    henvisninger: yks.reduce((s, x) => s + middel(x.k.henvisninger), 0),
-    forløb: yks.reduce((s, x) => s + middel(x.k.forløb), 0),
+    henvisninger: egne.reduce((s, x) => s + middel(x.k.henvisninger), 0),
+    forløb: egne.reduce((s, x) => s + middel(x.k.forløb), 0),
     leverede_uger: yks.reduce((s, x) => s + middel(x.k.leveredeUger), 0),
     effektive_timer: yks.reduce((s, x) => s + middel(x.k.effektiveTimer), 0),
     resultater: yks.reduce((s, x) => s + x.k.resultater.reduce((t, xs) => t + middel(xs), 0), 0),

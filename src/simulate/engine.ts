@@ -292,27 +292,6 @@ export function forventning(a: Forløbsantagelser): Forventning {
   };
 }
 
-/** Mean of a normal distribution truncated to [min, max]. */
-export function truncatedNormalMean(t: { middel: number; sd: number; min: number; max: number }): number {
-  if (t.sd === 0) return Math.min(t.max, Math.max(t.min, t.middel));
-  const a = (t.min - t.middel) / t.sd, b = (t.max - t.middel) / t.sd;
-  const z = Phi(b) - Phi(a);
-  if (z <= 0) return Math.min(t.max, Math.max(t.min, t.middel));
-  return t.middel + (t.sd * (phi(a) - phi(b))) / z;
-}
-
-function phi(x: number): number {
-  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
-}
-
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf; error < 1.5e-7). */
-export function Phi(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
-  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Statistics
 

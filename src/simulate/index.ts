@@ -71,6 +71,17 @@ export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Pr
   const res = resolveScenario(read.udbud, sc.fil, sc.sourceMap, read.sourceMap);
   const warnings = sortDiagnostics([...read.warnings, ...sc.warnings, ...res.warnings]);
   if (!res.input || res.errors.length) return { udbud: read.udbud, scenarioFile, inputFiles, errors: sortDiagnostics([...sc.errors, ...res.errors]), warnings };
+  // A price under 50 kr. is almost always "1.000" written for a thousand (YAML reads 1.000 as 1).
+  for (const d of res.input.delkontrakter) for (const y of d.ydelser) {
+    for (const [model, kilde] of Object.entries(y.priskilder)) {
+      const pr = y.priser[model as keyof typeof y.priser];
+      const beløb = typeof pr === "number" ? pr : pr && typeof pr === "object" ? pr.pris : undefined;
+      if (kilde !== "scenarie" || beløb === undefined || beløb >= 50) continue;
+      const ptr = `/delkontrakter/${d.id}/${y.art === "element" ? "elementer" : "indsatser"}/${y.id}/priser/${model}`;
+      warnings.push({ ...sc.sourceMap.locate(ptr), severity: "advarsel", path: ptr.slice(1).replace(/\//g, "."), code: "simulate.low-price",
+        message: `Prisen for ${model} på ${y.id} er kun ${formatNumber(beløb)} kr. Mente du ${formatNumber(beløb * 1000)} kr.? I YAML er punktum decimaltegn, så 1.000 betyder 1; skriv tusind som 1000.` });
+    }
+  }
   const runs = opts.runs ?? res.input.kørsler;
   const seed = opts.seed ?? res.input.frø;
   const ydelser = res.input.delkontrakter.reduce((s, d) => s + d.ydelser.length, 0);

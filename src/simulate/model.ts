@@ -149,6 +149,8 @@ export interface SimuleretYdelse {
   id: string;
   art: "indsats" | "element";
   titel: string;
+  /** An element bought on top of an indsats (spec: `selvstændig: false`): in totals its orders are not citizens or courses of their own. */
+  tilkøb?: boolean;
   antagelser: Forløbsantagelser;
   priser: Modelpriser;
   priskilder: Partial<Record<Afregningsform, Priskilde>>;

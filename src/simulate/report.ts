@@ -57,11 +57,16 @@ function opremsning(xs: string[]): string {
 function antal(x: number, decimals = 0): string {
   return formatNumber(decimals === 0 ? Math.round(x) : x, decimals || undefined);
 }
+/** "+6,7 %", "−0,9 %", "0,0 %" (a real minus sign; no negative zero). */
 function fortegn(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return "–";
-  return `${x > 0 ? "+" : ""}${procent(x)}`;
+  const r = Math.round(x * 10) / 10;
+  return r === 0 ? procent(0) : `${r > 0 ? "+" : "−"}${procent(Math.abs(r))}`;
 }
 
+function ugerTekst(n: number): string {
+  return `${formatNumber(n)} ${n === 1 ? "uge" : "uger"}`;
+}
 function varighedTekst(v: Varighedsfordeling): string {
   if (v.fordeling === "fast") return `${formatNumber(v.uger)} uger`;
   if (v.fordeling === "normal") return `normal, middel ${formatNumber(v.middel)} uger (sd ${formatNumber(v.sd)}; ${formatNumber(v.min)}–${formatNumber(v.max)})`;
@@ -112,7 +117,7 @@ function prisreduktionView(s: Samlet) {
   return {
     model: modelNavn(p.model).toLowerCase(), grænse: procent(p.budgetændring_grænse_procent, 0), maks: procent(p.maks_reduktion_procent, 0),
     rækker: p.rækker.map((r) => ({
-      ændring: r.budgetændring_procent === 0 ? "0 %" : fortegn(r.budgetændring_procent).replace(",0 %", " %"),
+      ændring: fortegn(r.budgetændring_procent).replace(",0 %", " %"),
       udløst: r.udløst ? "Ja" : "Nej", reduktion: procent(r.reduktion_procent, 0), budget: beløb(r.budget),
       forløb_uden: antal(r.forløb_uden_klausul), forløb_med: antal(r.forløb_med_klausul),
       ekstra: antal(r.forløb_med_klausul - r.forløb_uden_klausul), besparelse: beløb(r.besparelse),
@@ -147,7 +152,7 @@ function sammenligning(s: Samlet, spec: Afregningsform | undefined): string[] {
   const med: Record<Afregningsform, string> = {
     timepris: "timepriserne", ugepris: "ugepriserne", dagspris: "dagspriserne", helårsperson: "betaling pr. helårsperson", resultatbaseret: "resultatbaseret betaling",
   };
-  out.push(`Med ${med[base.model]}${base.priskilde === "udbud" ? " i udbuddet" : ""} koster de simulerede indsatser forventet ${beløb(base.årlig.middel)} om året; i ni år ud af ti under ${beløb(base.årlig.p90)} (P90) og over ${beløb(base.årlig.p10)} (P10).`);
+  out.push(`Med ${med[base.model]}${base.priskilde === "udbud" ? " i udbuddet" : ""} koster de simulerede indsatser forventet ${beløb(base.årlig.middel)} om året: i ni år ud af ti under ${beløb(base.årlig.p90)} (P90), og i otte år ud af ti mellem ${beløb(base.årlig.p10)} og ${beløb(base.årlig.p90)}.`);
   for (const m of s.modeller) {
     if (m === base) continue;
     const d = ((m.årlig.middel - base.årlig.middel) / base.årlig.middel) * 100;
@@ -181,7 +186,7 @@ function antagelserRækker(input: SimuleringsInput) {
       afbrydelse: a.afbrydelse.sandsynlighed > 0 ? `${procent(a.afbrydelse.sandsynlighed * 100, 0)}${a.afbrydelse.tidspunkt === "ligefordelt" ? " (ligefordelt)" : ""}` : "ingen",
       timer_uge: timerTekst(a.timer_pr_uge),
       fremmøde: procent(a.fremmøde * 100, 0),
-      aflysning: a.aflysning.sandsynlighed > 0 ? `${procent(a.aflysning.sandsynlighed * 100, 0)} (${procent(a.aflysning.sen_andel * 100, 0)} sene)` : "ingen",
+      aflysning: a.aflysning.sandsynlighed > 0 ? `${procent(a.aflysning.sandsynlighed * 100, 0)} (${procent(a.aflysning.sen_andel * 100, 0)} sene, betaler ${ugerTekst(a.aflysning.sen_betaling_uger)})` : "ingen",
       resultater: resultaterTekst(a),
     };
   }));
@@ -347,6 +352,10 @@ export async function reportView(u: Udbud, input: SimuleringsInput, r: Simulerin
       breakeven: breakevenRækker(r),
       delkontrakter, helårsperson,
       antagelser: antagelserRækker(input),
+      sen_betaling: (() => {
+        const us = [...new Set(input.delkontrakter.flatMap((d) => d.ydelser.map((y) => y.antagelser.aflysning.sen_betaling_uger)))];
+        return us.length === 1 ? ugerTekst(us[0]!) : "det antal uger, scenariet angiver";
+      })(),
       figurer: {
         samlet: { id: "samlet", titel: "Forventet årlig udgift pr. udbudsområde og afregningsform (P10–P90)" },
         breakeven: breakevenFigur, betalinger: månedFigur, risiko: risikoFigur, administration: adminFigur,
@@ -457,10 +466,11 @@ export function simulationTerminal(r: Simuleringsresultat): string {
   const tabel = (titel: string, s: Samlet) => {
     if (!s.modeller.length) return;
     out.push(titel);
-    out.push(`  ${pad("Afregningsform", 16)}${pad("Forventet", 16, true)}${pad("P10", 16, true)}${pad("P90", 16, true)}${pad("Pr. forløb", 14, true)}${pad("Kommunens risiko", 18, true)}`);
+    out.push(`  ${pad("Afregningsform", 16)}${pad("Forventet", 16, true)}${pad("P10", 16, true)}${pad("P90", 16, true)}${pad("Pr. forløb", 14, true)}${pad("Udsving (sd)", 16, true)}`);
     for (const m of s.modeller) {
-      out.push(`  ${pad(modelNavn(m.model), 16)}${pad(beløb(m.årlig.middel), 16, true)}${pad(beløb(m.årlig.p10), 16, true)}${pad(beløb(m.årlig.p90), 16, true)}${pad(enhedsbeløb(m.pr_forløb), 14, true)}${pad(m.risiko.kommune_andel === null ? "–" : procent(m.risiko.kommune_andel * 100, 0), 18, true)}`);
+      out.push(`  ${pad(modelNavn(m.model), 16)}${pad(beløb(m.årlig.middel), 16, true)}${pad(beløb(m.årlig.p10), 16, true)}${pad(beløb(m.årlig.p90), 16, true)}${pad(enhedsbeløb(m.pr_forløb), 14, true)}${pad(beløb(m.risiko.kommune_sd), 16, true)}`);
     }
+    for (const d of s.delvist_prissat) out.push(`  Ikke med: ${modelNavn(d.model).toLowerCase()} (kun prissat for ${opremsning(d.ydelser.map((y) => y.split("/")[1]!))})`);
     out.push("");
   };
   tabel("Hele udbuddet, pr. år", r.i_alt);

@@ -192,23 +192,72 @@ export function normalQuantile(p: number): number {
   return x;
 }
 
+/** Upper tail Q(z) = P(Z > z), accurate far into the tail. */
+function upperTail(z: number): number {
+  return normalCdf(-z);
+}
+
+/** P(a ≤ Z ≤ b) for a standard normal, without cancellation in either tail. */
+function standardMass(a: number, b: number): number {
+  if (a >= 0) return upperTail(a) - upperTail(b);
+  if (b <= 0) return upperTail(-b) - upperTail(-a);
+  return 1 - upperTail(b) - upperTail(-a);
+}
+
+/** Mean of N(mu, sd²) truncated to [min, max]. */
+export function truncatedMean(mu: number, sd: number, min: number, max: number): number {
+  const a = (min - mu) / sd, b = (max - mu) / sd;
+  const z = standardMass(a, b);
+  const phi = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  if (!(z > 0)) return mu < min ? min : max;
+  const m = mu + (sd * (phi(a) - phi(b))) / z;
+  return m < min ? min : m > max ? max : m;
+}
+
 /**
- * A quantile table for a normal distribution truncated to [min, max]: `TABEL_PUNKTER + 1` values
- * of the inverse CDF at u = i / TABEL_PUNKTER. Sampling interpolates linearly between them
- * (`Rng.fromTable`), one uniform per draw and no rejection, which is several times faster than
- * rejection sampling; the interpolation error is far below the Monte Carlo error.
+ * The location μ of a normal distribution that, truncated to [min, max], has the mean `middel`.
+ * The scenario's `middel` is the mean planners mean (the average hours or weeks), so the
+ * untruncated distribution is shifted until the truncated one has that mean. Bisection; the
+ * truncated mean increases with μ. Values of `middel` at (or beyond) a bound give that bound.
+ */
+export function normalLocation(middel: number, sd: number, min: number, max: number): number {
+  if (!(sd > 0) || min >= max) return middel;
+  let lo = min - 30 * sd, hi = max + 30 * sd;
+  if (middel <= truncatedMean(lo, sd, min, max)) return lo;
+  if (middel >= truncatedMean(hi, sd, min, max)) return hi;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * (1 + Math.abs(hi)); i++) {
+    const mid = (lo + hi) / 2;
+    if (truncatedMean(mid, sd, min, max) < middel) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * A quantile table for a normal distribution truncated to [min, max] whose mean (after
+ * truncation) is `middel`: `TABEL_PUNKTER + 1` values of the inverse CDF at u = i / TABEL_PUNKTER.
+ * Sampling interpolates linearly between them (`Rng.fromTable`), one uniform per draw and no
+ * rejection, which is several times faster than rejection sampling; the interpolation error is
+ * far below the Monte Carlo error. Tails are handled on the side where they are accurate.
  */
 export const TABEL_PUNKTER = 4096;
-export function truncatedNormalTable(mean: number, sd: number, min: number, max: number): Float64Array {
+export function truncatedNormalTable(middel: number, sd: number, min: number, max: number): Float64Array {
   const t = new Float64Array(TABEL_PUNKTER + 1);
-  if (!(sd > 0) || min >= max) { t.fill(Math.min(max, Math.max(min, mean))); return t; }
-  const pa = normalCdf((min - mean) / sd), pb = normalCdf((max - mean) / sd);
+  if (!(sd > 0) || min >= max) { t.fill(Math.min(max, Math.max(min, middel))); return t; }
+  const mu = normalLocation(middel, sd, min, max);
+  const a = (min - mu) / sd, b = (max - mu) / sd;
   for (let i = 0; i <= TABEL_PUNKTER; i++) {
-    const p = pa + ((pb - pa) * i) / TABEL_PUNKTER;
-    const x = mean + sd * normalQuantile(p);
+    const f = i / TABEL_PUNKTER;
+    let z: number;
+    if (a >= 0) { const qa = upperTail(a), qb = upperTail(b); z = -normalQuantile(qa - (qa - qb) * f); }
+    else if (b <= 0) { const pa = upperTail(-a), pb = upperTail(-b); z = normalQuantile(pa + (pb - pa) * f); }
+    else { const pa = upperTail(-a), pb = 1 - upperTail(b); z = normalQuantile(pa + (pb - pa) * f); }
+    const x = mu + sd * z;
     t[i] = x < min || Number.isNaN(x) ? min : x > max ? max : x;
   }
   t[0] = min; t[TABEL_PUNKTER] = max;
+  // Keep the table monotone (rounding in the far tail).
+  for (let i = 1; i <= TABEL_PUNKTER; i++) if (t[i]! < t[i - 1]!) t[i] = t[i - 1]!;
   return t;
 }
 

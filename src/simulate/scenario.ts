@@ -146,13 +146,14 @@ export function truncatedNormalMean(middel: number, sd: number, min: number, max
 /** Expected planned duration in weeks (before extension and interruption). */
 export function meanVarighed(v: Varighedsfordeling): number {
   if (v.fordeling === "fast") return v.uger;
-  if (v.fordeling === "normal") return truncatedNormalMean(v.middel, v.sd, v.min, v.max);
+  // `middel` is the mean after truncation (rng.ts: normalLocation).
+  if (v.fordeling === "normal") return Math.min(v.max, Math.max(v.min, v.middel));
   return v.udfald.reduce((s, u) => s + u.uger * u.sandsynlighed, 0);
 }
 
 /** Expected booked hours per week. */
 export function meanTimer(t: Timefordeling): number {
-  return t.fordeling === "fast" ? t.timer : truncatedNormalMean(t.middel, t.sd, t.min, t.max);
+  return t.fordeling === "fast" ? t.timer : Math.min(t.max, Math.max(t.min, t.middel));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +305,13 @@ function checkNormal(r: Reporter, pointer: string, d: { middel: number; sd: numb
       `Umulig fordeling: middelværdien ${da(d.middel)} ${unit} ligger uden for intervallet fra min ${da(d.min)} til max ${da(d.max)} ${unit}, så ${what} kan ikke trækkes omkring den. Ret middel, så den ligger mellem min og max, eller ret min og max.`);
     return;
   }
-  const mass = normalMass(d.middel, d.sd, d.min, d.max);
+  // `middel` is the mean after truncation; with a spread it must lie strictly inside the interval.
+  if (d.sd > 0 && d.min < d.max && (d.middel === d.min || d.middel === d.max)) {
+    r.error("impossible-distribution", p(pointer, "middel"),
+      `Umulig fordeling: middelværdien ${da(d.middel)} ${unit} ligger på grænsen af intervallet fra min ${da(d.min)} til max ${da(d.max)} ${unit}; med en spredning (sd ${da(d.sd)}) kan gennemsnittet ikke ligge der. Flyt middel ind i intervallet, eller skriv sd: 0.`);
+    return;
+  }
+  const mass = d.min === d.max ? normalMass(d.middel, d.sd, d.min, d.max) : 1;
   if (mass < MIN_MASS) {
     const fixed = d.min === d.max ? ` Skal ${what} altid være ${da(d.min)} ${unit}, så skriv blot tallet ${yml(d.min)}.` : "";
     r.error("impossible-distribution", pointer,
@@ -589,7 +596,7 @@ function resolveOffer(
     priser.helårsperson.pladser = yf?.helårsperson?.pladser ?? pladserSpec ?? derivePlaces(antagelser, yf?.helårsperson?.belægning ?? STANDARD.belægning);
   }
   antagelser.kostpris_pr_time = first(levels, (a) => a.kostpris_pr_time) ?? defaultCost(priser, spec.type, meanTimer(timer));
-  return { delkontrakt: lot.id, id: o.id, art: o.art, titel: o.titel, antagelser, priser, priskilder };
+  return { delkontrakt: lot.id, id: o.id, art: o.art, titel: o.titel, ...(o.element?.selvstændig === false ? { tilkøb: true } : {}), antagelser, priser, priskilder };
 }
 
 /** "udbudsomraade-1.yaml, linje 667" for a spec pointer. */
