@@ -576,10 +576,10 @@ delkontrakter: {mentor: {}}
   const by = (needle: string) => errors.find((e) => e.message.includes(needle));
   assert.equal(by("Henvisninger pr. måned")?.message, "Henvisninger pr. måned: skal være mindst 0, men er -3. Angiv det forventede antal som et tal, fx 31 eller 3.5.");
   assertAt(by("Henvisninger pr. måned"), file, at(text, "-3"));
-  assert.equal(by("Kørsler")?.message, "Kørsler: skal være et helt tal, men er et tal. Skriv et helt tal uden punktummer, fx 10000.");
+  assert.equal(by("Kørsler")?.message, "Kørsler: skal være et helt tal, men er 2,5. Skriv et helt tal uden punktummer, fx 10000.");
   assertAt(by("Kørsler"), file, at(text, "2.5"));
   assertAt(by("Frø"), file, at(text, "-1"));
-  assert.equal(by("Sæson")?.message, "Sæson: listen skal have mindst 12 elementer.");
+  assert.equal(by("Sæson")?.message, "Sæson: listen skal have præcis 12 elementer, men har 2.");
   assertAt(by("Sæson"), file, at(text, "sæson"));
   const big = readBad("titel: x\nkørsler: 2000000\ndelkontrakter: {mentor: {}}\n");
   assert.equal(big.errors[0].message, "Kørsler: skal være højst 1000000, men er 2000000. Skriv et helt tal uden punktummer, fx 10000.");

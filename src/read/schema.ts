@@ -96,7 +96,7 @@ function actualType(v: unknown): string {
   if (v === null || v === undefined) return "tom";
   if (Array.isArray(v)) return "en liste";
   if (typeof v === "object") return "en gruppe af felter";
-  if (typeof v === "number") return Number.isInteger(v) ? "et helt tal" : "et tal";
+  if (typeof v === "number") return Number.isInteger(v) ? "et helt tal" : `${String(v).replace(".", ",")}`;
   if (typeof v === "boolean") return "true/false";
   return "tekst";
 }
@@ -174,9 +174,14 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
       return { text: `${label(ps)}skal være ${words[e.keyword]} ${p.limit}, men er ${show(e.data)}.${tip(ps)}`, pointer: e.instancePath, preferKey: false };
     }
     case "minItems":
-      return { text: `${label(ps)}listen skal have mindst ${p.limit} ${p.limit === 1 ? "element" : "elementer"}.`, pointer: e.instancePath, preferKey: true };
-    case "maxItems":
+    case "maxItems": {
+      const n = Array.isArray(e.data) ? e.data.length : 0;
+      if (ps?.minItems !== undefined && ps.minItems === ps.maxItems)
+        return { text: `${label(ps)}listen skal have præcis ${p.limit} ${p.limit === 1 ? "element" : "elementer"}, men har ${n}.${tip(ps)}`, pointer: e.instancePath, preferKey: true };
+      if (e.keyword === "minItems")
+        return { text: `${label(ps)}listen skal have mindst ${p.limit} ${p.limit === 1 ? "element" : "elementer"}.`, pointer: e.instancePath, preferKey: true };
       return { text: `${label(ps)}listen må højst have ${p.limit} elementer.`, pointer: e.instancePath, preferKey: true };
+    }
     case "minProperties":
       return {
         text: `${label(ps)}skal indeholde mindst ${p.limit} ${p.limit === 1 ? "felt" : "felter"}.${ps?.description ? ` ${ps.description}` : ""}`,
