@@ -64,7 +64,8 @@ export async function benchSimulate(root: string, runs = 5): Promise<BenchResult
       const r = await simulateSpec(spec, { runs: 10_000 });
       const ms = performance.now() - t;
       if (!r.result || !r.input || !r.udbud) throw new Error(r.errors.map((e) => e.message).join("\n"));
-      courses = r.result.i_alt.mængder.henvisninger * 10_000;
+      // Every simulated referral, elements bought on top of an indsats included.
+      courses = r.result.delkontrakter.reduce((s, d) => s + d.ydelser.reduce((t, y) => t + y.mængder.henvisninger, 0), 0) * 10_000;
       offers = r.result.delkontrakter.reduce((s, d) => s + d.ydelser.length, 0);
       const w = await writeSimulation({ ...r, udbud: r.udbud, input: r.input, result: r.result }, dir, ["html", "docx", "pdf", "md", "csv", "json"]);
       if (w.errors.length) throw new Error(w.errors.map((e) => e.message).join("\n"));
