@@ -152,7 +152,7 @@ function sammenligning(s: Samlet, spec: Afregningsform | undefined): string[] {
   const med: Record<Afregningsform, string> = {
     timepris: "timepriserne", ugepris: "ugepriserne", dagspris: "dagspriserne", helårsperson: "betaling pr. helårsperson", resultatbaseret: "resultatbaseret betaling",
   };
-  out.push(`Med ${med[base.model]}${base.priskilde === "udbud" ? " i udbuddet" : ""} koster de simulerede indsatser forventet ${beløb(base.årlig.middel)} om året: i ni år ud af ti under ${beløb(base.årlig.p90)} (P90), og i otte år ud af ti mellem ${beløb(base.årlig.p10)} og ${beløb(base.årlig.p90)}.`);
+  out.push(`Med ${med[base.model]}${base.priskilde === "udbud" ? " i udbuddet" : ""} koster de simulerede indsatser forventet ${beløb(base.årlig.middel)} om året: i ni år ud af ti under ${beløb(base.årlig.p90)} (P90), og i otte år ud af ti mellem ${beløb(base.årlig.p10)} og ${beløb(base.årlig.p90)}`.replace(/\.?$/, "."));
   for (const m of s.modeller) {
     if (m === base) continue;
     const d = ((m.årlig.middel - base.årlig.middel) / base.årlig.middel) * 100;
