@@ -67,3 +67,12 @@ export async function validateJson(dir: string): Promise<{ code: number; json: J
   const r = await cli("validate", dir, "--json");
   return { code: r.code, json: JSON.parse(r.stdout) };
 }
+
+/** A schema node with a local `$ref` replaced by its target (the node's own keys win). */
+export function resolveRef(root: any, s: any): any {
+  if (s && s.$ref) {
+    const target = s.$ref.replace(/^#\//, "").split("/").reduce((o: any, k: string) => o?.[k], root);
+    return { ...target, ...s };
+  }
+  return s;
+}

@@ -4,6 +4,7 @@
  * their sources, helårsperson places, and every bad input with its Danish message and place.
  */
 import { test } from "node:test";
+import { resolveRef as resolveRefIn } from "./helpers.js";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -87,13 +88,7 @@ const ydelse = (input: SimuleringsInput, id: string) => {
 
 const schema = loadSchemaFile("scenarie.schema.json");
 
-function resolveRef(s: any): any {
-  if (s && s.$ref) {
-    const target = s.$ref.replace(/^#\//, "").split("/").reduce((o: any, k: string) => o?.[k], schema);
-    return { ...target, ...s };
-  }
-  return s;
-}
+const resolveRef = (s: any): any => resolveRefIn(schema, s);
 
 test("schema: every property, list item and definition has a Danish title and description", () => {
   const missing: string[] = [];

@@ -4,17 +4,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadSchema } from "../src/read/schema.js";
-import { repoRoot } from "./helpers.js";
+import { repoRoot, resolveRef as resolveRefIn } from "./helpers.js";
 
 const schema = loadSchema();
 
-function resolve(s: any): any {
-  if (s && s.$ref) {
-    const target = s.$ref.replace(/^#\//, "").split("/").reduce((o: any, k: string) => o?.[k], schema);
-    return { ...target, ...s };
-  }
-  return s;
-}
+const resolve = (s: any): any => resolveRefIn(schema, s);
 
 test("every property has a title and a description", () => {
   const missing: string[] = [];

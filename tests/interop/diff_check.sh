@@ -2,11 +2,7 @@
 # Interoperability of `udbud diff`: the redline DOCX opens in LibreOffice; pandoc's
 # --track-changes=accept gives the new version's text and =reject the old one's.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0; fail=0
-check() { local name=$1; shift; if "$@" >"$work/last.log" 2>&1; then echo "ok - $name"; pass=$((pass + 1)); else echo "not ok - $name"; fail=$((fail + 1)); sed 's/^/    /' "$work/last.log" | head -20; fi; }
+source "$(dirname "$0")/lib.sh"
 
 check "diff 2020 → 2024 specs writes redline, html and ændringsoversigt" \
   npx --no-install udbud diff specs/kk-2020-udsatte-sygemeldte specs/kk-2024-udsatte-sygemeldte --format docx,html,oversigt --out "$work/d" --date 2024-01-12 --author Udbud

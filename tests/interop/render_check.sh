@@ -3,14 +3,7 @@
 # DOCX and Markdown; python-docx sees Heading styles; every PDF passes qpdf --check, embeds all
 # fonts (pdffonts) and carries the exact Danish text (pdftotext).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0; fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "not ok - $1"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@" >"$work/last.log" 2>&1; then ok "$name"; else bad "$name"; sed 's/^/    /' "$work/last.log" | head -20; fi; }
+source "$(dirname "$0")/lib.sh"
 
 for spec in kk-2020-udsatte-sygemeldte kk-2024-udsatte-sygemeldte; do
   out="$work/$spec"

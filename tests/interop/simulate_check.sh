@@ -5,14 +5,7 @@
 # carries the Danish text of tables and charts (pdftotext); the scenario validates against its
 # JSON Schema with python3-jsonschema; the CSV reads with Python's csv module.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0; fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "not ok - $1"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@" >"$work/last.log" 2>&1; then ok "$name"; else bad "$name"; sed 's/^/    /' "$work/last.log" | head -20; fi; }
+source "$(dirname "$0")/lib.sh"
 
 out="$work/sim"
 check "simulate the 2024 example (2000 runs, every format)" npx --no-install udbud simulate specs/kk-2024-udsatte-sygemeldte --runs 2000 --out "$out" --format html,docx,pdf,md,csv,json
