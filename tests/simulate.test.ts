@@ -53,6 +53,7 @@ function input(ydelser: SimuleretYdelse[]): SimuleringsInput {
     prisreduktion: { budgetændring_procent: 20, maks_reduktion_procent: 10 },
     budgetændringer: [0, -10, -20, -30],
     følsomhed_procent: 20,
+    efterspørgselsusikkerhed: 0,
     kørsler: 100,
     frø: 1,
   };
@@ -276,4 +277,25 @@ test("a truncated normal's middel is its mean after truncation (the average plan
   const kd = simulerYdelse(d, 200, 4);
   const uger = kd.leveredeUger.reduce((s, x) => s + x, 0) / kd.forløb.reduce((s, x) => s + x, 0);
   assert.ok(Math.abs(uger - 18) < 0.1, `simulated ${uger}`);
+});
+
+test("common demand uncertainty: same expected cost, wider interval, offers move together; threads agree", async () => {
+  const base = input([ydelse(stokastisk()), ydelse(stokastisk(), "T2")]);
+  const med = { ...base, efterspørgselsusikkerhed: 0.15 };
+  const a = simulate(base, { runs: 4000, seed: 21 }), b = simulate(med, { runs: 4000, seed: 21 });
+  const ta = a.delkontrakter[0]!.i_alt.modeller.find((m) => m.model === "ugepris")!.årlig;
+  const tb = b.delkontrakter[0]!.i_alt.modeller.find((m) => m.model === "ugepris")!.årlig;
+  // Mean unchanged (lognormal factor with mean 1), within 4 standard errors.
+  assert.ok(Math.abs(tb.middel - ta.middel) < 4 * tb.sd / Math.sqrt(4000), `${tb.middel} vs ${ta.middel}`);
+  // The interval widens: sd² ≈ Poisson part + (0.15 × mean)², far more than the Poisson part alone.
+  assert.ok(tb.sd > 2 * ta.sd, `${tb.sd} vs ${ta.sd}`);
+  assert.ok(Math.abs(tb.sd / tb.middel - 0.15) < 0.03, `cv ${tb.sd / tb.middel}`);
+  // Offers move together: the total's variance exceeds the sum of the offers' variances.
+  const sds = b.delkontrakter[0]!.ydelser.map((y) => y.modeller.find((m) => m.model === "ugepris")!.årlig.sd);
+  assert.ok(tb.sd ** 2 > 1.5 * sds.reduce((s, x) => s + x * x, 0));
+  assert.equal(b.efterspørgselsusikkerhed_procent, 15);
+  // Worker threads use the same factors (10 000 runs × 240 referrals is above the threshold for workers).
+  const { simulateParallel } = await import("../src/simulate/analysis.js");
+  const p = await simulateParallel(med, { runs: 10000, seed: 21, tråde: 2 });
+  assert.equal(JSON.stringify(p), JSON.stringify(simulate(med, { runs: 10000, seed: 21 })));
 });

@@ -8,7 +8,7 @@
  */
 import type { Afregningsform, Resultat } from "../model/types.js";
 import {
-  DAGE_PR_UGE, type Fordeling, type Kørsler, RESULTATER, UGER_PR_ÅR, forventning, fordeling, middel, simulerYdelse, streamSeed, type Forventning,
+  DAGE_PR_UGE, type Fordeling, type Kørsler, RESULTATER, UGER_PR_ÅR, efterspørgselsfaktorer, forventning, fordeling, middel, simulerYdelse, streamSeed, type Forventning,
 } from "./engine.js";
 import { simulerAlle } from "./parallel.js";
 import { normalLocation } from "./rng.js";
@@ -185,6 +185,8 @@ export interface Simuleringsresultat {
   kørsler: number;
   frø: number;
   følsomhed_procent: number;
+  /** Standard deviation of the common yearly demand factor, in percent (0 = none). */
+  efterspørgselsusikkerhed_procent: number;
   delkontrakter: Delkontraktresultat[];
   i_alt: Samlet;
 }
@@ -603,13 +605,14 @@ export function simulate(input: SimuleringsInput, valg: Simuleringsvalg, forud?:
   const vægte = input.delkontrakter.flatMap((d) => d.ydelser.map((y) => Math.max(1, 12 * y.antagelser.henvisninger.pr_måned)));
   const totalVægt = vægte.reduce((s, x) => s + x, 0);
   let færdig = 0, i = 0;
+  const faktorer = forud ? undefined : efterspørgselsfaktorer(input.efterspørgselsusikkerhed, runs, valg.seed);
   const alle: YdelsesKørsel[] = [];
   const delkontrakter: Delkontraktresultat[] = input.delkontrakter.map((d) => {
     const yks: YdelsesKørsel[] = d.ydelser.map((y) => {
       const nr = i++;
       const w = vægte[nr]!;
       const k = forud?.[nr] ?? simulerYdelse(y.antagelser, runs, streamSeed(valg.seed, y.delkontrakt, y.id),
-        valg.fremdrift ? (r) => valg.fremdrift!((færdig + (w * r) / runs) / totalVægt) : undefined);
+        valg.fremdrift ? (r) => valg.fremdrift!((færdig + (w * r) / runs) / totalVægt) : undefined, faktorer);
       if (k.runs !== runs) throw new Error("forudberegnede kørsler passer ikke til antallet af kørsler");
       færdig += w;
       const betaling = new Map<Afregningsform, Float64Array>(), margin = new Map<Afregningsform, Float64Array>();
@@ -642,7 +645,7 @@ export function simulate(input: SimuleringsInput, valg: Simuleringsvalg, forud?:
   if (!forud) valg.fremdrift?.(1);
   return {
     version: RESULTATVERSION, udbud: input.udbud, scenarie: input.scenarie, kørsler: runs, frø: valg.seed, følsomhed_procent: input.følsomhed_procent,
-    delkontrakter, i_alt: samlet(alle, input, runs, fælles),
+    efterspørgselsusikkerhed_procent: input.efterspørgselsusikkerhed * 100, delkontrakter, i_alt: samlet(alle, input, runs, fælles),
   };
 }
 

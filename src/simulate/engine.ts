@@ -73,6 +73,20 @@ export function streamSeed(seed: number, ...parts: string[]): number {
   return h >>> 0;
 }
 
+/**
+ * The common yearly demand factors for `runs` simulated years: lognormal with mean 1 and standard
+ * deviation `sd`, multiplied onto every offer's referrals in that year (the same factor for every
+ * offer, from a stream of its own). Undefined when `sd` is 0.
+ */
+export function efterspørgselsfaktorer(sd: number, runs: number, seed: number): Float64Array | undefined {
+  if (!(sd > 0)) return undefined;
+  const s2 = Math.log(1 + sd * sd), s = Math.sqrt(s2);
+  const rng = new Rng(streamSeed(seed, "efterspørgsel"));
+  const f = new Float64Array(runs);
+  for (let r = 0; r < runs; r++) f[r] = Math.exp(s * rng.standardNormal() - s2 / 2);
+  return f;
+}
+
 /** The longest possible course in weeks (for the profile length). */
 export function maksUger(a: Forløbsantagelser): number {
   const v = a.varighed;
@@ -89,7 +103,7 @@ export function månedsmiddel(a: Forløbsantagelser): number[] {
  * Simulates `runs` years of one offer. `henvisningsfaktor` scales the referrals (used by the
  * sensitivity analysis). The inner loop over courses allocates nothing.
  */
-export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number, fremdrift?: (kørsel: number) => void): Kørsler {
+export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number, fremdrift?: (kørsel: number) => void, faktorer?: Float64Array): Kørsler {
   const profilLængde = 12 + Math.ceil(maksUger(a) / UGER_PR_MÅNED) + 1;
   const nRes = RESULTATER.length;
   const k: Kørsler = {
@@ -145,8 +159,9 @@ export function simulerYdelse(a: Forløbsantagelser, runs: number, seed: number,
   for (let r = 0; r < runs; r++) {
     let henv = 0, forløb = 0, afl = 0, sene = 0, senT = 0, booked = 0, uger = 0, pUger = 0, pDage = 0, forl = 0, afbr = 0, fm = 0;
     resAntal.fill(0);
+    const fr = faktorer ? faktorer[r]! : 1;
     for (let m = 0; m < 12; m++) {
-      const n = fast ? fastAntal[m]! : rng.poisson(lambda[m]!);
+      const n = fast ? (faktorer ? Math.round(lambda[m]! * fr) : fastAntal[m]!) : rng.poisson(lambda[m]! * fr);
       henv += n;
       for (let i = 0; i < n; i++) {
         const t0 = m + rng.uniform();

@@ -109,6 +109,12 @@ export interface ScenarieFil {
   budgetændringer?: number[];
   /** Relative change (percent) of each driver in the tornado analysis. Default 20. */
   følsomhed_procent?: number;
+  /**
+   * Year-to-year uncertainty of the demand as a whole (percent): the standard deviation of a
+   * factor with mean 1 (lognormal) multiplied onto every offer's referrals in a simulated year.
+   * Default 0 (only the offers' independent Poisson variation).
+   */
+  efterspørgselsusikkerhed_procent?: number;
   /** Per lot id. Lots left out are not simulated. */
   delkontrakter: Record<string, DelkontraktFil>;
 }
@@ -173,6 +179,8 @@ export interface SimuleringsInput {
   prisreduktion: { budgetændring_procent: number; maks_reduktion_procent: number };
   budgetændringer: number[];
   følsomhed_procent: number;
+  /** Standard deviation (fraction, e.g. 0.1) of the common yearly demand factor; 0 = none. */
+  efterspørgselsusikkerhed: number;
   /** Defaults for runs and seed from the scenario file. */
   kørsler: number;
   frø: number;

@@ -5,7 +5,7 @@
  */
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
-import { simulerYdelse, streamSeed, type Kørsler } from "./engine.js";
+import { efterspørgselsfaktorer, simulerYdelse, streamSeed, type Kørsler } from "./engine.js";
 import type { SimuleringsInput } from "./model.js";
 import type { Opgave, Svar } from "./worker.js";
 
@@ -34,7 +34,8 @@ export async function simulerAlle(input: SimuleringsInput, valg: ParallelValg): 
     valg.fremdrift(Math.min(1, udført.reduce((s, x) => s + x, 0) / total));
   };
   if (tråde === 1 || total * valg.runs < PARALLEL_GRÆNSE) {
-    return ydelser.map((y, nr) => simulerYdelse(y.antagelser, valg.runs, seeds[nr]!, valg.fremdrift ? (r) => meld(nr, r) : undefined));
+    const faktorer = efterspørgselsfaktorer(input.efterspørgselsusikkerhed, valg.runs, valg.seed);
+    return ydelser.map((y, nr) => simulerYdelse(y.antagelser, valg.runs, seeds[nr]!, valg.fremdrift ? (r) => meld(nr, r) : undefined, faktorer));
   }
   // Largest offers first, each to the next free worker.
   const kø = ydelser.map((_, nr) => nr).sort((a, b) => vægt[b]! - vægt[a]! || a - b);
@@ -46,7 +47,7 @@ export async function simulerAlle(input: SimuleringsInput, valg: ParallelValg): 
       const giv = (w: Worker) => {
         const nr = kø.shift();
         if (nr === undefined) return;
-        w.postMessage({ nr, antagelser: ydelser[nr]!.antagelser, runs: valg.runs, seed: seeds[nr]! } satisfies Opgave);
+        w.postMessage({ nr, antagelser: ydelser[nr]!.antagelser, runs: valg.runs, seed: seeds[nr]!, usikkerhed: input.efterspørgselsusikkerhed, frø: valg.seed } satisfies Opgave);
       };
       for (const w of workers) {
         w.on("message", (s: Svar) => {

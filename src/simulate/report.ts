@@ -344,6 +344,7 @@ export async function reportView(u: Udbud, input: SimuleringsInput, r: Simulerin
       udbud: r.udbud.titel, ordregiver: r.udbud.ordregiver,
       scenarie: r.scenarie.titel, beskrivelse: r.scenarie.beskrivelse ?? null,
       kørsler: antal(r.kørsler), frø: String(r.frø), følsomhed: procent(f, 0),
+      usikkerhed: r.efterspørgselsusikkerhed_procent > 0 ? procent(r.efterspørgselsusikkerhed_procent, 0) : null,
       antal_ydelser: antal(r.delkontrakter.reduce((s, d) => s + d.ydelser.length, 0)),
       antal_delkontrakter: antal(r.delkontrakter.length),
       afregningsform: fælles ? modelNavn(fælles).toLowerCase() : null,
@@ -461,7 +462,7 @@ function pad(s: string, n: number, right = false): string {
 export function simulationTerminal(r: Simuleringsresultat): string {
   const out: string[] = [];
   out.push(`Prissimulering: ${r.udbud.titel}`);
-  out.push(`Scenarie: ${r.scenarie.titel} (${formatNumber(r.kørsler)} simulerede år, frø ${r.frø})`);
+  out.push(`Scenarie: ${r.scenarie.titel} (${formatNumber(r.kørsler)} simulerede år, frø ${r.frø}${r.efterspørgselsusikkerhed_procent > 0 ? `, fælles usikkerhed om efterspørgslen ${procent(r.efterspørgselsusikkerhed_procent, 0)}` : ""})`);
   out.push("");
   const tabel = (titel: string, s: Samlet) => {
     if (!s.modeller.length) return;

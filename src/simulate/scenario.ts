@@ -403,6 +403,7 @@ export function resolveScenario(u: Udbud, fil: ScenarieFil, map: SourceMap, spec
     },
     budgetændringer: [...(fil.budgetændringer ?? STANDARD.budgetændringer)],
     følsomhed_procent: fil.følsomhed_procent ?? STANDARD.følsomhed_procent,
+    efterspørgselsusikkerhed: (fil.efterspørgselsusikkerhed_procent ?? 0) / 100,
     kørsler: fil.kørsler ?? STANDARD.kørsler,
     frø: fil.frø ?? STANDARD.frø,
   };
