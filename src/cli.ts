@@ -59,6 +59,17 @@ function jsonDiag(d: Diagnostic) {
   return { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, code: d.code };
 }
 
+/** `--format a,b`: the distinct formats in order, or null (with a Danish message) when one is unknown. */
+function parseFormats<T extends string>(value: string, allowed: readonly T[], io: Io): T[] | null {
+  const formats = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const bad = formats.filter((f) => !(allowed as readonly string[]).includes(f));
+  if (bad.length || formats.length === 0) {
+    io.err(`fejl: ukendt format '${bad.join(",") || value}'. Mulige formater: ${allowed.join(", ")}.\n`);
+    return null;
+  }
+  return [...new Set(formats)] as T[];
+}
+
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command();
   program
@@ -124,14 +135,12 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     .option("--only <id...>", "kun disse dokumenter (id eller begyndelsen af et id, fx rammeaftale eller bilag-a1)")
     .helpOption("-h, --help", "vis hjælp")
     .action(async (spec: string, opts: { out?: string; format: string; only?: string[] }) => {
-      const formats = opts.format.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
-      const bad = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
-      if (bad.length || formats.length === 0) {
-        io.err(`fejl: ukendt format '${bad.join(",") || opts.format}'. Mulige formater: ${FORMATS.join(", ")}.\n`);
+      const formats = parseFormats<Format>(opts.format, FORMATS, io);
+      if (!formats) {
         setCode(EXIT_USAGE);
         return;
       }
-      const res = await renderSpec(spec, { out: opts.out, formats: [...new Set(formats)] as Format[], only: opts.only });
+      const res = await renderSpec(spec, { out: opts.out, formats, only: opts.only });
       for (const d of [...res.errors, ...res.warnings]) io.err(formatDiagnostic(d) + "\n");
       if (res.errors.length) {
         io.err(`✗ ${res.errors.length} fejl; ingen dokumenter er skrevet.\n`);
@@ -254,10 +263,8 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     .option("--json", "skriv hele resultatet som JSON på stdout i stedet for oversigten")
     .helpOption("-h, --help", "vis hjælp")
     .action(async (spec: string, opts: { scenario?: string; runs?: string; seed?: string; out?: string; format: string; json?: boolean }) => {
-      const formats = opts.format.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
-      const bad = formats.filter((f) => !(SIM_FORMATS as readonly string[]).includes(f));
-      if (bad.length || formats.length === 0) {
-        io.err(`fejl: ukendt format '${bad.join(",") || opts.format}'. Mulige formater: ${SIM_FORMATS.join(", ")}.\n`);
+      const formats = parseFormats<SimFormat>(opts.format, SIM_FORMATS, io);
+      if (!formats) {
         setCode(EXIT_USAGE);
         return;
       }
@@ -299,7 +306,7 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
       }
       for (const d of res.warnings) io.err(formatDiagnostic(d) + "\n");
       const outDir = opts.out ?? path.join("output", res.udbud.id, "simulering");
-      const w = await writeSimulation({ ...res, udbud: res.udbud, input: res.input, result: res.result }, outDir, [...new Set(formats)] as SimFormat[]);
+      const w = await writeSimulation({ ...res, udbud: res.udbud, input: res.input, result: res.result }, outDir, formats);
       if (w.errors.length) {
         for (const d of w.errors) io.err(formatDiagnostic(d) + "\n");
         io.err("✗ rapporten er ikke skrevet.\n");

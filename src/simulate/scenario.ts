@@ -24,6 +24,7 @@ import { loadCareful } from "../read/load.js";
 import { loadSchemaFile, validateAgainst } from "../read/schema.js";
 import type { SourceMap } from "../read/source.js";
 import { hint } from "../suggest.js";
+import { truncatedMean } from "./rng.js";
 import type {
   AntagelserFil, DelkontraktFil, Forløbsantagelser, Modelpriser, Priskilde, ScenarieFil, SimuleretDelkontrakt,
   SimuleretYdelse, SimuleringsInput, Timefordeling, Udfald, Varighedsfordeling, YdelseFil,
@@ -132,15 +133,9 @@ export function normalMass(middel: number, sd: number, min: number, max: number)
   return Math.max(0, 0.5 * (erf(b) - erf(a)));
 }
 
-/** Mean of N(middel, sd²) truncated to [min, max]. */
+/** Mean of N(middel, sd²) truncated to [min, max] (rng.ts: truncatedMean); sd 0 is a point mass. */
 export function truncatedNormalMean(middel: number, sd: number, min: number, max: number): number {
-  if (sd === 0) return Math.min(max, Math.max(min, middel));
-  const phi = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-  const alpha = (min - middel) / sd;
-  const beta = (max - middel) / sd;
-  const z = normalMass(middel, sd, min, max);
-  if (z < MIN_MASS) return Math.min(max, Math.max(min, middel));
-  return middel + (sd * (phi(alpha) - phi(beta))) / z;
+  return sd === 0 ? Math.min(max, Math.max(min, middel)) : truncatedMean(middel, sd, min, max);
 }
 
 /** Expected planned duration in weeks (before extension and interruption). */
