@@ -1,5 +1,5 @@
 /** The build stage: templates → document trees. Errors name the template file and line; user text stays literal. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { SaxesParser } from "saxes";
 import { barChart, lineChart, monthChart, rangeChart, tornadoChart, PALETTE, type Chart } from "../src/chart/index.js";

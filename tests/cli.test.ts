@@ -1,5 +1,5 @@
 /** The CLI as a user meets it: help, version, exit codes, human and JSON output. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";

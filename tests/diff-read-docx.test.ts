@@ -4,7 +4,8 @@
  * (zip bombs, entity declarations, deep nesting, broken archives), which must fail with a
  * DocxReadError quickly.
  */
-import { test } from "node:test";
+import { test } from "vitest";
+import { requirePrereq } from "./prereq.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -238,8 +239,8 @@ Ordregiver har behov for:
 Betaling sker månedligt.
 `;
 
-test("a DOCX from pandoc", async (t) => {
-  if (!onPath("pandoc")) return t.skip("pandoc is not installed");
+test("a DOCX from pandoc", async (ctx) => {
+  requirePrereq(!onPath("pandoc"), "pandoc is not installed", ctx.skip);
   const dir = tmpDir();
   fs.writeFileSync(path.join(dir, "kontrakt.md"), MARKDOWN);
   const r = spawnSync("pandoc", ["kontrakt.md", "-o", "kontrakt.docx"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
@@ -298,8 +299,8 @@ const OUTLINE_FODT = `<?xml version="1.0" encoding="UTF-8"?>
 </office:document>
 `;
 
-test("DOCX from LibreOffice: our document re-saved, and outline numbering", async (t) => {
-  if (!onPath("soffice")) return t.skip("LibreOffice (soffice) is not installed");
+test("DOCX from LibreOffice: our document re-saved, and outline numbering", async (ctx) => {
+  requirePrereq(!onPath("soffice"), "LibreOffice (soffice) is not installed", ctx.skip);
   const dir = tmpDir();
   fs.writeFileSync(path.join(dir, "vores.docx"), await oursDocx());
   fs.writeFileSync(path.join(dir, "disposition.fodt"), OUTLINE_FODT);

@@ -8,7 +8,8 @@
  * text (and a DOCX, for paragraph styles) gives the new / old version, when soffice is installed.
  * (LibreOffice's plain --convert-to txt, without accepting, writes deleted and inserted text alike.)
  */
-import { after, test } from "node:test";
+import { afterAll as after, test } from "vitest";
+import { missing } from "./prereq.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -558,7 +559,7 @@ async function writeFixture(): Promise<{ dir: string; file: string }> {
 /** Whitespace normalised: pandoc folds runs of spaces, tabs and line breaks. */
 const norm = (xs: string[]): string[] => xs.map((x) => x.replace(/\s+/g, " ").trim()).filter((x) => x !== "");
 
-test("pandoc: --track-changes=accept gives the new text, reject the old", { skip: !has("pandoc") && "pandoc not installed" }, async () => {
+test("pandoc: --track-changes=accept gives the new text, reject the old", { skip: missing(!has("pandoc"), "pandoc not installed") }, async () => {
   const { file } = await writeFixture();
   for (const [mode, which] of [["accept", "new"], ["reject", "old"]] as const) {
     // Plain text, word by word (pandoc lays out tables and bullets its own way).
@@ -685,7 +686,7 @@ function libreOfficeText(file: string, dir: string, mode: "Accept" | "Reject" | 
 
 const LO = has("soffice");
 
-test("LibreOffice opens the redline cleanly (converts to PDF)", { skip: !LO && "soffice not installed" }, async () => {
+test("LibreOffice opens the redline cleanly (converts to PDF)", { skip: missing(!LO, "soffice not installed") }, async () => {
   const { dir, file } = await writeFixture();
   const r = spawnSync("soffice", [`-env:UserInstallation=file://${path.join(dir, "lo-pdf")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, file], { encoding: "utf8", timeout: 180_000 });
   assert.equal(r.status, 0, r.stderr);
@@ -694,7 +695,7 @@ test("LibreOffice opens the redline cleanly (converts to PDF)", { skip: !LO && "
   assert.equal(fs.readFileSync(pdf).subarray(0, 5).toString(), "%PDF-");
 });
 
-test("LibreOffice: Accept All gives the new text, Reject All the old", { skip: !LO && "soffice not installed" }, async () => {
+test("LibreOffice: Accept All gives the new text, Reject All the old", { skip: missing(!LO, "soffice not installed") }, async () => {
   const { dir, file } = await writeFixture();
   const lines = (text: string) => {
     const ls = text.split("\n").map((l) => l.replace(/^\s*•\s/, ""));
@@ -733,7 +734,7 @@ function expectedStyles(which: "old" | "new"): string[] {
   return out;
 }
 
-test("LibreOffice: after Accept All / Reject All every paragraph has its version's style", { skip: !LO && "soffice not installed" }, async () => {
+test("LibreOffice: after Accept All / Reject All every paragraph has its version's style", { skip: missing(!LO, "soffice not installed") }, async () => {
   const { dir, file } = await writeFixture();
   for (const [mode, which] of [["Accept", "new"], ["Reject", "old"]] as const) {
     const parts = await partsOf(fs.readFileSync(libreOffice(file, dir, mode, "docx")));

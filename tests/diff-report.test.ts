@@ -3,7 +3,7 @@
  * the JSON shape and counts, the terminal text with and without color, the HTML report (checked
  * with parse5: structure, links, marks, escaping, side by side) and the change summary tree.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { parse, type DefaultTreeAdapterTypes as T, type ParserError } from "parse5";
 import { all, attr, children, isElement, text, type El } from "./html-dom.js";

@@ -1,5 +1,5 @@
 /** The diff core: alignment, renumbering, moves, word diffs, tables, semantic changes; property tests with fast-check. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";

@@ -3,7 +3,7 @@
  * rank reversal, weight sensitivity), property tests with fast-check, every bids-file error with
  * its Danish message and place, CSV, and the `udbud evaluate` command.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

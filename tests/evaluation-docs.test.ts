@@ -4,7 +4,7 @@
  * CLI and the record builder; DOCX read back with mammoth. The worked example is recomputed here
  * independently from the spec's own parameters.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,5 +1,5 @@
 /** The bundled examples validate and say what the seeds say. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { readSpec } from "../src/read/index.js";

@@ -3,7 +3,8 @@
  * writer, checked on the real output with readers we did not write: parse5 (HTML), base64 and
  * pandoc (Markdown), jszip and mammoth (DOCX), pdfjs-dist (PDF, text and structure tree).
  */
-import { test } from "node:test";
+import { test } from "vitest";
+import { missing } from "./prereq.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -170,7 +171,7 @@ test("Markdown: a self-contained data:image/svg+xml image that decodes back to t
 
 const hasPandoc = spawnSync("pandoc", ["--version"]).status === 0;
 
-test("Markdown: pandoc reads the figure as an image with its caption", { skip: !hasPandoc && "pandoc not installed" }, () => {
+test("Markdown: pandoc reads the figure as an image with its caption", { skip: missing(!hasPandoc, "pandoc not installed") }, () => {
   const md = writeMarkdown(tree());
   const r = spawnSync("pandoc", ["-f", "markdown", "-t", "html5"], { input: md, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);

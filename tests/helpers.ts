@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli.js";
 
-/** Repository root (tests run from dist/tests/). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Repository root (vitest runs the TypeScript tests from tests/). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const minimalDir = path.join(repoRoot, "tests", "fixtures", "minimal");
 
 export function tmpDir(prefix = "udbud-test-"): string {

@@ -1,5 +1,5 @@
 /** `udbud render` end to end: files, manifest, determinism, safety; content read back with mammoth and pdfjs. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";

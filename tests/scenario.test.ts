@@ -3,7 +3,7 @@
  * example scenarios, the precedence of assumptions, spec-derived values and defaults, prices and
  * their sources, helårsperson places, and every bad input with its Danish message and place.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import { resolveRef as resolveRefIn } from "./helpers.js";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -21,7 +21,7 @@ import {
 } from "../src/simulate/scenario.js";
 
 // Own helpers (tests/helpers.ts pulls in the CLI, which is being edited elsewhere).
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const spec2024 = path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte");
 const spec2020 = path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte");
 const minimalDir = path.join(repoRoot, "tests", "fixtures", "minimal");

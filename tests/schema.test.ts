@@ -1,5 +1,5 @@
 /** The JSON Schema is the editor's help text: every property carries a Danish title and description. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

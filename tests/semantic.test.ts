@@ -1,5 +1,5 @@
 /** Every semantic rule has a failing spec here; the minimal fixture itself is valid. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { lineOf, minimalDir, mutated, validateJson } from "./helpers.js";
 import { monthsBetween } from "../src/validate/semantic.js";

@@ -4,7 +4,7 @@
  * determinism, one thread = many threads, bad input with Danish located errors, nothing written
  * on error, and progress on stderr.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

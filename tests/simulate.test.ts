@@ -1,5 +1,5 @@
 /** The price simulation core: seeded RNG, Monte Carlo engine, closed forms and break-even. */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { Rng } from "../src/simulate/rng.js";
 import { forventning, simulerYdelse } from "../src/simulate/engine.js";

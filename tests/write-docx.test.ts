@@ -2,7 +2,7 @@
  * The Word writer, checked on its real output with readers we did not write: mammoth (text and
  * HTML, as a Word-to-HTML converter sees the document) and jszip (the package's XML parts).
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import JSZip from "jszip";
 import mammoth from "mammoth";

@@ -2,7 +2,7 @@
  * The HTML writer, checked with a real HTML5 parser (parse5, the parser jsdom uses): the page's
  * structure, ids and links, tables, exact text, escaping of hostile input and determinism.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import { parse, type DefaultTreeAdapterTypes as T, type ParserError } from "parse5";
 import { all, attr, children, isElement, text, type El } from "./html-dom.js";

@@ -3,7 +3,7 @@
  * tables): headings and numbers, ids, the toc, references, tables and alignment, and above all
  * that every text (including text that looks like Markdown) comes back exactly.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";

@@ -3,7 +3,7 @@
  * table of contents against the real heading pages, links, bookmarks, metadata, tagging, fonts,
  * determinism and robustness against awkward content.
  */
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -5,6 +5,7 @@
  */
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
+import { compiledModule } from "../paths.js";
 import { efterspørgselsfaktorer, simulerYdelse, streamSeed, type Kørsler } from "./engine.js";
 import type { SimuleringsInput } from "./model.js";
 import type { Opgave, Svar } from "./worker.js";
@@ -40,7 +41,7 @@ export async function simulerAlle(input: SimuleringsInput, valg: ParallelValg): 
   // Largest offers first, each to the next free worker.
   const kø = ydelser.map((_, nr) => nr).sort((a, b) => vægt[b]! - vægt[a]! || a - b);
   const resultat: Kørsler[] = new Array(ydelser.length);
-  const workers = Array.from({ length: tråde }, () => new Worker(new URL("./worker.js", import.meta.url)));
+  const workers = Array.from({ length: tråde }, () => new Worker(compiledModule("simulate/worker.js")));
   try {
     await new Promise<void>((resolve, reject) => {
       let mangler = ydelser.length;

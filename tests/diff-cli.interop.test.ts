@@ -1,5 +1,6 @@
 /** `udbud diff` as a user runs it: specs, planted edits in pandoc-made DOCX of the seed, formats, errors. */
-import { test } from "node:test";
+import { test } from "vitest";
+import { requirePrereq } from "./prereq.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,8 +12,8 @@ import { cli, repoRoot, tmpDir, writeFiles } from "./helpers.js";
 const seed = path.join(repoRoot, "..", "shared", "seeds", "003_5b90929a1b5338aa.txt");
 const hasPandoc = spawnSync("pandoc", ["--version"]).status === 0;
 
-test("two DOCX versions of the seed-003 text (pandoc) report exactly the planted edits", async (t) => {
-  if (!hasPandoc || !fs.existsSync(seed)) return t.skip("pandoc or the seeds are missing");
+test("two DOCX versions of the seed-003 text (pandoc) report exactly the planted edits", async (ctx) => {
+  requirePrereq(!hasPandoc || !fs.existsSync(seed), "pandoc or the seeds are missing", ctx.skip);
   const md = seedMarkdown(fs.readFileSync(seed, "utf8"));
   const edited = md
     .replace("Dagsboden udgør dog altid minimum DKK 3.000 pr. Arbejdsdag.", "Dagsboden udgør dog altid minimum DKK 5.000 pr. Arbejdsdag.")
