@@ -14,8 +14,8 @@ import { writeMarkdown } from "../write/markdown.js";
 import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
 
-export const FORMATS = ["docx", "pdf", "html", "md"] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from "./formats.js";
+export { FORMATS, type Format } from "./formats.js";
 
 export interface ManifestEntry {
   id: string;

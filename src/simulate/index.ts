@@ -16,11 +16,8 @@ import type { SimuleringsInput } from "./model.js";
 import { breakevenCsv, buildSimulationReport, REPORT_ID, resultCsv, resultJson } from "./report.js";
 import { findDefaultScenario, readScenario, resolveScenario } from "./scenario.js";
 
-export const SIM_FORMATS = ["html", "docx", "pdf", "md", "csv", "json"] as const;
-export type SimFormat = (typeof SIM_FORMATS)[number];
-export const DEFAULT_SIM_FORMATS: readonly SimFormat[] = ["html", "docx", "pdf", "csv", "json"];
-/** Most runs accepted. */
-export const MAX_RUNS = 1_000_000;
+import { MAX_RUNS, type SimFormat } from "./formats.js";
+export { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "./formats.js";
 /**
  * Limits that keep an untrusted scenario from exhausting memory or time: runs × offers (about
  * 250 bytes each: ~1 GB at the limit) and runs × expected referrals per year (about 2 minutes
