@@ -130,7 +130,7 @@ function letVariables(context: unknown, vars: { name: string; value: string | nu
       }
       const all = evaluateXPath(v.value, context, null, out, evaluateXPath.ALL_RESULTS_TYPE, options) as unknown[];
       // A sequence of nodes must stay a sequence: a plain JS array would become an XPath array.
-      const nodes = all.length > 1 && all.every((x) => typeof x === "object" && x !== null && "nodeType" in x);
+      const nodes = all.length !== 1 && all.every((x) => typeof x === "object" && x !== null && "nodeType" in x);
       out[v.name] = nodes ? nodeSequence(all as object[], null as never) : evaluateXPath(v.value, context, null, out, undefined, options);
     } catch (e) {
       throw new ValidatorError(`Schematron-variablen $${v.name} (${v.value}) kunne ikke evalueres: ${(e as Error).message}`);
@@ -170,7 +170,7 @@ function runPhase(schema: Schema, doc: slimdom.Document, phaseId: string): { nod
       }
       for (const n of nodes) if (!ruleOf.has(n)) ruleOf.set(n, i);
     });
-    const walk = (node: Node) => {
+    const check = (node: Node) => {
       const i = ruleOf.get(node);
       if (i !== undefined) {
         const rule = pattern.rules[i];
@@ -185,6 +185,11 @@ function runPhase(schema: Schema, doc: slimdom.Document, phaseId: string): { nod
           if (a.isReport ? ok : !ok) results.push({ node, assertId: a.id ?? "" });
         }
       }
+    };
+    // Document order; an element's attributes right after the element (rules may match attributes).
+    const walk = (node: Node) => {
+      check(node);
+      if (node.nodeType === 1) for (const a of Array.from((node as slimdom.Element).attributes)) check(a as unknown as Node);
       for (const c of Array.from(node.childNodes)) walk(c);
     };
     walk(doc);
