@@ -14,11 +14,12 @@ import { register as render } from "./render.js";
 import { register as diff } from "./diff.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as simulate } from "./simulate.js";
+import { register as bekendtgoerelse } from "./bekendtgoerelse.js";
 
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io } from "./shared.js";
 
 /** The commands, in the order of the help text. A new command is a new file and one line here. */
-const COMMANDS: Register[] = [validate, render, diff, evaluate, simulate];
+const COMMANDS: Register[] = [validate, render, diff, evaluate, simulate, bekendtgoerelse];
 
 function version(): string {
   return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;
@@ -71,6 +72,7 @@ Eksempler:
   udbud evaluate specs/kk-2024-udsatte-sygemeldte --bids specs/kk-2024-udsatte-sygemeldte/bud.yaml --out output/evaluering
   udbud simulate specs/kk-2024-udsatte-sygemeldte         prissimulering med scenarie.yaml i udbuddets mappe
   udbud simulate mit-udbud --scenario nedskæring.yaml --runs 20000 --format html,csv
+  udbud bekendtgørelse specs/kk-2024-udsatte-sygemeldte --tjek --format xml,pdf,ocds
 
 Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     );
