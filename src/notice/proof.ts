@@ -48,11 +48,18 @@ function display(data: SdkData, field: SdkField, n: Node): string {
   if (!raw) return "";
   const el = n as slimdom.Element;
   const list = field.codeList?.value.id ?? (n.nodeType === 1 ? el.getAttribute("listName") ?? undefined : undefined);
-  if (field.type === "code" && list) return data.labels.get(`code|name|${list}.${raw}`) ?? raw;
+  if (field.type === "code" && list) {
+    const label = data.labels.get(`code|name|${list}.${raw}`);
+    // CPV and NUTS codes are read by their number too.
+    return label ? (list === "cpv" || list === "nuts" ? `${raw} ${label}` : label) : raw;
+  }
   if (field.type === "indicator") return raw === "true" ? "ja" : "nej";
   if (field.type === "date") return formatDate(raw.slice(0, 10));
   if (field.type === "time") return raw.slice(0, 5);
-  if (field.type === "amount") return `${formatKr(Number(raw))} ${el.getAttribute?.("currencyID") ?? ""}`.trim();
+  if (field.type === "amount") {
+    const currency = el.getAttribute?.("currencyID") ?? "DKK";
+    return currency === "DKK" ? formatKr(Number(raw)) : `${raw} ${currency}`;
+  }
   return raw;
 }
 
