@@ -63,6 +63,8 @@ export interface Procedure {
   /** Where tenders and requests to participate are submitted electronically (eForms BT-18). */
   tilbudsportal_url?: string;
   klageorgan?: Klageorgan;
+  /** How long tenders must stay valid, in months (eForms BT-98). */
+  vedståelsesfrist_måneder?: number;
 }
 export interface CpvKode { kode: string; beskrivelse?: string }
 export interface Mængde { antal: number; enhed: string }

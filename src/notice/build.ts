@@ -107,6 +107,9 @@ function location(nuts: string, description: string | undefined): XmlElement {
 }
 
 function lot(f: NoticeFacts, l: LotFacts): XmlElement {
+  // Subtype 16 (afsnit II) asks for more fields; their values are the tool's stated defaults
+  // (docs/bekendtgoerelse.md): no EU funds, e-invoicing required, no e-catalogue, no auction, no DPS.
+  const standard = f.subtype === "16";
   return el(
     "cac:ProcurementProjectLot",
     undefined,
@@ -114,6 +117,7 @@ function lot(f: NoticeFacts, l: LotFacts): XmlElement {
     el(
       "cac:TenderingTerms",
       undefined,
+      standard && text("cbc:FundingProgramCode", "no-eu-funds", { listName: "eu-funded" }), // BT-60
       el(
         "cac:CallForTendersDocumentReference",
         undefined,
@@ -124,15 +128,31 @@ function lot(f: NoticeFacts, l: LotFacts): XmlElement {
       el("cac:TendererQualificationRequest", undefined, el("cac:SpecificTendererRequirement", undefined, text("cbc:TendererRequirementTypeCode", "none", { listName: "reserved-procurement" }))), // BT-71
       el("cac:TendererQualificationRequest", undefined, el("cac:SpecificTendererRequirement", undefined, text("cbc:TendererRequirementTypeCode", "epo-procurement-document", { listName: "selection-criteria-source" }))), // BT-821
       el("cac:ContractExecutionRequirement", undefined, text("cbc:ExecutionRequirementCode", "no", { listName: "reserved-execution" })), // BT-736
+      standard && el("cac:ContractExecutionRequirement", undefined, text("cbc:ExecutionRequirementCode", "required", { listName: "einvoicing" })), // BT-743
+      standard && el("cac:ContractExecutionRequirement", undefined, text("cbc:ExecutionRequirementCode", "not-allowed", { listName: "ecatalog-submission" })), // BT-764
       el("cac:AwardingTerms", undefined, el("cac:AwardingCriterion", undefined, ...l.criteria.map(criterion))),
       el("cac:TenderRecipientParty", undefined, text("cbc:EndpointID", f.submissionUrl)), // BT-18
-      el("cac:AppealTerms", undefined, el("cac:AppealReceiverParty", undefined, orgRef(f.reviewBody.id))), // OPT-301 review org
+      f.validityMonths !== undefined && el("cac:TenderValidityPeriod", undefined, text("cbc:DurationMeasure", f.validityMonths, { unitCode: "MONTH" })), // BT-98
+      el(
+        "cac:AppealTerms",
+        undefined,
+        standard && el("cac:AppealInformationParty", undefined, orgRef(f.reviewBody.id)), // OPT-301 review info
+        el("cac:AppealReceiverParty", undefined, orgRef(f.reviewBody.id)), // OPT-301 review org
+      ),
       ...f.languages.map((lang) => el("cac:Language", undefined, text("cbc:ID", lang))), // BT-97
+      standard &&
+        el(
+          "cac:PostAwardProcess",
+          undefined,
+          text("cbc:ElectronicOrderUsageIndicator", "false"), // BT-92
+          text("cbc:ElectronicPaymentUsageIndicator", "true"), // BT-93
+        ),
     ),
     el(
       "cac:TenderingProcess",
       undefined,
       text("cbc:SubmissionMethodCode", "required", { listName: "esubmission" }), // BT-17
+      standard && text("cbc:GovernmentAgreementConstraintIndicator", "true"), // BT-115
       period("cac:TenderSubmissionDeadlinePeriod", f.deadlines.tenders), // BT-131: open procedures only
       f.deadlines.invitations && el("cac:InvitationSubmissionPeriod", undefined, text("cbc:StartDate", `${f.deadlines.invitations.date}${f.deadlines.invitations.offset}`)), // BT-130
       period("cac:ParticipationRequestReceptionPeriod", f.deadlines.requests), // BT-1311
@@ -145,8 +165,10 @@ function lot(f: NoticeFacts, l: LotFacts): XmlElement {
           text("cbc:MaximumQuantity", f.shortList.max), // BT-51
           text("cbc:MinimumQuantity", f.shortList.min), // BT-50
         ),
+      standard && el("cac:AuctionTerms", undefined, text("cbc:AuctionConstraintIndicator", "false")), // BT-767
       el("cac:FrameworkAgreement", undefined, text("cbc:MaximumOperatorQuantity", l.suppliers)), // BT-113
       el("cac:ContractingSystem", undefined, text("cbc:ContractingSystemTypeCode", f.frameworkType, { listName: "framework-agreement" })), // BT-765
+      standard && el("cac:ContractingSystem", undefined, text("cbc:ContractingSystemTypeCode", "none", { listName: "dps-usage" })), // BT-766
     ),
     el(
       "cac:ProcurementProject",
@@ -212,12 +234,14 @@ export function noticeElement(f: NoticeFacts): XmlElement {
       "cac:TenderingTerms",
       undefined,
       el("cac:TendererQualificationRequest", undefined, el("cac:SpecificTendererRequirement", undefined, text("cbc:TendererRequirementTypeCode", "epo-procurement-document", { listName: "exclusion-grounds-source" }))), // BT-806
+      standard && f.lots.length > 1 && el("cac:LotDistribution", undefined, text("cbc:MaximumLotsSubmittedNumeric", f.lots.length)), // BT-31: tenders for every lot
     ),
     el(
       "cac:TenderingProcess",
       undefined,
       text("cbc:Description", f.procedureDescription, DAN), // BT-88
       text("cbc:ProcedureCode", f.procedureCode, { listName: "procurement-procedure-type" }), // BT-105
+      standard && el("cac:ProcessJustification", undefined, text("cbc:ProcessReasonCode", "false", { listName: "accelerated-procedure" })), // BT-106
     ),
     el(
       "cac:ProcurementProject",

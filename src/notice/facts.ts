@@ -92,6 +92,8 @@ export interface NoticeFacts {
   deadlines: { tenders?: Deadline; invitations?: Deadline; requests?: Deadline; questions?: Deadline };
   lots: LotFacts[];
   languages: string[];
+  /** Tender validity (vedståelsesfrist) in months: BT-98, required for open afsnit II procedures. */
+  validityMonths?: number;
 }
 
 export interface FactsResult {
@@ -222,6 +224,8 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
     };
   });
 
+  if (subtype === "16" && procedureCode === "open" && u.procedure.vedståelsesfrist_måneder === undefined) missing("/procedure", "tilbuddenes vedståelsesfrist (procedure.vedståelsesfrist_måneder) for et offentligt udbud efter afsnit II", "'vedståelsesfrist_måneder: 3'");
+
   if (errors.length || !subtype || !procedureCode || !kl || !time || !mainContact) return { errors, warnings };
 
   const issueDate = opts.issueDate ?? u.tidsplan.offentliggørelse;
@@ -302,6 +306,7 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
     },
     lots,
     languages: ["DAN"],
+    validityMonths: oneStage ? u.procedure.vedståelsesfrist_måneder : undefined, // BT-98 is for one-stage procedures only
   };
   return { facts, errors, warnings };
 }

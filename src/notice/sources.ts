@@ -54,6 +54,7 @@ export const FIELD_SOURCES: FieldSource[] = [
   { term: "BT-57", pointer: "/aftaleperiode/forlængelser" },
   { term: "BT-58", pointer: "/aftaleperiode/forlængelser" },
   { term: "BT-54", pointer: "/optioner" },
+  { term: "BT-98", pointer: "/procedure/vedståelsesfrist_måneder" },
 ];
 
 /** `BT-131(d)-Lot` → `BT-131`. */
