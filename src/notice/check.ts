@@ -19,6 +19,25 @@ export interface CheckResult {
   xsdErrors: number;
 }
 
+/** Element names of a path without predicates or positions: `/a/b[2]/c[@x='y']` → `a/b/c`. */
+function steps(xpath: string): string {
+  return xpath.replace(/\[[^\]]*\]/g, "").replace(/^\/\*?\/?/, "").replace(/^ContractNotice\//, "").replace(/^\//, "");
+}
+
+/**
+ * A code-list or format rule names no field in `diagnostics`; its id does (`BR-BT-00507-0205` →
+ * BT-507), and the failing node's path picks the field among that term's variants.
+ */
+function fieldOfRule(data: ReturnType<typeof loadSdkData>, ruleId: string, xpath: string): string {
+  const m = /^BR-(BT|OPT|OPP)-0*(\d+)-/.exec(ruleId);
+  if (!m) return "";
+  const term = `${m[1]}-${m[2].padStart(m[1] === "BT" ? 2 : 3, "0")}`;
+  const at = steps(xpath);
+  const candidates = [...data.fields.values()].filter((f) => f.id.startsWith(`${term}-`) || f.id.startsWith(`${term}(`));
+  const hit = candidates.find((f) => at.endsWith(steps(f.xpathAbsolute)) || steps(f.xpathAbsolute).endsWith(at));
+  return hit?.id ?? candidates[0]?.id ?? term;
+}
+
 export async function checkNotice(xml: string, facts: NoticeFacts, map: SourceMap, sdk: string, xmlFile: string): Promise<CheckResult> {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -30,7 +49,7 @@ export async function checkNotice(xml: string, facts: NoticeFacts, map: SourceMa
   const data = loadSdkData(sdk);
   for (const r of rules) {
     if (r.severity === "INFO") continue;
-    const field = fieldOfDiagnostic(r.field);
+    const field = r.field ? fieldOfDiagnostic(r.field) : fieldOfRule(data, r.ruleId, r.xpath);
     const lot = r.lotId ? facts.lots.find((l) => l.id === r.lotId) : undefined;
     const org = /efac:Organization\[2\]/.test(r.xpath) ? "/procedure/klageorgan" : /efac:Organization/.test(r.xpath) ? "/ordregiver" : undefined;
     const pointer = specPointer(field, { lot: lot?.index, org }, (p) => map.get(p) !== undefined) ?? (lot ? lot.pointer : "");
