@@ -84,10 +84,20 @@ describe("udbudsbekendtgørelsen (eForms)", { skip: missing(noShared, "../shared
     assert.deepEqual(values(n.xml, "BT-536-Lot")[0], "2020-07-01+02:00");
     assert.deepEqual(values(n.xml, "BT-58-Lot")[0], "1");
 
-    const afsnitII = copySpec(spec2020, (d) => (d.procedure.regime = "afsnit-II"));
+    const afsnitII = copySpec(spec2020, (d) => {
+      d.procedure.regime = "afsnit-II";
+      d.procedure.vedståelsesfrist_måneder = 3;
+    });
     const m = notice(afsnitII);
     assert.equal(m.facts.subtype, "16");
     assert.deepEqual(values(m.xml, "BT-02-notice"), ["cn-standard"]);
+    assert.deepEqual(values(m.xml, "BT-98-Lot"), m.u.delkontrakter.map(() => "3"));
+    // Without the vedståelsesfrist an open afsnit II notice is refused, with the place to add it.
+    const r = readSpec(copySpec(spec2020, (d) => (d.procedure.regime = "afsnit-II")));
+    const f = noticeFacts(r.udbud!, r.sourceMap);
+    assert.equal(f.facts, undefined);
+    assert.match(f.errors[0].message, /vedståelsesfrist \(procedure\.vedståelsesfrist_måneder\)/);
+    assert.equal(f.errors[0].path, "procedure");
   });
 
   test("pre-qualification: requests deadline and short list instead of the tender deadline", () => {

@@ -57,7 +57,7 @@ export async function checkNotice(xml: string, facts: NoticeFacts, map: SourceMa
     const where = lot ? ` i delkontrakt ${lot.number} (${lot.title})` : "";
     const label = field ? `'${fieldLabel(data, field)}' (${field})` : "bekendtgørelsen";
     const kind = r.severity === "WARN" ? "advarsel" : "fejl";
-    const message = `eForms-reglen ${r.ruleId} er ikke opfyldt for feltet ${label}${where}. Værdien kommer fra ${pointerToPath(pointer) || "udbuddet"}.`;
+    const message = `eForms-reglen ${r.ruleId} er ikke opfyldt for feltet ${label}${where}. ${r.value !== undefined ? `Værdien '${r.value}'` : "Værdien"} kommer fra ${pointerToPath(pointer) || "udbuddet"}.`;
     (kind === "fejl" ? errors : warnings).push({ severity: kind, file: at.file, line: at.line, column: at.column, path: pointerToPath(pointer), message, code: `eforms.${r.ruleId}` });
   }
   return { errors, warnings, rules, xsdErrors: xsd.length };

@@ -25,6 +25,8 @@ export interface RuleResult {
   lotId?: string;
   /** Path of the failing node in the notice. */
   xpath: string;
+  /** The failing node's value when it is a value (a leaf element or an attribute). */
+  value?: string;
 }
 
 export interface XsdError {
@@ -203,7 +205,9 @@ export async function validateSchematron(xml: string, sdk: string, subtype: stri
   const doc = slimdom.parseXmlDocument(xml);
   return runPhase(schema, doc, `eforms-${subtype}`).map((r) => {
     const info = rules.get(r.assertId);
-    return { ruleId: r.assertId, severity: info?.role ?? "ERROR", field: info?.field ?? "", lotId: lotOf(r.node), xpath: xpathOf(r.node) };
+    const leaf = r.node.nodeType === 2 || (r.node.nodeType === 1 && !Array.from(r.node.childNodes).some((c) => c.nodeType === 1));
+    const value = leaf ? (r.node.nodeType === 2 ? (r.node as unknown as slimdom.Attr).value : r.node.textContent ?? "").trim() : undefined;
+    return { ruleId: r.assertId, severity: info?.role ?? "ERROR", field: info?.field ?? "", lotId: lotOf(r.node), xpath: xpathOf(r.node), ...(value !== undefined ? { value } : {}) };
   });
 }
 
