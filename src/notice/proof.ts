@@ -51,7 +51,7 @@ function display(data: SdkData, field: SdkField, n: Node): string {
   if (field.type === "code" && list) {
     const label = data.labels.get(`code|name|${list}.${raw}`);
     // CPV and NUTS codes are read by their number too.
-    return label ? (list === "cpv" || list === "nuts" ? `${raw} ${label}` : label) : raw;
+    return label ? (/^(cpv|nuts)/.test(list) ? `${raw} ${label}` : label) : raw;
   }
   if (field.type === "indicator") return raw === "true" ? "ja" : "nej";
   if (field.type === "date") return formatDate(raw.slice(0, 10));
