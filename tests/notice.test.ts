@@ -150,6 +150,13 @@ describe("udbudsbekendtgørelsen (eForms)", { skip: missing(noShared, "../shared
     assert.match(err.join(""), /udbud\.yaml:\d+:\d+: fejl: Udbudsbekendtgørelsen kræver ordregivers NUTS-kode/);
     assert.doesNotMatch(err.join(""), /at \w+ \(|Error:/);
 
+    const styrelse = copySpec(spec2020, (d) => (d.ordregiver.navn = "Styrelsen for Arbejdsmarked og Rekruttering"));
+    const r1 = await runNotice(styrelse, { formats: ["xml"], out: path.join(styrelse, "ud") });
+    assert.deepEqual(r1.errors.map((e) => e.path), ["ordregiver"]);
+    assert.match(r1.errors[0].message, /myndighedstype \(ordregiver\.myndighedstype\)/);
+    const stat = copySpec(spec2020, (d) => Object.assign(d.ordregiver, { navn: "Styrelsen for Arbejdsmarked og Rekruttering", myndighedstype: "stat" }));
+    assert.deepEqual(values(notice(stat).xml, "BT-11-Procedure-Buyer"), ["cga"]);
+
     const tilbudsloven = copySpec(spec2020, (d) => (d.procedure.regime = "tilbudsloven"));
     const r2 = await runNotice(tilbudsloven, { formats: ["xml"], out: path.join(tilbudsloven, "ud") });
     assert.equal(r2.errors.length, 1);

@@ -42,6 +42,7 @@ export interface Ordregiver {
   kontaktpersoner?: Kontaktperson[];
   /** NUTS code of the buyer's address (eForms BT-507), e.g. DK011. */
   nuts?: string;
+  myndighedstype?: "kommune" | "region" | "stat" | "offentligretligt-organ";
   internetadresse?: string;
   telefon?: string;
 }

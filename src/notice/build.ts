@@ -226,7 +226,7 @@ export function noticeElement(f: NoticeFacts): XmlElement {
     el(
       "cac:ContractingParty",
       undefined,
-      el("cac:ContractingPartyType", undefined, text("cbc:PartyTypeCode", "la", { listName: "buyer-legal-type" })), // BT-11
+      el("cac:ContractingPartyType", undefined, text("cbc:PartyTypeCode", f.buyerType, { listName: "buyer-legal-type" })), // BT-11
       el("cac:ContractingActivity", undefined, text("cbc:ActivityTypeCode", "gen-pub", { listName: "authority-activity" })), // BT-10
       el("cac:Party", undefined, orgRef(f.buyer.id)),
     ),

@@ -63,6 +63,8 @@ export interface LotFacts {
 
 export interface NoticeFacts {
   subtype: Subtype;
+  /** BT-11 buyer legal type: la, ra, cga or body-pl. */
+  buyerType: string;
   noticeId: string;
   folderId: string;
   issueDate: string;
@@ -190,6 +192,8 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
 
   const o = u.ordregiver;
   if (!o.nuts) missing("/ordregiver", "ordregivers NUTS-kode (ordregiver.nuts)", "'nuts: DK011' under ordregiver");
+  const authority = o.myndighedstype ?? (/\bKommune$/.test(o.navn) ? "kommune" : /^Region\b/.test(o.navn) ? "region" : undefined);
+  if (!authority) missing("/ordregiver", "ordregivers myndighedstype (ordregiver.myndighedstype)", "'myndighedstype: stat' under ordregiver");
   const mainContact = o.kontaktpersoner?.find((k) => !k.delkontrakt && k.email) ?? o.kontaktpersoner?.find((k) => k.email);
   if (!o.telefon && !o.kontaktpersoner?.some((k) => k.telefon)) missing("/ordregiver", "ordregivers telefonnummer (ordregiver.telefon)", "'telefon: \"+45 33 66 33 66\"' under ordregiver");
   if (!mainContact) missing("/ordregiver", "en e-mailadresse hos ordregiver (ordregiver.kontaktpersoner[].email)", "en kontaktperson med 'email:'");
@@ -226,7 +230,11 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
 
   if (subtype === "16" && procedureCode === "open" && u.procedure.vedståelsesfrist_måneder === undefined) missing("/procedure", "tilbuddenes vedståelsesfrist (procedure.vedståelsesfrist_måneder) for et offentligt udbud efter afsnit II", "'vedståelsesfrist_måneder: 3'");
 
-  if (errors.length || !subtype || !procedureCode || !kl || !time || !mainContact) return { errors, warnings };
+  if (subtype === "16") {
+    diag("advarsel", "/procedure/regime", "Underformular 16 kræver felter, som udbuddet ikke beskriver; værktøjet bruger faste værdier: ingen EU-midler, elektronisk fakturering påkrævet, ingen elektroniske kataloger, ingen elektronisk bestilling, elektronisk betaling, omfattet af GPA, ingen elektronisk auktion og intet dynamisk indkøbssystem. Ret dem i eNotices2, hvis de ikke passer (se docs/bekendtgoerelse.md).", "bekendtgørelse.standardværdier");
+  }
+
+  if (errors.length || !authority || !subtype || !procedureCode || !kl || !time || !mainContact) return { errors, warnings };
 
   const issueDate = opts.issueDate ?? u.tidsplan.offentliggørelse;
   const deadline = (date: string | undefined, pointer: string): Deadline | undefined =>
@@ -244,6 +252,7 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
   const ordering = u.aftaleperiode.bestilling.ordretildeling;
   const facts: NoticeFacts = {
     subtype,
+    buyerType: { kommune: "la", region: "ra", stat: "cga", "offentligretligt-organ": "body-pl" }[authority],
     noticeId: stableUuid(`udbud:${u.id}:bekendtgørelse`),
     folderId: stableUuid(`udbud:${u.id}:procedure`),
     issueDate,

@@ -23,6 +23,7 @@ export const FIELD_SOURCES: FieldSource[] = [
   { term: "BT-505", pointer: "{org}/internetadresse" },
   { term: "BT-502", pointer: "{org}/kontaktpersoner" },
   { term: "BT-105", pointer: "/procedure/type" },
+  { term: "BT-11", pointer: "/ordregiver/myndighedstype" },
   { term: "BT-88", pointer: "/procedure/forhandling" },
   { term: "BT-05", pointer: "/tidsplan/offentliggørelse" },
   { term: "BT-137", pointer: "/delkontrakter/{lot}" },
