@@ -10,12 +10,6 @@ import * as path from "node:path";
 import type { EvaluationResult } from "../evaluate/types.js";
 import { danishOffset, stableUuid, type NoticeFacts, type Party } from "./facts.js";
 
-/** The lots extension, and award criteria per lot as the eForms–OCDS mapping writes them. */
-export const OCDS_EXTENSIONS = [
-  "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
-  "https://raw.githubusercontent.com/open-contracting-extensions/ocds_award_criteria_extension/master/extension.json",
-];
-
 const METHOD: Record<string, string> = { open: "open", "oth-single": "open", restricted: "selective", "neg-w-call": "selective", "comp-dial": "selective", innovation: "selective", "oth-mult": "selective" };
 
 function ocid(f: NoticeFacts): string {
