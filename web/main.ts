@@ -112,7 +112,7 @@ function extensions(): Extension[] {
     basicSetup,
     yaml(),
     EditorView.cspNonce.of(nonce),
-    EditorView.contentAttributes.of({ "aria-label": "YAML-editor" }),
+    EditorView.contentAttributes.of({ "aria-label": "YAML-editor", tabindex: "0" }),
     yamlLanguage.data.of({ autocomplete: yamlCompletion() }),
     hoverTooltip(yamlSchemaHover({ getHoverTexts: hoverTexts as any })),
     stateExtensions(),
@@ -440,11 +440,30 @@ function scheduleSim(runs: number, delay: number) {
   simTimer = window.setTimeout(() => void runSim(runs), delay);
 }
 
+/** Simulations coalesce: while one runs, only the newest request waits (no queue of stale ones). */
+let simBusy = false;
+let simPending: number | undefined;
 async function runSim(runs: number) {
+  simPending = runs;
+  if (simBusy) return;
+  simBusy = true;
+  try {
+    while (simPending !== undefined) {
+      const n = simPending;
+      simPending = undefined;
+      await simulateOnce(n);
+    }
+  } finally {
+    simBusy = false;
+  }
+}
+
+async function simulateOnce(runs: number) {
   const seq = ++simSeq;
+  const full = runs >= 10000;
   $("sim-status").textContent = `Simulerer ${runs.toLocaleString("da-DK")} år …`;
   try {
-    const r = await api<{ runs: number; totals: { model: string; middel: number; p10: number; p90: number }[]; afregning: string[]; html: string }>("/api/simulate", { buffers: unsaved(), factors, runs });
+    const r = await api<{ runs: number; totals: { model: string; middel: number; p10: number; p90: number }[]; afregning: string[]; html: string }>("/api/simulate", { buffers: unsaved(), factors, runs, report: full });
     if (seq !== simSeq) return;
     const tbody = ($("sim-totals") as HTMLTableElement).tBodies[0];
     tbody.replaceChildren();
@@ -460,7 +479,7 @@ async function runSim(runs: number) {
       }
       tbody.append(tr);
     }
-    $("sim-status").textContent = `${r.runs.toLocaleString("da-DK")} simulerede år.`;
+    $("sim-status").textContent = `${r.runs.toLocaleString("da-DK")} simulerede år${full ? "" : " (foreløbigt; det fulde antal følger, når du slipper)"}.`;
     if (r.html) showHtml($<HTMLIFrameElement>("sim-report"), r.html);
   } catch (e) {
     if (seq === simSeq) $("sim-status").textContent = `Simuleringen kunne ikke køre: ${(e as Error).message}`;
@@ -591,7 +610,7 @@ function selectTab(tab: HTMLElement) {
     $(t.getAttribute("aria-controls")!).hidden = !on;
   }
   const id = tab.id;
-  if (id === "tab-simulering" && !started.has(id)) { started.add(id); void runSim(2000); }
+  if (id === "tab-simulering" && !started.has(id)) { started.add(id); void runSim(10000); }
   if (id === "tab-evaluering") void runEval(!started.has(id)), started.add(id);
   if (id === "tab-sammenligning") void runCompare();
 }

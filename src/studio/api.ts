@@ -170,7 +170,7 @@ export interface SimulationAnswer {
   warnings: string[];
 }
 
-export async function simulate(ws: Workspace, buffers: Buffers, factors: Partial<Record<SimParam, number>>, runs: number): Promise<SimulationAnswer> {
+export async function simulate(ws: Workspace, buffers: Buffers, factors: Partial<Record<SimParam, number>>, runs: number, withReport = true): Promise<SimulationAnswer> {
   const { dir, udbud } = await model(ws, buffers);
   const file = path.join(dir, "scenarie.yaml");
   if (!fs.existsSync(file)) throw new StudioError("Udbuddet har ingen scenarie.yaml; læg et scenarie i mappen for at simulere.");
@@ -181,14 +181,18 @@ export async function simulate(ws: Workspace, buffers: Buffers, factors: Partial
   const { simulateSpec } = await import("../simulate/index.js");
   const res = await simulateSpec(dir, { scenario: scaled, runs });
   if (!res.result || !res.input) throw new StudioError(`Scenariet har fejl: ${res.errors.map((d) => ws.unmirror(d.message)).slice(0, 3).join(" ")}`);
-  const { buildSimulationReport } = await import("../simulate/report.js");
-  const rep = await buildSimulationReport(udbud, res.input, res.result);
-  const { writeHtml } = await import("../write/html.js");
+  let html = "";
+  if (withReport) {
+    const { buildSimulationReport } = await import("../simulate/report.js");
+    const rep = await buildSimulationReport(udbud, res.input, res.result);
+    const { writeHtml } = await import("../write/html.js");
+    if (rep.tree) html = writeHtml(rep.tree);
+  }
   return {
     runs,
     totals: res.result.i_alt.modeller.map((m) => ({ model: m.model, middel: m.årlig.middel, p10: m.årlig.p10, p90: m.årlig.p90 })),
     afregning: [...new Set(res.result.delkontrakter.map((d) => d.afregningsform))],
-    html: rep.tree ? writeHtml(rep.tree) : "",
+    html,
     warnings: res.warnings.map((d) => ws.unmirror(d.message)),
   };
 }

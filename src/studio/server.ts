@@ -195,7 +195,7 @@ export async function startStudio(opts: StudioOptions): Promise<Studio> {
             if (typeof v !== "number" || !Number.isFinite(v) || v < p.min || v > p.max) throw new api.StudioError(`${p.label} skal være mellem ${p.min} og ${p.max} %.`, 400);
             factors[p.id] = v;
           }
-          return json(res, 200, await serial(() => api.simulate(ws, buffersOf(b), factors, runs)));
+          return json(res, 200, await serial(() => api.simulate(ws, buffersOf(b), factors, runs, b.report !== false)));
         }
         case "/api/evaluate": {
           const weights: Record<string, number> = {};
