@@ -17,7 +17,7 @@ import { hoverTooltip } from "@codemirror/view";
 type Kind = "udbud" | "delkontrakt" | "scenarie" | "bud" | "andet";
 interface FileInfo { name: string; kind: Kind; version: string }
 interface Diag { severity: "fejl" | "advarsel"; line: number; column: number; message: string; path: string; code: string }
-interface Check { files: Record<string, Diag[]>; errors: number; warnings: number; documents: { id: string; title: string }[] }
+interface Check { files: Record<string, Diag[]>; errors: number; warnings: number; documents: { id: string; title: string }[]; html?: string; previewError?: string }
 interface SimParam { id: string; label: string; min: number; max: number; step: number }
 interface State { folder: string; files: FileInfo[]; revisions: { rev: string; title: string }[]; simParams: SimParam[]; others: { id: string; name: string }[] }
 
@@ -180,7 +180,7 @@ let lastCheck: Check | undefined;
 let checking = false;
 let again = false;
 
-function scheduleCheck(delay = 150) {
+function scheduleCheck(delay = 60) {
   clearTimeout(checkTimer);
   checkTimer = window.setTimeout(() => void runCheck(), delay);
 }
@@ -189,12 +189,14 @@ async function runCheck() {
   if (checking) { again = true; return; }
   checking = true;
   try {
-    lastCheck = await api<Check>("/api/check", { buffers: unsaved() });
+    const doc = $<HTMLSelectElement>("doc").value || undefined;
+    lastCheck = await api<Check>("/api/check", { buffers: unsaved(), preview: doc });
     setStatus(lastCheck.errors ? `${lastCheck.errors} fejl, ${lastCheck.warnings} advarsler` : `Ingen fejl${lastCheck.warnings ? `, ${lastCheck.warnings} advarsler` : ""}`);
     showProblems();
     renderFiles();
     renderDocs();
-    await refreshPreview();
+    if (lastCheck.html !== undefined && doc === $<HTMLSelectElement>("doc").value) showHtml($<HTMLIFrameElement>("preview"), lastCheck.html);
+    else await refreshPreview();
   } catch (e) {
     setStatus(`Kunne ikke tjekke: ${(e as Error).message}`);
   } finally {

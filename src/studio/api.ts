@@ -30,6 +30,10 @@ export interface CheckResult {
   errors: number;
   warnings: number;
   documents: { id: string; title: string }[];
+  /** The requested document as HTML, built from the same read (absent when the spec has errors). */
+  html?: string;
+  /** Why the requested document could not be built. */
+  previewError?: string;
 }
 
 function group(ws: Workspace, ds: readonly Diagnostic[]): Record<string, StudioDiagnostic[]> {
@@ -47,7 +51,7 @@ async function readMirror(ws: Workspace, buffers: Buffers) {
   return { dir, read: readSpec(dir) };
 }
 
-export async function check(ws: Workspace, buffers: Buffers): Promise<CheckResult> {
+export async function check(ws: Workspace, buffers: Buffers, previewDoc?: string): Promise<CheckResult> {
   const { dir, read } = await readMirror(ws, buffers);
   let documents: CheckResult["documents"] = [];
   let scenario: Diagnostic[] = [];
@@ -67,7 +71,16 @@ export async function check(ws: Workspace, buffers: Buffers): Promise<CheckResul
     }
   }
   const all = [...read.errors, ...read.warnings, ...scenario];
-  return { files: group(ws, all), errors: all.filter((d) => d.severity === "fejl").length, warnings: all.filter((d) => d.severity === "advarsel").length, documents };
+  const out: CheckResult = { files: group(ws, all), errors: all.filter((d) => d.severity === "fejl").length, warnings: all.filter((d) => d.severity === "advarsel").length, documents };
+  if (previewDoc && read.udbud) {
+    try {
+      out.html = await htmlOf(ws, read.udbud, read.sourceMap, previewDoc);
+    } catch (e) {
+      if (!(e instanceof StudioError)) throw e;
+      out.previewError = e.message;
+    }
+  }
+  return out;
 }
 
 export class StudioError extends Error {
@@ -82,9 +95,19 @@ async function model(ws: Workspace, buffers: Buffers): Promise<{ dir: string; ud
   return { dir, udbud: read.udbud, map: read.sourceMap };
 }
 
+async function htmlOf(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, doc: string): Promise<string> {
+  const t = await treeOf(ws, udbud, map, doc);
+  const { writeHtml } = await import("../write/html.js");
+  return writeHtml(t);
+}
+
 /** One document as a tree (for preview and download). */
 async function tree(ws: Workspace, buffers: Buffers, doc: string) {
   const { udbud, map } = await model(ws, buffers);
+  return treeOf(ws, udbud, map, doc);
+}
+
+async function treeOf(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, doc: string) {
   const { buildDocuments } = await import("../render/build.js");
   const built = buildDocuments(udbud, map, { only: [doc] });
   const t = built.trees.find((x) => x.id === doc);

@@ -176,7 +176,7 @@ export async function startStudio(opts: StudioOptions): Promise<Studio> {
           return json(res, "conflict" in r ? 409 : 200, r);
         }
         case "/api/check":
-          return json(res, 200, await serial(() => api.check(ws, buffersOf(b))));
+          return json(res, 200, await serial(() => api.check(ws, buffersOf(b), b.preview === undefined ? undefined : str(b.preview, "preview"))));
         case "/api/preview":
           return json(res, 200, { html: await serial(() => api.preview(ws, buffersOf(b), str(b.doc, "doc"))) });
         case "/api/download": {

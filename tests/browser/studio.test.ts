@@ -123,7 +123,7 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     await page.keyboard.type("ugpris");
     // "Within a second" on an idle machine (bench/studio.ts measures it); the wait allows for a
     // loaded CI machine, since timings are not asserted in tests.
-    await page.waitForFunction((l) => [...document.querySelectorAll("#problems li.fejl")].some((li) => li.textContent!.startsWith(`Linje ${l},`)), line, { timeout: 10_000 });
+    await page.waitForFunction((l) => [...document.querySelectorAll("#problems li.fejl")].some((li) => li.textContent!.startsWith(`Linje ${l},`) && li.textContent!.includes("'ugpris'")), line, { timeout: 10_000 });
     const msg = await page.textContent("#problems li.fejl");
     assert.match(msg!, /'ugpris' er ikke en tilladt værdi\. Mente du 'ugepris'\?/);
     assert.ok(await page.locator(".cm-lintRange-error").count() >= 1, "marked inline in the editor");
