@@ -3,8 +3,8 @@
  * copy of the 2024 example. Checks what a user does (edit, see diagnostics and preview follow,
  * save, external change, simulation slider, evaluation, compare, DOCX download), what an attacker
  * tries (no token, foreign Host/Origin, paths outside the folder), accessibility (axe-core, no
- * serious or critical violation on any view; tabs by keyboard) and writes a screenshot of each
- * view into docs/billeder/.
+ * serious or critical violation on any view; tabs by keyboard) and takes a screenshot of each
+ * view (into docs/billeder/ with UDBUD_SCREENSHOTS=1: `UDBUD_SCREENSHOTS=1 npx vitest run tests/browser`).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import assert from "node:assert/strict";
@@ -22,7 +22,8 @@ import { missing } from "../prereq.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const noBrowser = missing(!fs.existsSync(CHROMIUM), "chromium is not installed (apt-get install chromium)");
-const shots = path.join(repoRoot, "docs", "billeder");
+/** Screenshots of each view: into docs/billeder with UDBUD_SCREENSHOTS=1 (to update the guide), else a scratch folder. */
+const shots = process.env.UDBUD_SCREENSHOTS ? path.join(repoRoot, "docs", "billeder") : tmpDir("udbud-studio-shots-");
 
 let studio: Studio;
 let browser: Browser;
