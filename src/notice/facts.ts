@@ -202,7 +202,8 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
   if (!u.procedure.udbudsmateriale_url) missing("/procedure", "adressen på udbudsmaterialet (procedure.udbudsmateriale_url)", "'udbudsmateriale_url: https://…'");
   const time = u.tidsplan.klokkeslæt;
   if (!time) missing("/tidsplan", "et klokkeslæt for fristerne (tidsplan.klokkeslæt)", "'klokkeslæt: \"12:00\"'");
-  if (u.procedure.prækvalifikation && !u.tidsplan.ansøgningsfrist) missing("/tidsplan", "en ansøgningsfrist (tidsplan.ansøgningsfrist), da udbuddet har prækvalifikation", "'ansøgningsfrist: 2024-02-12'");
+  const twoStage = !!procedureCode && procedureCode !== "open" && procedureCode !== "oth-single";
+  if (twoStage && !u.tidsplan.ansøgningsfrist) missing("/tidsplan", "en ansøgningsfrist (tidsplan.ansøgningsfrist), da proceduren har to faser (ansøgning, derefter tilbud)", "'ansøgningsfrist: 2024-02-12'");
   const place = (d: Delkontrakt | undefined) => d?.udførelsessted ?? u.udførelsessted;
   if (!u.udførelsessted && u.delkontrakter.some((d) => !d.udførelsessted)) missing("", "et udførelsessted med NUTS-kode (udførelsessted)", "'udførelsessted: {nuts: DK011, beskrivelse: Københavns Kommune}'");
 
