@@ -624,6 +624,22 @@ test("CSV: the documented format reads like the YAML, with Danish numbers, quote
   assert.deepEqual(c.bids![0].mindstekrav_ikke_opfyldt, ["gruppeaktiviteter"]);
 });
 
+test("CSV: rows naming the same lot by id and by number are one bid", () => {
+  const rows = [
+    "tilbudsgiver;delkontrakt;type;id;værdi;bedømmer",
+    ...["T1", "T2", "V1"].map((id) => `Firma B;udsatte;pris;${id};1500;`),
+    ...["V2", "M", "PSY"].map((id) => `Firma B;1;pris;${id};1000;`),
+    ...["progression", "virksomhedssamarbejde"].map((k) => `Firma B;1;kvalitet;${k};6;AJ`),
+    ...["jobcentersamarbejde", "dokumentation"].map((k) => `Firma B;udsatte;kvalitet;${k};6;AJ`),
+  ].join("\n");
+  const r = bidsFile(rows, "bud.csv");
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.equal(r.bids!.length, 1);
+  assert.equal(r.bids![0].delkontrakt, "udsatte");
+  assert.equal(r.bids![0].priser.length, 6);
+  assert.equal(r.bids![0].kvalitet.length, 4);
+});
+
 test("CSV: Windows-1252 as older Excel saves it is decoded", () => {
   const text = CSV.replace(/Firma A/g, "Ressourcecentret Øst");
   const r = bidsFile(Buffer.from(text, "latin1") as unknown as string, "bud.csv");
