@@ -3,9 +3,10 @@
  */
 import { Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
+import { checkNumberHabits, checkSchemaComments } from "../validate/habits.js";
 import { checkSemantics } from "../validate/semantic.js";
 import { loadSpec } from "./load.js";
-import { validateSchema } from "./schema.js";
+import { validateSchemaDetailed } from "./schema.js";
 import type { SourceMap } from "./source.js";
 
 export interface ReadResult {
@@ -21,9 +22,12 @@ export function readSpec(target: string): ReadResult {
   const loaded = loadSpec(target);
   let diags: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.data !== undefined && diags.every((d) => d.severity !== "fejl")) {
-    const schemaDiags = validateSchema(loaded.data, loaded.sourceMap);
-    diags = diags.concat(schemaDiags);
-    if (schemaDiags.length === 0) diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap));
+    // Rule checks run on every part that is schema-valid, in the same run (every error at once).
+    const schema = validateSchemaDetailed(loaded.data, loaded.sourceMap);
+    diags = diags.concat(schema.diagnostics);
+    diags = diags.concat(checkNumberHabits(loaded.data, loaded.sourceMap), checkSchemaComments(loaded.sourceMap));
+    if (loaded.data && typeof loaded.data === "object" && !Array.isArray(loaded.data))
+      diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap, schema.invalid));
   }
   const errors = sortDiagnostics(diags.filter((d) => d.severity === "fejl"));
   const warnings = sortDiagnostics(diags.filter((d) => d.severity === "advarsel"));
