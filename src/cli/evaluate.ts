@@ -1,7 +1,7 @@
 /** `udbud evaluate`: bids scored with the published model; the evaluation record. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, printDiagnostics } from "./shared.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -13,6 +13,10 @@ export const register: Register = (program, { io, setCode }) => {
     .option("--json", "skriv resultatet som JSON på stdout (det samme som --format json)")
     .option("-o, --out <mappe>", "skriv også evalueringsnotatet (evalueringsnotat.docx, .pdf, .html, .md) i denne mappe")
     .helpOption("-h, --help", "vis hjælp")
+    .addHelpText("after", `
+Eksempler:
+  udbud evaluate mit-udbud --bids mit-udbud/bud.yaml
+  udbud evaluate mit-udbud --bids tilbud.csv --out output/evaluering --json`)
     .action(async (spec: string, opts: { bids: string; format: string; json?: boolean; out?: string }) => {
       const format = opts.json ? "json" : opts.format.trim().toLowerCase();
       if (format !== "terminal" && format !== "json") {
@@ -24,7 +28,7 @@ export const register: Register = (program, { io, setCode }) => {
       const res = evaluateSpec(spec, opts.bids);
       if (!res.result) {
         if (format === "json") {
-          io.out(JSON.stringify({ errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
+          io.out(jsonErrors(res.errors, res.warnings));
         } else {
           await printDiagnostics(io, [...res.errors, ...res.warnings]);
           io.err(`✗ ${res.errors.length} fejl; tilbuddene er ikke evalueret.\n`);

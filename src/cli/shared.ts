@@ -69,3 +69,27 @@ export function collectList(value: string, previous: string[] | undefined): stri
 export function antal(n: number, singular: string, plural: string): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/**
+ * When the user points a command at a lot file (a file with indsatsspor and no ordregiver), the
+ * Danish advice to point at the tender folder instead; otherwise undefined. Reads at most 64 KB.
+ */
+export async function lotFileHint(target: string): Promise<string | undefined> {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  try {
+    if (!fs.statSync(target).isFile()) return undefined;
+    const fd = fs.openSync(target, "r");
+    const buf = Buffer.alloc(65536);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    const text = buf.subarray(0, n).toString("utf8");
+    if (/^indsatsspor:/m.test(text) && !/^ordregiver:/m.test(text)) {
+      const dir = path.dirname(target) || ".";
+      return `'${target}' er en delkontraktfil, ikke et helt udbud. Peg på udbuddets mappe (den med udbud.yaml), fx: udbud validate ${dir}`;
+    }
+  } catch {
+    // not readable here: the reader reports it
+  }
+  return undefined;
+}
