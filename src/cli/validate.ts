@@ -22,7 +22,14 @@ Eksempler:
         return;
       }
       const { readSpec } = await import("../read/index.js");
-      const res = readSpec(spec);
+      const read = readSpec(spec);
+      // Clause ids in `klausuler` are checked against the documents (templates load only then).
+      let res = read;
+      if (read.udbud?.klausuler?.length) {
+        const { checkClauseIds } = await import("../render/clauses.js");
+        const errors = checkClauseIds(read.udbud, read.sourceMap);
+        if (errors.length) res = { ...read, udbud: undefined, errors: [...read.errors, ...errors] };
+      }
       if (opts.json) {
         io.out(jsonErrors(res.errors, res.warnings, { valid: res.errors.length === 0 }));
       } else {

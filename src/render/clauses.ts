@@ -6,7 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Diagnostic } from "../diagnostics.js";
+import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { Udbud } from "../model/types.js";
+import type { SourceMap } from "../read/source.js";
 import { inlineText, type Heading } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
 import { buildDocuments } from "./build.js";
@@ -86,4 +88,10 @@ export function clausesMarkdown(docs: DocumentClauses[], source: string): string
     out.push("");
   }
   return out.join("\n");
+}
+
+/** The `klausuler` overrides that name an unknown document or clause, with "Mente du …?" (for `validate`). */
+export function checkClauseIds(u: Udbud, map: SourceMap): Diagnostic[] {
+  const built = buildDocuments(u, map);
+  return sortDiagnostics(built.errors.filter((e) => e.code === "render.override"));
 }
