@@ -52,7 +52,7 @@ function danishHelp(cmd: Command, helper: Help): string {
   return Help.prototype.formatHelp.call(helper, cmd, helper)
     .replace(/\[options\]/g, "[tilvalg]")
     .replace(/\[command\]/g, "[kommando]")
-    .replace(/\(default: /g, "(standard: ")
+    .replace(/\(default:/g, "(standard:")
     .replace(/\(choices: /g, "(valg: ");
 }
 

@@ -33,7 +33,7 @@ function wordPattern(word: string): string {
   // Strip an ending the definition itself may carry, so that other forms of the stem match too.
   // Case is kept: a defined term is written with its capital letter.
   const stem = word.length > 4 ? word.replace(/(?:et|t|e)$/u, "") : word;
-  return `${escapeRe(stem)}${ENDINGS}`;
+  return stem === word ? `${escapeRe(word)}${ENDINGS}` : `(?:${escapeRe(word)}|${escapeRe(stem)})${ENDINGS}`;
 }
 
 /** Danish inflections of a defined term, word by word: Ordre, Ordren, Ordrer, Ordrens, Lokalt forankrede projekter… */
