@@ -7,6 +7,7 @@ import { describe, test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { cli, lineOf, repoRoot, tmpDir, writeFiles } from "./helpers.js";
 import { termPattern } from "../src/doc/terms.js";
@@ -50,7 +51,7 @@ describe("udbud ny", () => {
     const settings = JSON.parse(fs.readFileSync(path.join(dir, ".vscode", "settings.json"), "utf8"));
     const mapped = Object.entries<string[]>(settings["yaml.schemas"]);
     assert.equal(mapped.length, 3);
-    for (const [schemaPath] of mapped) assert.ok(fs.existsSync(schemaPath), schemaPath);
+    for (const [schemaUrl] of mapped) assert.ok(fs.existsSync(fileURLToPath(schemaUrl)), schemaUrl);
     assert.ok(mapped.some(([s, globs]) => s.endsWith("delkontrakt.schema.json") && globs.includes("delkontrakt-*.yaml")));
     const v = await cli("validate", dir, "--json");
     assert.equal(v.code, 0, v.stdout);

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { formatNumber } from "../format.js";
 import { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "../simulate/formats.js";
 import type { Register } from "./shared.js";
-import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics, wantProgress } from "./shared.js";
+import { antal, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics, wantProgress } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -88,7 +88,7 @@ Eksempler:
       }
       if (opts.json) io.out(resultJson(res.result));
       else io.out(simulationTerminal(res.result));
-      io.err(`✓ ${w.files.length} filer i ${path.resolve(outDir)}: ${w.files.join(", ")}\n`);
+      io.err(`✓ ${antal(w.files.length, "fil", "filer")} i ${path.resolve(outDir)}: ${w.files.join(", ")}\n`);
       setCode(EXIT_OK);
     });
 };

@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { packageRoot, schemasDir, templatesDir } from "../paths.js";
 
 export interface NewResult {
@@ -57,7 +58,8 @@ function schemaFor(file: string, text: string): string | undefined {
 }
 
 function vscodeSettings(): string {
-  const abs = (name: string) => path.join(schemasDir, name).split(path.sep).join("/");
+  // file:// URLs: yaml-language-server reads them on every platform, wherever the folder is opened.
+  const abs = (name: string) => pathToFileURL(path.join(schemasDir, name)).href;
   const settings = {
     "yaml.schemas": {
       [abs("udbud.schema.json")]: ["udbud.yaml"],
