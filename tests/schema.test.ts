@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadSchema } from "../src/read/schema.js";
+import { lotSchemaText } from "../src/read/lot-schema.js";
 import { repoRoot, resolveRef as resolveRefIn } from "./helpers.js";
 
 const schema = loadSchema();
@@ -49,10 +50,19 @@ test("every object forbids unknown keys, so typos are caught", () => {
   assert.deepEqual(open, []);
 });
 
-test("the per-lot schema points into the main schema", () => {
-  const lot = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", "delkontrakt.schema.json"), "utf8"));
-  assert.equal(lot.$ref, "udbud.schema.json#/definitions/delkontrakt");
-  assert.ok(schema.definitions.delkontrakt);
+test("the per-lot schema is generated from the main schema and refers to nothing outside itself", () => {
+  const text = fs.readFileSync(path.join(repoRoot, "schemas", "delkontrakt.schema.json"), "utf8");
+  const udbud = fs.readFileSync(path.join(repoRoot, "schemas", "udbud.schema.json"), "utf8");
+  assert.equal(text, lotSchemaText(udbud), "schemas/delkontrakt.schema.json is stale: run npm run build");
+  const lot = JSON.parse(text);
+  assert.equal(lot.$ref, "#/definitions/delkontrakt");
+  assert.deepEqual(lot.definitions.delkontrakt, schema.definitions.delkontrakt);
+  const refs = [...text.matchAll(/"\$ref": "([^"]*)"/g)].map((m) => m[1]);
+  assert.ok(refs.length > 10 && refs.every((r) => r.startsWith("#/definitions/")), "only local references");
+  for (const f of ["udbud.schema.json", "delkontrakt.schema.json", "scenarie.schema.json"]) {
+    const s = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", f), "utf8"));
+    assert.equal(s.$id, undefined, `${f}: no absolute $id that editors would resolve against`);
+  }
 });
 
 test("example specs carry the editor schema hint", () => {
