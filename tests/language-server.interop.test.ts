@@ -219,6 +219,11 @@ describe("yaml-language-server on a folder made by udbud ny", () => {
     const res = await client.request("textDocument/hover", { textDocument: { uri }, position: { line, character: 2 } });
     const value = typeof res?.contents === "string" ? res.contents : res?.contents?.value ?? "";
     assert.match(value, /Udbuddets titel, som den står på rammeaftalens forside/);
+    // markdownDescription: the hover over 'delkontrakter' shows how to include a lot file.
+    const dk = lines.findIndex((l) => l.startsWith("delkontrakter:"));
+    const res2 = await client.request("textDocument/hover", { textDocument: { uri }, position: { line: dk, character: 3 } });
+    const value2 = typeof res2?.contents === "string" ? res2.contents : res2?.contents?.value ?? "";
+    assert.match(value2, /\$inkluder: delkontrakt-1\.yaml/);
   });
 
   test("diagnostics for a misspelt enum value and a wrong type are Danish", async (ctx) => {
