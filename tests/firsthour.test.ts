@@ -144,6 +144,18 @@ describe("every error in one run", () => {
     assert.match(msgs, /Fremmøde/);
     assert.match(msgs, /'A9' findes ikke/);
   });
+
+  test("evaluate reports the spec's errors and the bids file's errors in one run", async () => {
+    const dir = await newTender();
+    edit(path.join(dir, "udbud.yaml"), "- { id: pris, titel: Pris, type: pris, vægt: 40 }", "- { id: pris, titel: Pris, type: pris, vægt: 50 }");
+    edit(path.join(dir, "bud.yaml"), "{ kriterium: progression, point: 8 }", "{ kriterium: progression, point: 80 }");
+    const r = await cli("evaluate", dir, "--bids", path.join(dir, "bud.yaml"), "--json");
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.stdout);
+    const files = json.errors.map((e: { file: string; message: string }) => `${path.basename(e.file)}: ${e.message}`).join("\n");
+    assert.match(files, /udbud\.yaml: Vægtene for underkriterierne giver 110 %/);
+    assert.match(files, /bud\.yaml: 80 point for 'progression' ligger uden for pointskalaen/);
+  });
 });
 
 describe("Danish number habits and $schema comments", () => {

@@ -15,6 +15,8 @@ export interface ReadResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
   sourceMap: SourceMap;
+  /** The loaded data even when it has errors (for callers that look for more errors elsewhere); do not trust its shape. */
+  partial?: unknown;
 }
 
 /** Reads and validates a spec. Pure with respect to its input files; never throws for bad input. */
@@ -36,5 +38,6 @@ export function readSpec(target: string): ReadResult {
     errors,
     warnings,
     sourceMap: loaded.sourceMap,
+    ...(errors.length ? { partial: loaded.data } : {}),
   };
 }
