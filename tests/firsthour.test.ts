@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { spawnSync } from "node:child_process";
 import { cli, lineOf, repoRoot, tmpDir, writeFiles } from "./helpers.js";
 import { termPattern } from "../src/doc/terms.js";
 
@@ -292,5 +293,30 @@ describe("defined terms", () => {
     const mine = unused.find((w: { message: string }) => w.message.includes("Helt ubrugt begreb"));
     assert.ok(mine, JSON.stringify(unused));
     assert.equal(mine.line, lineOf(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), "begreb: Helt ubrugt begreb"));
+  });
+});
+
+describe("the user guide", () => {
+  test("chapter 2's commands, run as written in a fresh folder, give a valid and rendered tender", () => {
+    const guide = fs.readFileSync(path.join(repoRoot, "docs", "brugervejledning.md"), "utf8");
+    assert.match(guide, /^# Brugervejledning/);
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const firstLink = /\]\(([^)]+)\)/.exec(readme)![1];
+    assert.equal(firstLink, "docs/brugervejledning.md", "the README links the guide first");
+    const chapter = guide.slice(guide.indexOf("## 2. "), guide.indexOf("## 3. "));
+    const commands = [...chapter.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .flatMap((m) => m[1].split("\n"))
+      .map((l) => l.replace(/\s+#.*$/, "").trim())
+      .filter((l) => l.startsWith("udbud ") && !l.includes("--fra"));
+    assert.deepEqual(commands, ["udbud ny mit-udbud", "udbud validate mit-udbud", "udbud render mit-udbud"]);
+    const cwd = tmpDir();
+    for (const c of commands) {
+      const r = spawnSync(process.execPath, [path.join(repoRoot, "bin", "udbud.js"), ...c.split(" ").slice(1)], { cwd, encoding: "utf8" });
+      assert.equal(r.status, 0, `${c}\n${r.stdout}${r.stderr}`);
+      if (c.includes("validate")) assert.match(r.stdout, /✓ mit-udbud er gyldigt\./, "the guide quotes this line");
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(cwd, "output", "mit-udbud", "manifest.json"), "utf8"));
+    assert.equal(manifest.udbud.id, "mit-udbud");
+    assert.ok(fs.existsSync(path.join(cwd, "output", "mit-udbud", "rammeaftale.docx")), "the guide opens this file");
   });
 });
