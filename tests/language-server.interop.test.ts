@@ -226,16 +226,18 @@ describe("yaml-language-server on a folder made by udbud ny", () => {
     assert.match(value2, /\$inkluder: delkontrakt-1\.yaml/);
   });
 
-  test("diagnostics for a misspelt enum value and a wrong type are Danish", async (ctx) => {
+  test("diagnostics for a misspelt enum value, a wrong type and an unknown field are Danish", async (ctx) => {
     requirePrereq(serverMissing, "yaml-language-server (npm ci)", ctx.skip);
     const text = fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8")
       .replace("regime: afsnit-III", "regime: afsnit-3")
-      .replace("prækvalifikation: false", "prækvalifikation: nej");
+      .replace("prækvalifikation: false", "prækvalifikation: nej")
+      .replace("\ntitel:", "\ntitell:");
     const diags = await diagnosticsOf("udbud-fejl.yaml", text, (d) => d.some((x) => x.message.startsWith("Regelsæt")) && d.some((x) => x.message.startsWith("Prækvalifikation")));
     const messages = diags.map((d) => d.message).join("\n");
     assert.match(messages, /Regelsæt: ugyldig værdi\. Tilladte værdier: afsnit-II, afsnit-III, tilbudsloven, ingen/);
     assert.match(messages, /Prækvalifikation: skriv true \(ja\) eller false \(nej\)/);
-    assert.doesNotMatch(messages, /Incorrect type|Value is not accepted/);
+    assert.match(messages, /Udbud: ukendt felt her.*Tryk Ctrl\+Mellemrum/);
+    assert.doesNotMatch(messages, /Incorrect type|Value is not accepted|Property titell is not allowed/);
     const regime = diags.find((d) => d.message.startsWith("Regelsæt"));
     assert.equal(regime.range.start.line, text.split("\n").findIndex((l) => l.includes("regime: afsnit-3")));
   });

@@ -76,3 +76,30 @@ test("example specs carry the editor schema hint", () => {
     }
   }
 });
+
+test("Danish editor messages (errorMessage) name the allowed values the schema really has", () => {
+  const stale: string[] = [];
+  let count = 0;
+  for (const f of ["udbud.schema.json", "scenarie.schema.json"]) {
+    const s = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", f), "utf8"));
+    const visit = (n: any, where: string) => {
+      if (!n || typeof n !== "object") return;
+      if (typeof n.errorMessage === "string") {
+        count++;
+        const m = /Tilladte værdier: (.*?)\. Tryk/.exec(n.errorMessage);
+        if (Array.isArray(n.enum) && n.enum.length > 1 && (!m || m[1] !== n.enum.join(", "))) stale.push(`${f} ${where}`);
+        if (Array.isArray(n.enumDescriptions) && n.enumDescriptions.length !== n.enum?.length) stale.push(`${f} ${where} (enumDescriptions)`);
+        if (/[A-Za-z]+ (is|must|should)\b/.test(n.errorMessage)) stale.push(`${f} ${where}: English`);
+        // A limit the message states must be the schema's (a limit it leaves out is only less helpful).
+        const dk = (x: number) => String(x).replace(".", ",");
+        const said = (word: string) => new RegExp(`${word} (-?[\\d,]+)`).exec(n.errorMessage)?.[1];
+        if (said("mindst") !== undefined && said("mindst") !== dk(n.minimum)) stale.push(`${f} ${where}: mindst`);
+        if (said("højst") !== undefined && said("højst") !== dk(n.maximum)) stale.push(`${f} ${where}: højst`);
+      }
+      for (const [k, v] of Object.entries(n)) visit(v, `${where}/${k}`);
+    };
+    visit(s, "");
+  }
+  assert.ok(count > 150, `many messages (${count})`);
+  assert.deepEqual(stale, [], "update errorMessage/enumDescriptions next to the enum you changed");
+});
