@@ -16,11 +16,12 @@ import { register as evaluate } from "./evaluate.js";
 import { register as simulate } from "./simulate.js";
 import { register as ny } from "./ny.js";
 import { register as klausuler } from "./klausuler.js";
+import { register as studio } from "./studio.js";
 
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io } from "./shared.js";
 
 /** The commands, in the order of the help text. A new command is a new file and one line here. */
-const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, evaluate, simulate];
+const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, evaluate, simulate, studio];
 
 function version(): string {
   return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;
