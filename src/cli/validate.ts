@@ -22,7 +22,12 @@ Eksempler:
         return;
       }
       const { readSpec } = await import("../read/index.js");
-      const read = readSpec(spec);
+      const spec0 = readSpec(spec);
+      // `$schema` comments are checked here, where the user's own folder is read (the studio
+      // analyses copies elsewhere, where the comments need not resolve).
+      const { checkSchemaComments } = await import("../validate/habits.js");
+      const { sortDiagnostics } = await import("../diagnostics.js");
+      const read = { ...spec0, warnings: sortDiagnostics([...spec0.warnings, ...checkSchemaComments(spec0.sourceMap)]) };
       // Clause ids in `klausuler` are checked against the documents (templates load only then).
       let res = read;
       if (read.udbud?.klausuler?.length) {

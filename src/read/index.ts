@@ -3,7 +3,7 @@
  */
 import { Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
-import { checkNumberHabits, checkSchemaComments } from "../validate/habits.js";
+import { checkNumberHabits } from "../validate/habits.js";
 import { checkSemantics } from "../validate/semantic.js";
 import { loadSpec } from "./load.js";
 import { validateSchemaDetailed } from "./schema.js";
@@ -27,7 +27,7 @@ export function readSpec(target: string): ReadResult {
     // Rule checks run on every part that is schema-valid, in the same run (every error at once).
     const schema = validateSchemaDetailed(loaded.data, loaded.sourceMap);
     diags = diags.concat(schema.diagnostics);
-    diags = diags.concat(checkNumberHabits(loaded.data, loaded.sourceMap), checkSchemaComments(loaded.sourceMap));
+    diags = diags.concat(checkNumberHabits(loaded.data, loaded.sourceMap));
     if (loaded.data && typeof loaded.data === "object" && !Array.isArray(loaded.data))
       diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap, schema.invalid));
   }

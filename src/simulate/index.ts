@@ -10,7 +10,6 @@ import { sortDiagnostics } from "../diagnostics.js";
 import { formatNumber } from "../format.js";
 import type { Udbud } from "../model/types.js";
 import { readSpec } from "../read/index.js";
-import { checkSchemaComments } from "../validate/habits.js";
 import { renderTree, writeAtomic } from "../render/index.js";
 import { simulateParallel, type Simuleringsresultat } from "./analysis.js";
 import type { SimuleringsInput } from "./model.js";
@@ -68,7 +67,6 @@ export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Pr
     };
   }
   const sc = readScenario(scenarioFile);
-  sc.warnings.push(...checkSchemaComments(sc.sourceMap));
   inputFiles.push(...sc.sourceMap.files.map((f) => f.abs));
   if (!sc.fil) {
     // A rule error in the scenario: resolving it against the spec may still find more (every error at once).
