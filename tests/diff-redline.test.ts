@@ -79,7 +79,7 @@ function aligned(
   };
 }
 
-const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 0 };
+const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, henvisning: 0, renumbered: 0 };
 
 /* Document 1: the framework agreement — every kind of change. */
 const o1 = {

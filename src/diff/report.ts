@@ -20,7 +20,7 @@
  */
 import type { Block as TreeBlock, DocumentTree, TableCell } from "../doc/ast.js";
 import { escapeHtml } from "../write/html.js";
-import type { AlignedClause, Block, BlockDiff, ChangeKind, Clause, DocDiff, Run, Side } from "./model.js";
+import type { AlignedClause, Block, BlockDiff, BlockMove, ChangeKind, Clause, DocDiff, Run, Side, StaleRef } from "./model.js";
 import { side } from "./model.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -30,7 +30,7 @@ import { side } from "./model.js";
 type Summary = DocDiff["summary"];
 
 /** Kinds in priority order: the first kind of a clause in this order is its primary kind. */
-const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "renumbered"];
+const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "henvisning", "renumbered"];
 
 /** Danish label of a kind, as used in change lines and tables. */
 const KIND_LABEL: Record<ChangeKind, string> = {
@@ -38,6 +38,7 @@ const KIND_LABEL: Record<ChangeKind, string> = {
   deleted: "slettet",
   moved: "flyttet",
   modified: "ændret",
+  henvisning: "henvisning ikke fulgt med",
   renumbered: "omnummereret",
 };
 
@@ -47,6 +48,7 @@ const COUNT_WORDS: readonly [keyof Summary, string, string][] = [
   ["inserted", "indsat", "indsatte"],
   ["deleted", "slettet", "slettede"],
   ["moved", "flyttet", "flyttede"],
+  ["henvisning", "henvisning ikke fulgt med", "henvisninger ikke fulgt med"],
   ["renumbered", "omnummereret", "omnummererede"],
 ];
 
@@ -56,12 +58,12 @@ function kindsOf(a: AlignedClause): ChangeKind[] {
 }
 
 function emptySummary(): Summary {
-  return { inserted: 0, deleted: 0, moved: 0, modified: 0, renumbered: 0 };
+  return { inserted: 0, deleted: 0, moved: 0, modified: 0, henvisning: 0, renumbered: 0 };
 }
 
 function docSummary(d: DocDiff): Summary {
   const s = d.summary ?? emptySummary();
-  return { inserted: s.inserted, deleted: s.deleted, modified: s.modified, moved: s.moved, renumbered: s.renumbered };
+  return { inserted: s.inserted, deleted: s.deleted, modified: s.modified, moved: s.moved, henvisning: s.henvisning ?? 0, renumbered: s.renumbered };
 }
 
 function totalSummary(diffs: DocDiff[]): Summary {
@@ -70,12 +72,39 @@ function totalSummary(diffs: DocDiff[]): Summary {
     const s = docSummary(d);
     for (const k of KIND_PRIORITY) t[k] += s[k];
   }
-  return { inserted: t.inserted, deleted: t.deleted, modified: t.modified, moved: t.moved, renumbered: t.renumbered };
+  return { inserted: t.inserted, deleted: t.deleted, modified: t.modified, moved: t.moved, henvisning: t.henvisning, renumbered: t.renumbered };
 }
 
-/** "3 ændrede, 1 indsat, 0 slettede, 1 flyttet, 12 omnummererede". */
+/** "3 ændrede, 1 indsat, 0 slettede, 1 flyttet, 12 omnummererede" (henvisninger only when there are any). */
 export function countsText(s: Summary): string {
-  return COUNT_WORDS.map(([k, one, many]) => `${s[k]} ${s[k] === 1 ? one : many}`).join(", ");
+  return COUNT_WORDS.filter(([k]) => k !== "henvisning" || (s[k] ?? 0) > 0)
+    .map(([k, one, many]) => `${s[k] ?? 0} ${s[k] === 1 ? one : many}`)
+    .join(", ");
+}
+
+/**
+ * A moved block as a change of its own: a clause-like entry with the block's old place (pkt. and
+ * heading of the clause it left) and its new place, and the word changes inside it.
+ */
+function moveClause(m: BlockMove): AlignedClause {
+  const oldC: Clause = { ref: m.from.ref, heading: m.from.heading, level: 1, blocks: [m.old] };
+  const newC: Clause = { ref: m.to.ref, heading: m.to.heading, level: 1, blocks: [m.new] };
+  const changed = m.runs.some((r) => r.op !== "equal");
+  const block: BlockDiff = changed ? { op: "modify", old: m.old, new: m.new, runs: m.runs } : { op: "equal", old: m.old, new: m.new, runs: [{ op: "equal", text: m.new.text }] };
+  return { kinds: ["moved"], old: oldC, new: newC, headingRuns: [{ op: "equal", text: m.to.heading }], blocks: [block], words: m.words, movedFrom: m.from.ref, blockMove: m };
+}
+
+/** "afsnit 4.5.1, som efter omnummereringen hedder 4.6.1 (nu er 4.5.1 et andet afsnit: »Ophør«)". */
+export function staleRefText(r: StaleRef): string {
+  const now = r.nowRef ? `som efter omnummereringen hedder ${r.nowRef}` : "som er slettet";
+  const other = r.nowOther ? ` (nu er ${r.nowOther.ref} et andet afsnit: »${r.nowOther.heading}«)` : "";
+  return `${r.text}, ${now}${other}`;
+}
+
+/** "pkt. 4.3 henviser til afsnit 4.5.1, som …" — one sentence per stale reference of the clause. */
+export function staleRefSentences(a: AlignedClause): string[] {
+  const ref = a.new?.ref ? `pkt. ${a.new.ref}` : headingLabel(a) || "Teksten";
+  return (a.staleRefs ?? []).map((r) => `${ref} henviser til ${staleRefText(r)}.`);
 }
 
 interface Change {
@@ -92,10 +121,13 @@ interface Change {
 function collectChanges(diffs: DocDiff[]): Change[] {
   const out: Change[] = [];
   diffs.forEach((doc, docIndex) => {
-    for (const a of doc.clauses) {
+    const moves = doc.moves ?? [];
+    doc.clauses.forEach((a, ci) => {
       const kinds = kindsOf(a);
       if (kinds.length) out.push({ nr: out.length + 1, doc, docIndex, a, kinds, primary: kinds[0] });
-    }
+      // A moved block is listed right after the clause it entered.
+      for (const m of moves) if (m.to.clauseIndex === ci) out.push({ nr: out.length + 1, doc, docIndex, a: moveClause(m), kinds: ["moved"], primary: "moved" });
+    });
   });
   return out;
 }
@@ -145,6 +177,12 @@ function movedFromRef(a: AlignedClause): string | null {
 
 function movedText(a: AlignedClause): string {
   const from = movedFromRef(a);
+  if (a.blockMove) {
+    const what = a.blockMove.new.kind === "table-row" ? "række" : a.blockMove.new.kind === "list-item" ? "listepunkt" : "afsnit";
+    const w = wordsText(a.blockMove.words);
+    const place = a.blockMove.from.clauseIndex === a.blockMove.to.clauseIndex ? "flyttet inden for punktet" : from ? `flyttet fra pkt. ${from}` : "flyttet";
+    return `${what} ${place}${w ? ` (${w})` : ""}`;
+  }
   return from ? `flyttet fra pkt. ${from}` : "flyttet";
 }
 
@@ -175,6 +213,7 @@ export function describeChange(a: AlignedClause): string {
     if (w) mod.push(w);
     parts.push(mod.length ? mod.join(", ") : "ændret tegnsætning eller formatering");
   }
+  if (kinds.includes("henvisning")) parts.push(...(a.staleRefs ?? []).map((r) => `henviser til ${staleRefText(r)}`));
   if (kinds.length === 1 && kinds[0] === "renumbered") parts.push("uændret tekst");
   return parts.join("; ");
 }
@@ -235,7 +274,7 @@ function blockOf(b: BlockDiff): Block | undefined {
  * The JSON report (`udbud diff --json`). Shape, with keys in this order:
  *
  *   {
- *     "summary":   { "inserted": n, "deleted": n, "modified": n, "moved": n, "renumbered": n },
+ *     "summary":   { "inserted": n, "deleted": n, "modified": n, "moved": n, "henvisning": n, "renumbered": n },
  *     "documents": [ { "id": "rammeaftale", "title": "…", "summary": { …same keys… } } ],
  *     "changes": [
  *       {
@@ -244,7 +283,10 @@ function blockOf(b: BlockDiff): Block | undefined {
  *         "kinds": ["moved", "modified"],             // every kind, in that priority order
  *         "old": { "ref": "3.2", "heading": "…", "text": "…", "id"?: "…" } | null,   // side(old)
  *         "new": { "ref": "5.1", "heading": "…", "text": "…", "id"?: "…" } | null,   // side(new)
- *         "words": { "added": n, "removed": n }
+ *         "words": { "added": n, "removed": n },
+ *         "staleRefs"?: [ { "text": "afsnit 4.5.1", "cited": "4.5.1", "nowRef": "4.6.1" | null,
+ *                           "nowOther"?: { "ref", "heading" }, "sentence": "pkt. 4.3 henviser til …" } ],
+ *         "block"?: "paragraph" | "list-item" | "table-row"   // a moved block, not a whole clause
  *       }
  *     ],
  *     "semantic": [ "…" ]                             // [] when not given
@@ -264,6 +306,10 @@ export interface DiffJson {
     old: Side | null;
     new: Side | null;
     words: { added: number; removed: number };
+    /** References that did not follow a renumbering (kind "henvisning"), with a Danish sentence each. */
+    staleRefs?: (StaleRef & { sentence: string })[];
+    /** For a moved block (not a whole clause): "paragraph", "list-item" or "table-row". */
+    block?: Block["kind"];
   }[];
   semantic: string[];
 }
@@ -279,6 +325,8 @@ export function diffJson(diffs: DocDiff[], semantic?: string[]): DiffJson {
       old: side(ch.a.old),
       new: side(ch.a.new),
       words: { added: ch.a.words?.added ?? 0, removed: ch.a.words?.removed ?? 0 },
+      ...(ch.a.staleRefs?.length ? { staleRefs: ch.a.staleRefs.map((r, k) => ({ ...r, sentence: staleRefSentences(ch.a)[k] })) } : {}),
+      ...(ch.a.blockMove ? { block: ch.a.blockMove.new.kind } : {}),
     })),
     semantic: [...(semantic ?? [])],
   };
@@ -301,8 +349,8 @@ const SGR = {
   cyan: `${ESC}36m`,
 };
 
-const MARKER: Record<ChangeKind, string> = { inserted: "+", deleted: "-", moved: "↷", modified: "~", renumbered: "#" };
-const MARKER_COLOR: Record<ChangeKind, string> = { inserted: SGR.green, deleted: SGR.red, moved: SGR.cyan, modified: SGR.yellow, renumbered: SGR.dim };
+const MARKER: Record<ChangeKind, string> = { inserted: "+", deleted: "-", moved: "↷", modified: "~", henvisning: "!", renumbered: "#" };
+const MARKER_COLOR: Record<ChangeKind, string> = { inserted: SGR.green, deleted: SGR.red, moved: SGR.cyan, modified: SGR.yellow, henvisning: SGR.red, renumbered: SGR.dim };
 
 /** Above this many renumbered-only clauses in a document, they are one summary line. */
 const RENUMBERED_LIST_MAX = 10;
@@ -363,7 +411,7 @@ function termTitle(ch: Change, color: boolean): string {
  * out: the arrow already shows it, and after an insertion nearly every clause is renumbered.
  */
 function termChangeLine(ch: Change, color: boolean): string {
-  const labels = ch.kinds.filter((k, i) => i === 0 || k !== "renumbered").map((k) => KIND_LABEL[k]);
+  const labels = ch.kinds.filter((k, i) => i === 0 || k !== "renumbered").map((k) => (k === "moved" && ch.a.blockMove ? movedText(ch.a) : KIND_LABEL[k]));
   if (ch.kinds.includes("modified")) {
     const w = wordsText(ch.a.words);
     if (w) labels.push(w);
@@ -375,7 +423,7 @@ function termChangeLine(ch: Change, color: boolean): string {
 function termBlocks(ch: Change, color: boolean): string[] {
   const indent = "      ";
   return blockDiffsOf(ch.a)
-    .filter((b) => b.op !== "equal" && !b.refsOnly)
+    .filter((b) => b.op !== "equal" && !b.refsOnly && b.move === undefined)
     .map((b) => indent + termRuns(displayRuns(b), color, indent));
 }
 
@@ -420,7 +468,8 @@ export function diffTerminal(diffs: DocDiff[], opts: { color: boolean; semantic?
     for (const ch of mine) {
       if (renumberedOnly.includes(ch)) continue;
       out.push(termChangeLine(ch, color));
-      if (ch.kinds.includes("modified")) out.push(...termBlocks(ch, color));
+      if (ch.kinds.includes("modified") || (ch.a.blockMove && ch.a.words.added + ch.a.words.removed > 0)) out.push(...termBlocks(ch, color));
+      for (const s of staleRefSentences(ch.a)) out.push(`      ${termText(s)}`);
     }
     if (renumberedOnly.length > RENUMBERED_LIST_MAX) {
       const first = refLabel(renumberedOnly[0].a);
@@ -492,7 +541,7 @@ function redlineHeading(a: AlignedClause): string {
  */
 function blockClass(b: BlockDiff): string {
   if (b.op === "equal") return "";
-  const c = b.op === "insert" ? "indsat" : b.op === "delete" ? "slettet" : b.refsOnly ? "henvisning" : "aendret";
+  const c = b.move !== undefined ? (b.op === "insert" ? "flyttet-til" : "flyttet-fra") : b.op === "insert" ? "indsat" : b.op === "delete" ? "slettet" : b.refsOnly ? "henvisning" : "aendret";
   return ` class="${c}"`;
 }
 
@@ -553,6 +602,7 @@ function changedClauseHtml(ch: Change): string {
   return [
     `<div class="klausul aendring ${ch.primary}" id="aendring-${ch.nr}">`,
     `<p class="markering"><a href="#oversigt-${ch.nr}">Ændring nr. ${ch.nr}</a>: ${what}${sbs}</p>`,
+    ...staleRefSentences(a).map((t) => `<p class="markering henvisning-ikke-fulgt">${h(t)}</p>`),
     redlineHeading(a),
     blocksHtml(blockDiffsOf(a)),
     `</div>`,
@@ -617,6 +667,7 @@ function sideBySideClause(ch: Change, oldLabel: string, newLabel: string): strin
     `<section class="side-klausul ${ch.primary}" id="side-${ch.nr}">`,
     `<h4><a href="#aendring-${ch.nr}">Ændring nr. ${ch.nr}</a>: ${ref ? `pkt. ${h(ref)} ` : ""}${h(headingLabel(a))}</h4>`,
     `<p class="markering">${h(kindsText(ch))}${w ? ` (${h(w)})` : ""}</p>`,
+    ...staleRefSentences(a).map((t) => `<p class="markering henvisning-ikke-fulgt">${h(t)}</p>`),
     `<table class="side-om-side">`,
     `<colgroup><col class="gammel"><col class="ny"></colgroup>`,
     `<thead>\n<tr><th scope="col" class="gammel">${h(oldLabel)}</th><th scope="col" class="ny">${h(newLabel)}</th></tr>\n</thead>`,
@@ -715,6 +766,9 @@ table.oversigt tr:target td { background: #fff6d6; }
 .aendring.moved { border-left-color: #1f77b4; }
 .aendring.modified { border-left-color: #d4a017; }
 .aendring.renumbered { border-left-color: #b0b7c0; }
+.aendring.henvisning { border-left-color: #c0392b; border-left-style: dashed; }
+.henvisning-ikke-fulgt { color: #9b1c1c; }
+.flyttet-fra del, .flyttet-til ins { background: #e3eefb; color: #1f4e79; }
 .aendring:target, .side-klausul:target { background: #fffbea; }
 .markering { font-size: 0.85em; color: #555; margin: 0 0 0.2em; }
 .pkt { margin: 0.6em 0 0.3em; }
