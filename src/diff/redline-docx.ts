@@ -72,7 +72,7 @@
  * becomes <w:tab/>, a line break <w:br/>.
  */
 import JSZip from "jszip";
-import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "./model.js";
+import type { AlignedClause, Block, BlockDiff, BlockMove, Clause, DocDiff, Run } from "./model.js";
 import { mergeRuns, runsText } from "./model.js";
 import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
@@ -373,7 +373,7 @@ function pairedBlock(b: BlockDiff, o: Block, n: Block): BodyEl[] {
 }
 
 /** A paired clause (same place in both versions): heading and blocks with their inner changes. */
-function alignedClause(ac: AlignedClause, o: Clause, n: Clause): BodyEl[] {
+function alignedClause(ac: AlignedClause, o: Clause, n: Clause, moves: BlockMove[] = []): BodyEl[] {
   const out: BodyEl[] = [];
   if (hasHeading(o) && hasHeading(n)) {
     const spec: ParaSpec = { kind: headingKind(n), runs: headingRuns(ac, o, n) };
@@ -390,11 +390,21 @@ function alignedClause(ac: AlignedClause, o: Clause, n: Clause): BodyEl[] {
     return out;
   }
   for (const b of ac.blocks) {
-    if (b.op === "insert") out.push(wholeBlock(b.new!, "insert"));
-    else if (b.op === "delete") out.push(wholeBlock(b.old!, "delete"));
+    if (b.op === "insert") out.push(movedComment(wholeBlock(b.new!, "insert"), b, moves));
+    else if (b.op === "delete") out.push(movedComment(wholeBlock(b.old!, "delete"), b, moves));
     else out.push(...pairedBlock(b, b.old!, b.new!));
   }
   return out;
+}
+
+/** A moved block's two copies (deletion at the old place, insertion at the new) say where the other one is. */
+function movedComment(el: BodyEl, b: BlockDiff, moves: BlockMove[]): BodyEl {
+  const m = b.move !== undefined ? moves[b.move] : undefined;
+  if (!m || el.t !== "p") return el;
+  const where = (x: BlockMove["from"]) => (x.ref ? `pkt. ${x.ref}` : x.heading ? `»${x.heading}«` : "et andet sted");
+  const changed = m.runs.some((r) => r.op !== "equal");
+  const comment = b.op === "insert" ? `Flyttet fra ${where(m.from)}${changed ? " (og ændret)" : ""}` : `Flyttet til ${where(m.to)}`;
+  return { t: "p", spec: { ...el.spec, comment } };
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -672,7 +682,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   diffs.forEach((diff, d) => {
     els.push({ t: "p", spec: { kind: { style: "Title", pageBreak: d > 0 }, runs: diff.title ? [{ op: "equal", text: diff.title }] : [] } });
     for (const it of orderItems(diff)) {
-      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n));
+      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, diff.moves));
       else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment));
       else els.push(...wholeClause(it.o, "delete", it.comment));
     }
