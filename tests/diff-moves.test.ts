@@ -213,3 +213,23 @@ test("paragraphs moved between clauses are found, both sides reproduce (property
     { numRuns: 25 },
   );
 });
+
+test("the ændringsoversigt lists what changed: old and new wording around each change, in DOCX, PDF and Markdown", async () => {
+  const a = readTextDoc("1. Bod\n\nLeverandøren betaler en bod på 1.000 kr. pr. Arbejdsdag, dog højst i 30 Arbejdsdage i alt.\n\n2. Ophør\n\nOphør sker skriftligt.\n\n3. Diverse\n\nIntet.", "a");
+  const b = readTextDoc("1. Bod\n\nLeverandøren betaler en bod på 2.000 kr. pr. Arbejdsdag, dog højst i 30 Arbejdsdage i alt.\n\n2. Ophør\n\nOphør sker skriftligt og med 3 måneders varsel.\n\n3. Diverse\n\nIntet.", "b");
+  const tree = changeSummaryTree([diffDocuments(a, b)], { oldLabel: "a", newLabel: "b", date: "2026-12-01", author: "x" });
+  const md = writeMarkdown(tree);
+  assert.match(md, /\*\*Nr\. 1: pkt\. 1 Bod\*\* \(ændret\)/);
+  assert.ok(md.includes("| Leverandøren betaler en bod på 1.000 kr. pr. Arbejdsdag, dog højst i … | Leverandøren betaler en bod på 2.000 kr. pr. Arbejdsdag, dog højst i … |"), md);
+  assert.ok(md.includes("| Ophør sker skriftligt. | Ophør sker skriftligt og med 3 måneders varsel. |"), md);
+  const { writeDocx } = await import("../src/write/docx.js");
+  const { writePdf } = await import("../src/write/pdf.js");
+  const JSZip = (await import("jszip")).default;
+  const xml = await (await JSZip.loadAsync(await writeDocx(tree, { pageNumbers: false }))).file("word/document.xml")!.async("string");
+  assert.ok(xml.includes("2.000 kr. pr. Arbejdsdag"));
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(await writePdf(tree)) }).promise;
+  let text = "";
+  for (let i = 1; i <= pdf.numPages; i++) text += (await (await pdf.getPage(i)).getTextContent()).items.map((x: any) => x.str).join(" ") + " ";
+  assert.match(text.replace(/\s+/g, " "), /3 måneders varsel/);
+});
