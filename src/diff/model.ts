@@ -14,6 +14,10 @@ export interface Block {
   cells?: string[];
   /** Table rows only: true for a header row. */
   header?: boolean;
+  /** List items: the visible marker ("1.", "a)", "iii)"); absent for bullets. Not compared. */
+  marker?: string;
+  /** List items: nesting depth, 0 for a top-level item. */
+  level?: number;
 }
 
 export interface Clause {

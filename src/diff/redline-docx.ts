@@ -76,6 +76,7 @@ import type { AlignedClause, Block, BlockDiff, BlockMove, Clause, DocDiff, Run }
 import { mergeRuns, runsText } from "./model.js";
 import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
+import { assignLists, type ListInstance, type ListSlot, type ListStyle, numberingXml, parseMarker } from "./redline-lists.js";
 
 export interface RedlineOptions {
   /** Author of every revision and comment (e.g. "udbud"). */
@@ -171,6 +172,8 @@ type Mark = "ins" | "del" | null;
 class Ctx {
   private next = 1;
   readonly comments: { id: number; text: string }[] = [];
+  /** The numbered lists of the body (set once the body is assembled). */
+  lists: ListInstance[] = [];
   readonly initials: string;
   constructor(
     readonly author: string,
@@ -202,7 +205,13 @@ class Ctx {
 /* ------------------------------------------------------------------------------------------ */
 /* Paragraphs and tables                                                                       */
 
-type ParaKind = { style: "Title"; pageBreak: boolean } | { style: "Heading"; level: number } | { style: "Normal" } | { style: "ListBullet" };
+type ParaKind =
+  | { style: "Title"; pageBreak: boolean }
+  | { style: "Heading"; level: number }
+  | { style: "Normal" }
+  | { style: "ListBullet"; level?: number }
+  /** A numbered list item; `numId` is assigned when the body is complete (see redline-lists.ts). */
+  | { style: "ListNumber"; list: ListStyle; level?: number; numId?: number };
 
 function pPrBase(k: ParaKind): string {
   switch (k.style) {
@@ -213,13 +222,16 @@ function pPrBase(k: ParaKind): string {
       return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
     }
     case "ListBullet":
-      return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
+      return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="${k.level ?? 0}"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
+    case "ListNumber":
+      return `<w:pStyle w:val="ListNumber"/><w:numPr><w:ilvl w:val="${k.level ?? 0}"/><w:numId w:val="${k.numId ?? 0}"/></w:numPr>`;
     case "Normal":
       return "";
   }
 }
 
 function sameKind(a: ParaKind, b: ParaKind): boolean {
+  if (a.style === "ListNumber" && b.style === "ListNumber") return a.list.fmt === b.list.fmt && a.list.suffix === b.list.suffix && a.list.prefix === b.list.prefix && (a.level ?? 0) === (b.level ?? 0) && (a.numId === undefined || b.numId === undefined || a.numId === b.numId);
   return pPrBase(a) === pPrBase(b);
 }
 
@@ -295,7 +307,10 @@ function tableXml(ctx: Ctx, rows: RowSpec[]): string {
 type BodyEl = { t: "p"; spec: ParaSpec } | { t: "row"; row: RowSpec };
 
 function blockKind(b: Block): ParaKind {
-  return b.kind === "list-item" ? { style: "ListBullet" } : { style: "Normal" };
+  if (b.kind !== "list-item") return { style: "Normal" };
+  const list = parseMarker(b.marker);
+  const level = b.level ? { level: Math.min(8, b.level) } : {};
+  return list ? { style: "ListNumber", list, ...level } : { style: "ListBullet", ...level };
 }
 
 function wholeBlock(b: Block, op: "insert" | "delete"): BodyEl {
@@ -691,6 +706,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
   shiftMarksBeforeTables(els);
   separateInsertions(els);
+  ctx.lists = numberLists(els);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
   const parts: string[] = [];
@@ -707,6 +723,32 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   }
   const sect = `<w:sectPr><w:pgSz w:w="${A4.width}" w:h="${A4.height}"/><w:pgMar w:top="${MARGIN}" w:right="${MARGIN}" w:bottom="${MARGIN}" w:left="${MARGIN}" w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>`;
   return `${XML_DECL}<w:document xmlns:w="${NS_W}" xmlns:r="${NS_R}"><w:body>${parts.join("")}${sect}</w:body></w:document>`;
+}
+
+/**
+ * Word lists for the numbered list paragraphs: a run of consecutive list paragraphs is one list per
+ * type, in the new kinds; an old kind (w:pPrChange) of another type gets a list of its own.
+ */
+function numberLists(els: BodyEl[]): ListInstance[] {
+  const slots: ListSlot[] = [];
+  const olds: ListSlot[] = [];
+  for (const el of els) {
+    const k = el.t === "p" ? el.spec.kind : null;
+    if (!k || (k.style !== "ListNumber" && k.style !== "ListBullet")) {
+      slots.push(null);
+      continue;
+    }
+    if (k.style === "ListNumber") {
+      const kind = k;
+      slots.push({ style: kind.list, setNumId: (n) => (kind.numId = n) });
+    }
+    const o = el.t === "p" ? el.spec.oldKind : undefined;
+    if (o?.style === "ListNumber" && !(k.style === "ListNumber" && sameKind({ ...k, numId: undefined }, { ...o, numId: undefined }))) {
+      olds.push({ style: o.list, setNumId: (n) => (o.numId = n) }, null);
+    }
+  }
+  const lists = assignLists(slots, LIST_NUM_ID + 1);
+  return [...lists, ...assignLists(olds, LIST_NUM_ID + 1 + lists.length)];
 }
 
 function commentsXml(ctx: Ctx): string {
@@ -745,21 +787,12 @@ function stylesXml(): string {
     heading(3, 22, 200) +
     `<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>` +
     `<w:pPr><w:numPr><w:numId w:val="${LIST_NUM_ID}"/></w:numPr><w:contextualSpacing/></w:pPr></w:style>` +
+    `<w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:contextualSpacing/></w:pPr></w:style>` +
     `<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>` +
     `<w:tblPr><w:tblBorders>${["top", "left", "bottom", "right", "insideH", "insideV"].map(border).join("")}</w:tblBorders></w:tblPr></w:style>` +
     `<w:style w:type="paragraph" w:styleId="CommentText"><w:name w:val="annotation text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
     `<w:style w:type="character" w:styleId="CommentReference"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>` +
     `</w:styles>`
-  );
-}
-
-function numberingXml(): string {
-  return (
-    `${XML_DECL}<w:numbering xmlns:w="${NS_W}">` +
-    `<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="singleLevel"/>` +
-    `<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:pStyle w:val="ListBullet"/><w:lvlText w:val="•"/><w:lvlJc w:val="left"/>` +
-    `<w:pPr><w:ind w:left="567" w:hanging="283"/></w:pPr><w:rPr><w:rFonts w:ascii="${FONT}" w:hAnsi="${FONT}"/></w:rPr></w:lvl></w:abstractNum>` +
-    `<w:num w:numId="${LIST_NUM_ID}"><w:abstractNumId w:val="0"/></w:num></w:numbering>`
   );
 }
 
@@ -845,7 +878,7 @@ export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): 
     ["word/document.xml", document],
     ["word/styles.xml", stylesXml()],
     ["word/settings.xml", settingsXml()],
-    ["word/numbering.xml", numberingXml()],
+    ["word/numbering.xml", numberingXml(XML_DECL, NS_W, FONT, LIST_NUM_ID, ctx.lists)],
     ...(withComments ? ([["word/comments.xml", commentsXml(ctx)]] as [string, string][]) : []),
     ["word/_rels/document.xml.rels", documentRelsXml(withComments)],
   ];
