@@ -334,7 +334,7 @@ function resolve(container: El, mode: Mode): string[] {
   for (const el of kids(container)) {
     if (el.name === "w:p") {
       const mark = kid(kid(el, "w:pPr") ?? { name: "", attrs: {}, children: [] }, "w:rPr");
-      const gone = !!mark && ((mode === "accept" && !!kid(mark, "w:del")) || (mode === "reject" && !!kid(mark, "w:ins")));
+      const gone = !!mark && ((mode === "accept" && !!(kid(mark, "w:del") ?? kid(mark, "w:moveFrom"))) || (mode === "reject" && !!(kid(mark, "w:ins") ?? kid(mark, "w:moveTo"))));
       const text: string = (carry ?? "") + runText(el, mode);
       if (gone) carry = text;
       else {
@@ -693,4 +693,39 @@ test("LibreOffice: after Accept All / Reject All every paragraph has its version
       .filter((l) => !l.endsWith(" | ")); // the document's closing paragraph (and the known gap)
     assert.deepEqual(got, expectedStyles(which), `LibreOffice ${mode} All`);
   }
+});
+
+/* ------------------------------------------------------------------------------------------ */
+/* Word's move markup (--flytninger word)                                                      */
+
+test("moves as Word's move markup: named ranges, moveFrom/moveTo, exact accept/reject (ours, LibreOffice)", async () => {
+  const buf = await writeRedlineDocx(diffs, { ...OPTS, moves: "word" });
+  const xml = (await partsOf(buf))["word/document.xml"];
+  const els = [...walk(parseXml(xml))];
+  const starts = (n: string) => els.filter((e) => e.name === n).map((e) => e.attrs["w:name"]);
+  const from = starts("w:moveFromRangeStart");
+  const to = starts("w:moveToRangeStart");
+  assert.ok(from.length >= 1, "at least one move range");
+  assert.deepEqual([...from].sort(), [...to].sort(), "every moveFrom range has its moveTo range");
+  for (const [s, e] of [["w:moveFromRangeStart", "w:moveFromRangeEnd"], ["w:moveToRangeStart", "w:moveToRangeEnd"]]) {
+    assert.deepEqual(els.filter((x) => x.name === s).map((x) => x.attrs["w:id"]), els.filter((x) => x.name === e).map((x) => x.attrs["w:id"]), `${s} and ${e} pair by id`);
+  }
+  assert.ok(els.some((e) => e.name === "w:moveFrom") && els.some((e) => e.name === "w:moveTo"));
+  const ids = els.filter((e) => ["w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:pPrChange", "w:moveFromRangeStart", "w:moveToRangeStart"].includes(e.name)).map((e) => e.attrs["w:id"]);
+  assert.equal(new Set(ids).size, ids.length, "unique ids");
+  assert.deepEqual(resolved(xml, "accept"), expected("new"));
+  assert.deepEqual(resolved(xml, "reject"), expected("old"));
+  // The default stays deletion + insertion with comments (pandoc has no move support).
+  assert.doesNotMatch((await partsOf(await redline()))["word/document.xml"], /w:moveFrom/);
+  if (missing(!LO, "soffice not installed")) return;
+  const dir = tmpDir("udbud-redline-flyt-");
+  const file = path.join(dir, "redline-flyt.docx");
+  fs.writeFileSync(file, buf);
+  const lines = (text: string) => {
+    const ls = text.split("\n").map((l) => l.replace(/^\s*•\s/, ""));
+    while (ls.length && ls[ls.length - 1] === "") ls.pop();
+    return ls.join("\n");
+  };
+  assert.equal(lines(libreOfficeText(file, dir, "Accept")).replace(/^\n/gm, ""), expected("new").join("\n"), "LibreOffice Accept All");
+  assert.equal(lines(libreOfficeText(file, dir, "Reject")).replace(/^\n/gm, ""), expected("old").join("\n"), "LibreOffice Reject All");
 });

@@ -18,10 +18,16 @@ export const register: Register = (program, { io, setCode }) => {
     .option("--whitespace", "regn forskelle i mellemrum og linjeskift med (standard: ignoreres)")
     .option("--author <navn>", "forfatter på de registrerede ændringer i redline-DOCX", "udbud")
     .option("--date <dato>", "dato på de registrerede ændringer (ÅÅÅÅ-MM-DD); standard: i dag")
+    .option("--flytninger <måde>", "flytninger i redline-DOCX: kommentar (sletning + indsættelse med kommentar; læses af alle programmer) eller word (Words egne flyttemarkeringer)", "kommentar")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string }) => {
+    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string; flytninger: string }) => {
       const formats = parseFormats<DiffFormat>(opts.format, DIFF_FORMATS, io);
       if (!formats) {
+        setCode(EXIT_USAGE);
+        return;
+      }
+      if (opts.flytninger !== "kommentar" && opts.flytninger !== "word") {
+        io.err(`fejl: --flytninger skal være 'kommentar' eller 'word', ikke '${opts.flytninger}'.\n`);
         setCode(EXIT_USAGE);
         return;
       }
@@ -45,7 +51,7 @@ export const register: Register = (program, { io, setCode }) => {
       if (formats.includes("html")) files.push(["sammenligning.html", report.diffHtml(c.docs, { title: "Sammenligning", ...labels, semantic: c.semantic })]);
       if (formats.includes("docx")) {
         const { writeRedlineDocx } = await import("../diff/redline-docx.js");
-        files.push(["redline.docx", await writeRedlineDocx(c.docs, { author: opts.author, date: `${date}T00:00:00Z`, title: `Ændringer fra ${c.old.label} til ${c.new.label}` })]);
+        files.push(["redline.docx", await writeRedlineDocx(c.docs, { author: opts.author, date: `${date}T00:00:00Z`, title: `Ændringer fra ${c.old.label} til ${c.new.label}`, moves: opts.flytninger })]);
       }
       if (formats.includes("oversigt")) {
         const tree = report.changeSummaryTree(c.docs, { ...labels, date, author: opts.author });

@@ -378,7 +378,9 @@ export function findBlockMoves(clauses: AlignedClause[], o: CompareOptions = DEF
   for (const a of dels) {
     if (a.words < MOVE_MIN_WORDS) continue;
     for (const b of ins) {
-      if (b.words < MOVE_MIN_WORDS || a.block.kind !== b.block.kind) continue;
+      if (b.words < MOVE_MIN_WORDS || a.block.kind !== b.block.kind || a.block.header || b.block.header) continue;
+      // From a deleted clause into an inserted one is a replaced clause, not a move.
+      if (!clauses[a.ci].new && !clauses[b.ci].old) continue;
       if (Math.min(a.words, b.words) / Math.max(a.words, b.words) < MOVE_SIMILARITY) continue;
       const sim = similarity(normalise(a.block.text, o), normalise(b.block.text, o));
       if (sim >= MOVE_SIMILARITY) cands.push([sim, a, b]);

@@ -85,6 +85,13 @@ export interface RedlineOptions {
   date: string;
   /** Document title (docProps/core.xml). */
   title: string;
+  /**
+   * How moves are marked: "kommentar" (default) — deletion at the old place, insertion at the new,
+   * each with a comment naming the other place (every reader understands w:ins/w:del, pandoc
+   * included); "word" — Word's own move markup (w:moveFrom/w:moveTo in named move ranges), which
+   * Word and LibreOffice show as a move.
+   */
+  moves?: "kommentar" | "word";
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -174,6 +181,10 @@ class Ctx {
   readonly comments: { id: number; text: string }[] = [];
   /** The numbered lists of the body (set once the body is assembled). */
   lists: ListInstance[] = [];
+  /** Word move markup instead of deletion + insertion with comments. */
+  wordMoves = false;
+  /** Open move ranges: direction + name → range id. */
+  readonly ranges = new Map<string, number>();
   readonly initials: string;
   constructor(
     readonly author: string,
@@ -235,9 +246,19 @@ function sameKind(a: ParaKind, b: ParaKind): boolean {
   return pPrBase(a) === pPrBase(b);
 }
 
+/** One side of a move (Word markup): paragraphs with the same name and direction form one move range. */
+interface MoveMark {
+  name: string;
+  dir: "from" | "to";
+  first?: boolean;
+  last?: boolean;
+}
+
 interface ParaSpec {
   kind: ParaKind;
   runs: Run[];
+  /** Part of a move (only with `moves: "word"`). */
+  move?: MoveMark;
   mark?: Mark;
   /** Old paragraph properties when they changed (a w:pPrChange). */
   oldKind?: ParaKind;
@@ -247,28 +268,47 @@ interface ParaSpec {
   rPr?: string;
 }
 
-function runsXml(ctx: Ctx, runs: Run[], rPr = ""): string {
+function runsXml(ctx: Ctx, runs: Run[], rPr = "", move = false): string {
   const rp = rPr ? `<w:rPr>${rPr}</w:rPr>` : "";
+  const [ins, del] = move ? ["w:moveTo", "w:moveFrom"] : ["w:ins", "w:del"];
   return mergeRuns(runs)
     .map((r) => {
       if (r.op === "equal") return `<w:r>${rp}${textXml(r.text, false)}</w:r>`;
-      if (r.op === "insert") return `<w:ins ${ctx.rev()}><w:r>${rp}${textXml(r.text, false)}</w:r></w:ins>`;
-      return `<w:del ${ctx.rev()}><w:r>${rp}${textXml(r.text, true)}</w:r></w:del>`;
+      if (r.op === "insert") return `<${ins} ${ctx.rev()}><w:r>${rp}${textXml(r.text, false)}</w:r></${ins}>`;
+      return `<${del} ${ctx.rev()}><w:r>${rp}${textXml(r.text, true)}</w:r></${del}>`;
     })
     .join("");
 }
 
+/** A paragraph that can carry Word's move markup: wholly inserted (to) or deleted (from), mark included. */
+function movable(p: ParaSpec): p is ParaSpec & { move: MoveMark } {
+  if (!p.move || p.oldKind) return false;
+  const [mark, op] = p.move.dir === "to" ? ["ins", "insert"] : ["del", "delete"];
+  return p.mark === mark && p.runs.every((r) => r.op === op);
+}
+
 function paragraphXml(ctx: Ctx, p: ParaSpec): string {
   const base = pPrBase(p.kind);
-  const markXml = p.mark ? `<w:rPr><w:${p.mark} ${ctx.rev()}/></w:rPr>` : "";
+  const mv = movable(p) ? p.move : undefined;
+  const markName = mv ? (mv.dir === "to" ? "moveTo" : "moveFrom") : p.mark;
+  const markXml = markName ? `<w:rPr><w:${markName} ${ctx.rev()}/></w:rPr>` : "";
   const change = p.oldKind && !sameKind(p.oldKind, p.kind) ? `<w:pPrChange ${ctx.rev()}><w:pPr>${pPrBase(p.oldKind)}</w:pPr></w:pPrChange>` : "";
   const pPr = base || markXml || change ? `<w:pPr>${base}${markXml}${change}</w:pPr>` : "";
-  let body = runsXml(ctx, p.runs, p.rPr);
+  let body = runsXml(ctx, p.runs, p.rPr, !!mv);
   if (p.comment !== undefined) {
     const id = ctx.comment(p.comment);
     const ref = `<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="${id}"/></w:r>`;
-    const wrapped = p.mark === "ins" ? `<w:ins ${ctx.rev()}>${ref}</w:ins>` : p.mark === "del" ? `<w:del ${ctx.rev()}>${ref}</w:del>` : ref;
+    const wrapEl = mv ? markName : p.mark === "ins" ? "ins" : p.mark === "del" ? "del" : null;
+    const wrapped = wrapEl ? `<w:${wrapEl} ${ctx.rev()}>${ref}</w:${wrapEl}>` : ref;
     body = `<w:commentRangeStart w:id="${id}"/>${body}<w:commentRangeEnd w:id="${id}"/>${wrapped}`;
+  }
+  if (mv) {
+    const el = mv.dir === "to" ? "moveTo" : "moveFrom";
+    const key = `${mv.dir}\u0000${mv.name}`;
+    if (mv.first) ctx.ranges.set(key, ctx.id());
+    const rid = ctx.ranges.get(key);
+    if (mv.first) body = `<w:${el}RangeStart w:id="${rid}" w:author="${esc(ctx.author)}" w:date="${ctx.date}" w:name="${mv.name}"/>${body}`;
+    if (mv.last && rid !== undefined) body = `${body}<w:${el}RangeEnd w:id="${rid}"/>`;
   }
   return `<w:p>${pPr}${body}</w:p>`;
 }
@@ -323,13 +363,14 @@ function headingKind(c: Clause): ParaKind {
 }
 
 /** A clause wholly inserted or deleted (inserted/deleted clauses, both copies of a move). */
-function wholeClause(c: Clause, op: "insert" | "delete", comment?: string): BodyEl[] {
+function wholeClause(c: Clause, op: "insert" | "delete", comment?: string, move?: string): BodyEl[] {
   const out: BodyEl[] = [];
   const line = headingLine(c);
   if (line !== "") {
     out.push({ t: "p", spec: { kind: headingKind(c), runs: [{ op, text: line }], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
   }
   for (const b of c.blocks) out.push(wholeBlock(b, op));
+  if (move !== undefined) for (const el of out) if (el.t === "p") el.spec.move = { name: move, dir: op === "insert" ? "to" : "from" };
   return out;
 }
 
@@ -419,7 +460,7 @@ function movedComment(el: BodyEl, b: BlockDiff, moves: BlockMove[]): BodyEl {
   const where = (x: BlockMove["from"]) => (x.ref ? `pkt. ${x.ref}` : x.heading ? `»${x.heading}«` : "et andet sted");
   const changed = m.runs.some((r) => r.op !== "equal");
   const comment = b.op === "insert" ? `Flyttet fra ${where(m.from)}${changed ? " (og ændret)" : ""}` : `Flyttet til ${where(m.to)}`;
-  return { t: "p", spec: { ...el.spec, comment } };
+  return { t: "p", spec: { ...el.spec, comment, move: { name: `udbudFlytA${b.move}`, dir: b.op === "insert" ? "to" : "from" } } };
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -427,8 +468,8 @@ function movedComment(el: BodyEl, b: BlockDiff, moves: BlockMove[]): BodyEl {
 
 type Item =
   | { t: "paired"; ac: AlignedClause; o: Clause; n: Clause; key: number }
-  | { t: "new"; ac: AlignedClause; n: Clause; comment?: string }
-  | { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string };
+  | { t: "new"; ac: AlignedClause; n: Clause; comment?: string; move?: string }
+  | { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string; move?: string };
 
 function refLabel(c: Clause): string {
   return c.ref ?? (c.heading ? `»${c.heading}«` : "?");
@@ -503,7 +544,7 @@ function orderItems(diff: DocDiff): Item[] {
   }
 
   const items: Item[] = [];
-  const pending: { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string; near?: Item }[] = [];
+  const pending: { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string; move?: string; near?: Item }[] = [];
   acs.forEach((ac, seq) => {
     const key = haveIndex ? ac.oldIndex! : seq;
     if (ac.old && ac.new) {
@@ -513,9 +554,10 @@ function orderItems(diff: DocDiff): Item[] {
       }
       const from = ac.movedFrom ?? ac.old.ref;
       const changed = ac.old.heading !== ac.new.heading || JSON.stringify(ac.old.blocks) !== JSON.stringify(ac.new.blocks);
-      const newItem: Item = { t: "new", ac, n: ac.new, comment: `Flyttet fra pkt. ${from ?? refLabel(ac.old)}${changed ? " (og ændret)" : ""}` };
+      const move = `udbudFlytK${seq}`;
+      const newItem: Item = { t: "new", ac, n: ac.new, comment: `Flyttet fra pkt. ${from ?? refLabel(ac.old)}${changed ? " (og ændret)" : ""}`, move };
       items.push(newItem);
-      pending.push({ t: "old", ac, o: ac.old, key, comment: `Flyttet til pkt. ${refLabel(ac.new)}`, near: newItem });
+      pending.push({ t: "old", ac, o: ac.old, key, comment: `Flyttet til pkt. ${refLabel(ac.new)}`, near: newItem, move });
     } else if (ac.new) {
       items.push({ t: "new", ac, n: ac.new });
     } else if (ac.old) {
@@ -698,8 +740,8 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
     els.push({ t: "p", spec: { kind: { style: "Title", pageBreak: d > 0 }, runs: diff.title ? [{ op: "equal", text: diff.title }] : [] } });
     for (const it of orderItems(diff)) {
       if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, diff.moves));
-      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment));
-      else els.push(...wholeClause(it.o, "delete", it.comment));
+      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment, it.move));
+      else els.push(...wholeClause(it.o, "delete", it.comment, it.move));
     }
   });
   const last = els[els.length - 1];
@@ -707,6 +749,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   shiftMarksBeforeTables(els);
   separateInsertions(els);
   ctx.lists = numberLists(els);
+  markMoveRanges(els, ctx.wordMoves);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
   const parts: string[] = [];
@@ -749,6 +792,34 @@ function numberLists(els: BodyEl[]): ListInstance[] {
   }
   const lists = assignLists(slots, LIST_NUM_ID + 1);
   return [...lists, ...assignLists(olds, LIST_NUM_ID + 1 + lists.length)];
+}
+
+/**
+ * Word moves: the paragraphs of one move side that can carry the markup form one named range,
+ * opened in the first and closed in the last. Without `word`, or where a side has no such
+ * paragraph, the move stays deletion + insertion (with its comments).
+ */
+function markMoveRanges(els: BodyEl[], word: boolean): void {
+  const groups = new Map<string, ParaSpec[]>();
+  for (const el of els) {
+    if (el.t !== "p" || !el.spec.move) continue;
+    if (!word || !movable(el.spec)) {
+      delete el.spec.move;
+      continue;
+    }
+    const key = `${el.spec.move.dir}\u0000${el.spec.move.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), el.spec]);
+  }
+  for (const [key, specs] of groups) {
+    // A move needs both sides.
+    const other = key.startsWith("from") ? key.replace(/^from/, "to") : key.replace(/^to/, "from");
+    if (!groups.has(other)) {
+      for (const sp of specs) delete sp.move;
+      continue;
+    }
+    specs[0].move = { ...specs[0].move!, first: true };
+    specs[specs.length - 1].move = { ...specs[specs.length - 1].move!, last: true };
+  }
 }
 
 function commentsXml(ctx: Ctx): string {
@@ -869,6 +940,7 @@ function isoDate(s: string): string {
 export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): Promise<Buffer> {
   const date = isoDate(opts.date);
   const ctx = new Ctx(clean(opts.author), date);
+  ctx.wordMoves = opts.moves === "word";
   const document = bodyXml(ctx, diffs);
   const withComments = ctx.comments.length > 0;
   const files: [string, string][] = [
