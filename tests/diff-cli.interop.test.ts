@@ -45,7 +45,7 @@ test("diff of the two example specs: clause changes per document and a semantic 
   const r = await cli("diff", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte"), "--format", "json");
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "renumbered"]);
+  assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "henvisning", "renumbered"]);
   assert.ok(j.changes.some((c: any) => c.document === "rammeaftale" && c.new?.heading === "Aftaleperiode" && c.kind === "modified"));
   assert.ok(j.changes.some((c: any) => c.document === "bilag-a4-psykiske-lidelser" && c.kind === "deleted"), "lot 4 is gone in 2024");
   assert.ok(j.semantic.includes("Udbudsprocedure – Prækvalifikation: nej → ja"), j.semantic.slice(0, 40).join("\n"));

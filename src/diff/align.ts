@@ -326,6 +326,8 @@ interface StaleCtx {
   deletedRefs: Set<string>;
   /** New number → clause of the new document. */
   newByRef: Map<string, Clause>;
+  /** Numbers that some paired clause has in both versions: a citation of one may mean that clause. */
+  keptRefs: Set<string>;
 }
 
 /**
@@ -340,7 +342,7 @@ export function staleRefs(blocks: BlockDiff[], refs: RefMap, ctx: StaleCtx): Sta
     const cited = new Set([...b.old.text.matchAll(REF)].map((m) => m[3]));
     for (const m of b.new.text.matchAll(REF)) {
       const n = m[3];
-      if (!cited.has(n) || seen.has(n)) continue;
+      if (!cited.has(n) || seen.has(n) || ctx.keptRefs.has(n)) continue;
       const nowRef = refs.get(n);
       const gone = ctx.deletedRefs.has(n);
       if (nowRef === undefined && !gone) continue;
@@ -435,6 +437,7 @@ export function diffDocuments(oldDoc: ComparableDoc, newDoc: ComparableDoc, o: C
   const staleCtx: StaleCtx = {
     deletedRefs: new Set(deleted.map((i) => oldC[i].ref).filter((r): r is string => !!r)),
     newByRef: new Map(newC.filter((c) => c.ref).map((c) => [c.ref!, c])),
+    keptRefs: new Set([...pairs].filter(([j, i]) => oldC[i].ref && oldC[i].ref === newC[j].ref).map(([, i]) => oldC[i].ref!)),
   };
   const clauses: AlignedClause[] = [];
   let d = 0;
