@@ -233,3 +233,25 @@ test("the ændringsoversigt lists what changed: old and new wording around each 
   for (let i = 1; i <= pdf.numPages; i++) text += (await (await pdf.getPage(i)).getTextContent()).items.map((x: any) => x.str).join(" ") + " ";
   assert.match(text.replace(/\s+/g, " "), /3 måneders varsel/);
 });
+
+test("two specs: an inserted offer is one inserted row in the rendered tables", () => {
+  const r = readSpec(path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte"));
+  const u = r.udbud!;
+  const b = structuredClone(u);
+  const lot = b.delkontrakter[0];
+  const spor = lot.indsatsspor.find((s) => s.indsatser.some((i) => i.id === "V1"))!;
+  const v1 = spor.indsatser.find((i) => i.id === "V1")!;
+  spor.indsatser.splice(spor.indsatser.indexOf(v1) + 1, 0, { ...structuredClone(v1), id: "V3", titel: "Ny indsats V3" });
+  const priser = (lot.prismodel as { priser: { indsats?: string; beløb: number }[] }).priser;
+  const at = priser.findIndex((p) => p.indsats === "V1");
+  priser.splice(at + 1, 0, { ...priser[at], indsats: "V3", beløb: 2950 });
+  const [a1] = buildDocuments(u, r.sourceMap, { only: ["bilag-a1"] }).trees.map(fromTree);
+  const [b1] = buildDocuments(b, r.sourceMap, { only: ["bilag-a1"] }).trees.map(fromTree);
+  const d = diffDocuments(a1, b1);
+  const rows = d.clauses.flatMap((c) => c.blocks.filter((x) => x.op !== "equal" && (x.new ?? x.old)!.kind === "table-row"));
+  assert.ok(rows.length >= 1);
+  for (const x of rows) {
+    assert.equal(x.op, "insert", JSON.stringify([x.old?.text, x.new?.text]));
+    assert.match(x.new!.text, /V3/);
+  }
+});
