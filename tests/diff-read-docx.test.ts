@@ -177,7 +177,8 @@ test("our writer's DOCX: numbered clauses, bookmark ids, lists, tables, no table
   ]);
 });
 
-test("a 100-page contract reads in well under 100 ms", async () => {
+// Timing lives in bench/ (no timed assertions in tests): this checks the large document reads right.
+test("a 100-page contract reads completely: every clause, every heading numbered, list markers kept", async () => {
   const filler = "Leverandøren skal i Aftaleperioden præstere de tilbudte Ydelser i overensstemmelse med kravspecifikationen og Leverandørens tilbud. ";
   const blocks: AstBlock[] = [{ type: "toc", title: "Indholdsfortegnelse" }];
   const text = (t: string): AstBlock => ({ type: "paragraph", content: [{ type: "text", text: t }] });
@@ -199,14 +200,9 @@ test("a 100-page contract reads in well under 100 ms", async () => {
   const first = await readDocx(data, "stor.docx"); // the first read also warms up the JIT
   assert.equal(first.clauses.length, 1 + 40 * 6);
   assert.ok(first.clauses.every((c) => c.level === 0 || c.ref), "every heading numbered");
-  const times: number[] = [];
-  for (let k = 0; k < 5; k++) {
-    const t0 = performance.now();
-    await readDocx(data, "stor.docx");
-    times.push(performance.now() - t0);
-  }
-  const best = Math.min(...times);
-  assert.ok(best < 100, `best of 5: ${best.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+  const body = first.clauses.filter((c) => c.level === 2);
+  assert.deepEqual(body[0].blocks.filter((x) => x.kind === "list-item").map((x) => x.marker), ["1.", "2.", "3."]);
+  assert.deepEqual(await readDocx(data, "stor.docx"), first, "deterministic");
 });
 
 /* ------------------------------------------------------------------------------------------ */
