@@ -76,3 +76,32 @@ test("a lawyer's Word edits come back as field changes and overrides, and re-ren
   const changed = d.clauses.filter((c) => c.kinds.some((k) => k !== "renumbered"));
   assert.deepEqual(changed.map((c) => [c.kinds, c.new?.ref, c.blocks.filter((b) => b.op !== "equal").map((b) => b.runs)]), []);
 });
+
+test("a deleted clause and a new one come back as udelad and tilføj-efter, and re-render to the edited text", async (ctx) => {
+  requirePrereq(!hasDocx, "python3-docx mangler", ctx.skip);
+  const dir = tmpDir();
+  let r = await cli("render", spec, "--format", "docx", "--only", "rammeaftale", "--out", path.join(dir, "r"));
+  assert.equal(r.code, 0, r.stderr);
+  const edited = path.join(dir, "rettet.docx");
+  const py = spawnSync(python, [path.join(repoRoot, "tests", "fixtures", "edit-docx-clauses.py"), path.join(dir, "r", "rammeaftale.docx"), edited], { encoding: "utf8" });
+  assert.equal(py.status, 0, py.stderr);
+  r = await cli("indlæs", edited, spec, "--out", path.join(dir, "ud"), "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assert.deepEqual(p.feltændringer, []);
+  assert.deepEqual(p.klausuler, [
+    { id: "habilitet", handling: "udelad" },
+    { id: "forsikring", handling: "tilføj-efter", nyt_id: "cyberforsikring", titel: "Cyberforsikring", tekst: "Leverandøren skal have en cyberforsikring, jf. {ref:forsikring}." },
+  ]);
+  const copy = path.join(dir, "kopi");
+  copySpec(copy);
+  fs.appendFileSync(path.join(copy, "udbud.yaml"), "\n" + yaml.dump({ klausuler: p.klausuler }));
+  r = await cli("render", copy, "--format", "docx", "--only", "rammeaftale", "--out", path.join(dir, "r2"));
+  assert.equal(r.code, 0, r.stderr);
+  const again = await readDocx(fs.readFileSync(path.join(dir, "r2", "rammeaftale.docx")), "igen");
+  const lawyer = await readDocx(fs.readFileSync(edited), "rettet");
+  const d = diffDocuments(lawyer, again);
+  // The lawyer did not renumber by hand; the render does: only numbers differ.
+  assert.deepEqual(d.clauses.filter((c) => c.kinds.some((k) => k !== "renumbered")).map((c) => [c.kinds, c.new?.ref, c.new?.heading]), []);
+  assert.ok(again.clauses.some((c) => c.heading === "Cyberforsikring" && c.blocks[0]?.text === "Leverandøren skal have en cyberforsikring, jf. pkt. 5.5."));
+});
