@@ -54,7 +54,8 @@ export const register: Register = (program, { io, setCode }) => {
         files.push(["redline.docx", await writeRedlineDocx(c.docs, { author: opts.author, date: `${date}T00:00:00Z`, title: `Ændringer fra ${c.old.label} til ${c.new.label}`, moves: opts.flytninger })]);
       }
       if (formats.includes("oversigt")) {
-        const tree = report.changeSummaryTree(c.docs, { ...labels, date, author: opts.author });
+        const { changeSummaryTree } = await import("../diff/summary.js");
+        const tree = changeSummaryTree(c.docs, { ...labels, date, author: opts.author });
         const [{ writeDocx }, { writePdf }, { writeMarkdown }] = await Promise.all([import("../write/docx.js"), import("../write/pdf.js"), import("../write/markdown.js")]);
         files.push(["aendringsoversigt.docx", await writeDocx(tree, { pageNumbers: false })], ["aendringsoversigt.pdf", await writePdf(tree)], ["aendringsoversigt.md", writeMarkdown(tree)]);
       }

@@ -18,7 +18,6 @@
  *    consequence of renumbering, not an amendment: the HTML shows its marks (muted), the terminal
  *    leaves it out like the renumbering itself.
  */
-import type { Block as TreeBlock, DocumentTree, TableCell } from "../doc/ast.js";
 import { escapeHtml } from "../write/html.js";
 import type { AlignedClause, Block, BlockDiff, BlockMove, ChangeKind, Clause, DocDiff, Run, Side, StaleRef } from "./model.js";
 import { side } from "./model.js";
@@ -33,7 +32,7 @@ type Summary = DocDiff["summary"];
 const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "henvisning", "renumbered"];
 
 /** Danish label of a kind, as used in change lines and tables. */
-const KIND_LABEL: Record<ChangeKind, string> = {
+export const KIND_LABEL: Record<ChangeKind, string> = {
   inserted: "indsat",
   deleted: "slettet",
   moved: "flyttet",
@@ -53,7 +52,7 @@ const COUNT_WORDS: readonly [keyof Summary, string, string][] = [
 ];
 
 /** The clause's kinds, deduplicated, in priority order. */
-function kindsOf(a: AlignedClause): ChangeKind[] {
+export function kindsOf(a: AlignedClause): ChangeKind[] {
   return KIND_PRIORITY.filter((k) => a.kinds.includes(k));
 }
 
@@ -61,12 +60,12 @@ function emptySummary(): Summary {
   return { inserted: 0, deleted: 0, moved: 0, modified: 0, henvisning: 0, renumbered: 0 };
 }
 
-function docSummary(d: DocDiff): Summary {
+export function docSummary(d: DocDiff): Summary {
   const s = d.summary ?? emptySummary();
   return { inserted: s.inserted, deleted: s.deleted, modified: s.modified, moved: s.moved, henvisning: s.henvisning ?? 0, renumbered: s.renumbered };
 }
 
-function totalSummary(diffs: DocDiff[]): Summary {
+export function totalSummary(diffs: DocDiff[]): Summary {
   const t = emptySummary();
   for (const d of diffs) {
     const s = docSummary(d);
@@ -107,7 +106,7 @@ export function staleRefSentences(a: AlignedClause): string[] {
   return (a.staleRefs ?? []).map((r) => `${ref} henviser til ${staleRefText(r)}.`);
 }
 
-interface Change {
+export interface Change {
   /** 1-based, across all documents. */
   nr: number;
   doc: DocDiff;
@@ -118,7 +117,7 @@ interface Change {
 }
 
 /** Every change, numbered, in document order and then reading order. */
-function collectChanges(diffs: DocDiff[]): Change[] {
+export function collectChanges(diffs: DocDiff[]): Change[] {
   const out: Change[] = [];
   diffs.forEach((doc, docIndex) => {
     const moves = doc.moves ?? [];
@@ -141,7 +140,7 @@ export function wordsText(w: { added: number; removed: number }): string {
 }
 
 /** The clause number(s): "4.5 → 4.6" when it changed, "4.5" when not, "" when there is none. */
-function refLabel(a: AlignedClause): string {
+export function refLabel(a: AlignedClause): string {
   if (a.old && a.new) {
     const o = a.old.ref ?? "–";
     const n = a.new.ref ?? "–";
@@ -156,7 +155,7 @@ function refLabel(a: AlignedClause): string {
  * heading (the preamble; each paragraph of a document without headings) is named by the start
  * of its text: »Mellem Københavns Kommune og …«.
  */
-function headingLabel(a: AlignedClause): string {
+export function headingLabel(a: AlignedClause): string {
   const c = (a.new ?? a.old) as Clause | null;
   if (!c) return "";
   if (c.heading) return c.heading;
@@ -187,12 +186,12 @@ function movedText(a: AlignedClause): string {
 }
 
 /** "flyttet fra pkt. 3.2, ændret" — the kinds in priority order, moved with its origin. */
-function kindsText(ch: Change): string {
+export function kindsText(ch: Change): string {
   return ch.kinds.map((k) => (k === "moved" ? movedText(ch.a) : KIND_LABEL[k])).join(", ");
 }
 
 /** Whether a list of runs changes anything. */
-function hasChange(runs: Run[]): boolean {
+export function hasChange(runs: Run[]): boolean {
   return runs.some((r) => r.op !== "equal");
 }
 
@@ -219,7 +218,7 @@ export function describeChange(a: AlignedClause): string {
 }
 
 /** The heading's word diff; synthesised from the clauses if the producer left it empty. */
-function headingRunsOf(a: AlignedClause): Run[] {
+export function headingRunsOf(a: AlignedClause): Run[] {
   if (a.headingRuns?.length) return a.headingRuns;
   if (a.old && a.new) {
     return a.old.heading === a.new.heading
@@ -235,7 +234,7 @@ function headingRunsOf(a: AlignedClause): Run[] {
 }
 
 /** The clause's block diffs; synthesised from the clauses if the producer left them empty. */
-function blockDiffsOf(a: AlignedClause): BlockDiff[] {
+export function blockDiffsOf(a: AlignedClause): BlockDiff[] {
   if (a.blocks?.length) return a.blocks;
   const kinds = kindsOf(a);
   if (!a.old && a.new) return a.new.blocks.map((b) => ({ op: "insert", new: b, runs: [{ op: "insert", text: b.text }] }));
@@ -247,7 +246,7 @@ function blockDiffsOf(a: AlignedClause): BlockDiff[] {
 }
 
 /** A block diff's runs as one line of text: table rows with per-cell runs get " | " between cells. */
-function displayRuns(b: BlockDiff): Run[] {
+export function displayRuns(b: BlockDiff): Run[] {
   if (b.cellRuns?.length) {
     const out: Run[] = [];
     b.cellRuns.forEach((cell, i) => {
@@ -891,147 +890,4 @@ export function diffHtml(diffs: DocDiff[], opts: { title: string; oldLabel: stri
     `</body>\n` +
     `</html>\n`
   );
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Change summary as a document tree                                                           */
-/* ------------------------------------------------------------------------------------------ */
-
-/** Words of context on each side of a change in the annex's excerpts. */
-const EXCERPT_CONTEXT = 6;
-/** Most words of a wholly inserted or deleted text shown in an excerpt. */
-const EXCERPT_WHOLE = 30;
-/** Most excerpt rows per change; the rest is one "… og N ændringer mere" row. */
-const EXCERPT_ROWS = 6;
-
-const wordsOf = (t: string) => t.replace(/\s+/g, " ").trim().split(" ").filter(Boolean);
-
-function head(t: string, n: number): string {
-  const w = wordsOf(t);
-  return w.length > n ? `${w.slice(0, n).join(" ")} …` : w.join(" ");
-}
-
-/** The last `n` words of a text with the spacing before what follows ("… " when cut). */
-function rawTail(t: string, n: number): string {
-  const starts = [...t.matchAll(/\S+/g)].map((m) => m.index!);
-  return starts.length > n ? `… ${t.slice(starts[starts.length - n])}` : t.replace(/^\s+/, "");
-}
-
-/** The first `n` words of a text with the spacing after what precedes (" …" when cut). */
-function rawHead(t: string, n: number): string {
-  const ms = [...t.matchAll(/\S+/g)];
-  return ms.length > n ? `${t.slice(0, ms[n - 1].index! + ms[n - 1][0].length)} …` : t.replace(/\s+$/, "");
-}
-
-/** Old and new wording around each change hunk of a list of runs: [før, efter] per hunk. */
-export function hunkExcerpts(runs: Run[], context = EXCERPT_CONTEXT): [string, string][] {
-  const out: [string, string][] = [];
-  const rs = runs.filter((r) => r.text !== "");
-  for (let i = 0; i < rs.length; ) {
-    if (rs[i].op === "equal") {
-      i++;
-      continue;
-    }
-    let del = "";
-    let ins = "";
-    const start = i;
-    while (i < rs.length && rs[i].op !== "equal") {
-      if (rs[i].op === "delete") del += rs[i].text;
-      else ins += rs[i].text;
-      i++;
-    }
-    const before = start > 0 ? rawTail(rs[start - 1].text, context) : "";
-    const after = i < rs.length ? rawHead(rs[i].text, context) : "";
-    const tidy = (x: string) => x.replace(/\s+/g, " ").trim();
-    out.push([tidy(before + del + after), tidy(before + ins + after)]);
-  }
-  return out;
-}
-
-/** The annex's excerpt rows for one change: [før, efter] per changed passage. */
-function excerptRows(a: AlignedClause): [string, string][] {
-  const kinds = kindsOf(a);
-  const rows: [string, string][] = [];
-  if (a.blockMove) {
-    const m = a.blockMove;
-    const place = (x: typeof m.from) => (x.ref ? `pkt. ${x.ref}: ` : "");
-    if (m.runs.some((r) => r.op !== "equal")) for (const [o, n] of hunkExcerpts(m.runs)) rows.push([`${place(m.from)}${o}`, `${place(m.to)}${n}`]);
-    else rows.push([`${place(m.from)}${head(m.old.text, 12)}`, `${place(m.to)}${head(m.new.text, 12)}`]);
-    return rows;
-  }
-  if (kinds.includes("inserted") && a.new) return [["", head([a.new.heading, ...a.new.blocks.map((b) => b.text)].join(" "), EXCERPT_WHOLE)]];
-  if (kinds.includes("deleted") && a.old) return [[head([a.old.heading, ...a.old.blocks.map((b) => b.text)].join(" "), EXCERPT_WHOLE), ""]];
-  if (!kinds.includes("modified")) return rows;
-  const hr = headingRunsOf(a);
-  if (a.old && a.new && hasChange(hr)) rows.push([`Overskrift: ${a.old.heading}`, `Overskrift: ${a.new.heading}`]);
-  for (const b of blockDiffsOf(a)) {
-    if (b.op === "equal" || b.refsOnly || b.move !== undefined) continue;
-    if (b.op === "insert") rows.push(["", head(b.new?.text ?? "", EXCERPT_WHOLE)]);
-    else if (b.op === "delete") rows.push([head(b.old?.text ?? "", EXCERPT_WHOLE), ""]);
-    else rows.push(...hunkExcerpts(displayRuns(b)));
-  }
-  if (rows.length > EXCERPT_ROWS) {
-    const more = rows.length - (EXCERPT_ROWS - 1);
-    return [...rows.slice(0, EXCERPT_ROWS - 1), [`… og ${more} ændringer mere`, ""]];
-  }
-  return rows;
-}
-
-function cell(text: string, align?: TableCell["align"]): TableCell {
-  return align ? { content: [{ type: "text", text }], align } : { content: [{ type: "text", text }] };
-}
-
-/**
- * The ændringsoversigt as a document tree, for writeDocx / writePdf / writeMarkdown / writeHtml
- * (e.g. as an annex to the new version). Title "Ændringsoversigt", subtitle lines with the two
- * versions; the totals; then per document an unnumbered level-1 heading (its title), its counts
- * and a table Nr. | Pkt. | Overskrift | Ændring | Beskrivelse (or "Ingen ændringer.").
- * Nr. is the change number shared with the HTML report and the JSON.
- */
-export function changeSummaryTree(diffs: DocDiff[], opts: { oldLabel: string; newLabel: string; date: string; author: string }): DocumentTree {
-  const changes = collectChanges(diffs);
-  const para = (text: string): TreeBlock => ({ type: "paragraph", content: [{ type: "text", text }] });
-  const blocks: TreeBlock[] = [para(`I alt: ${countsText(totalSummary(diffs))}.`)];
-  diffs.forEach((d, i) => {
-    blocks.push({ type: "heading", level: 1, numbered: false, content: [{ type: "text", text: d.title || d.id }] });
-    const mine = changes.filter((c) => c.docIndex === i);
-    blocks.push(para(`${countsText(docSummary(d))}.`));
-    if (!mine.length) {
-      blocks.push(para("Ingen ændringer."));
-      return;
-    }
-    blocks.push({
-      type: "table",
-      header: [cell("Nr.", "right"), cell("Pkt."), cell("Overskrift"), cell("Ændring"), cell("Beskrivelse")],
-      rows: mine.map((ch) => [
-        cell(String(ch.nr), "right"),
-        cell(refLabel(ch.a) || "–"),
-        cell(headingLabel(ch.a)),
-        cell(ch.kinds.map((k) => KIND_LABEL[k]).join(", ")),
-        cell(describeChange(ch.a)),
-      ]),
-    });
-    // What changed: per change with text, its old and new wording around each change.
-    const withText = mine.map((ch) => ({ ch, rows: excerptRows(ch.a) })).filter((x) => x.rows.length);
-    if (withText.length) {
-      blocks.push({ type: "heading", level: 2, numbered: false, content: [{ type: "text", text: `Ændringer i teksten – ${d.title || d.id}` }] });
-      for (const { ch, rows } of withText) {
-        const ref = refLabel(ch.a);
-        blocks.push({ type: "paragraph", content: [{ type: "strong", content: [{ type: "text", text: `Nr. ${ch.nr}: ${ref ? `pkt. ${ref} ` : ""}${headingLabel(ch.a)}` }] }, { type: "text", text: ` (${kindsText(ch)})` }] });
-        // Document text may hold control characters no output format can carry: they become U+FFFD.
-        const safe = (t: string) => t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "\ufffd") || "–";
-        blocks.push({ type: "table", header: [cell("Før"), cell("Efter")], rows: rows.map(([a, b]) => [cell(safe(a)), cell(safe(b))]) });
-      }
-    }
-  });
-  return {
-    id: "aendringsoversigt",
-    title: "Ændringsoversigt",
-    subtitle: [`Gammel version: ${opts.oldLabel}`, `Ny version: ${opts.newLabel}`],
-    label: "Ændringsoversigt",
-    lang: "da",
-    date: opts.date,
-    author: opts.author,
-    blocks,
-  };
 }
