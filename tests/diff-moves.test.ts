@@ -256,3 +256,17 @@ test("two specs: an inserted offer is one inserted row in the rendered tables", 
     assert.match(x.new!.text, /V3/);
   }
 });
+
+test("HTML report: a moved paragraph and a stale reference are shown, and the page is valid HTML", async () => {
+  const { parse } = await import("parse5");
+  const { diffHtml } = await import("../src/diff/report.js");
+  const a = readTextDoc("1. Formål\n\nSe afsnit 3 om ophør.\n\n2. Underleverandører\n\nLeverandøren må ikke anvende underleverandører uden samtykke fra Ordregiver.\n\n3. Ophør\n\nOphør.", "a");
+  const b = readTextDoc("1. Formål\n\nSe afsnit 3 om ophør.\n\n2. Underleverandører\n\nIngen.\n\n3. Forsikring\n\nLeverandøren skal være forsikret.\n\n4. Ophør\n\nOphør.\n\nLeverandøren må ikke anvende underleverandører uden samtykke fra Ordregiver.", "b");
+  const html = diffHtml([diffDocuments(a, b)], { title: "Test", oldLabel: "a", newLabel: "b" });
+  const errors: unknown[] = [];
+  parse(html, { onParseError: (e) => errors.push(e) });
+  assert.deepEqual(errors, []);
+  assert.match(html, /<p class="markering henvisning-ikke-fulgt">pkt\. 1 henviser til afsnit 3, som efter omnummereringen hedder 4/);
+  assert.match(html, /<p class="flyttet-til"><ins>Leverandøren må ikke anvende/);
+  assert.match(html, /afsnit flyttet fra pkt\. 2/);
+});
