@@ -51,10 +51,15 @@ export function libreOffice(file: string, dir: string, mode: "Accept" | "Reject"
   }
   const out = path.join(dir, `out-${mode}.${format}`);
   const filter = format === "txt" ? `"Text (encoded)","UTF8,LF"` : `"MS Word 2007 XML",""`;
-  const r = spawnSync("soffice", [`-env:UserInstallation=file://${loProfile}`, "--headless", "--norestore", `macro:///Standard.Module1.Run("${file}","${out}","${mode}",${filter})`], {
+  fs.rmSync(out, { force: true }); // never read a previous call's result
+  // LibreOffice now and then aborts while starting under load (a crash, not an answer): one retry.
+  let r = spawnSync("soffice", [`-env:UserInstallation=file://${loProfile}`, "--headless", "--norestore", `macro:///Standard.Module1.Run("${file}","${out}","${mode}",${filter})`], {
     encoding: "utf8",
     timeout: 180_000,
   });
+  if (!fs.existsSync(out) && r.status !== 0) {
+    r = spawnSync("soffice", [`-env:UserInstallation=file://${loProfile}`, "--headless", "--norestore", `macro:///Standard.Module1.Run("${file}","${out}","${mode}",${filter})`], { encoding: "utf8", timeout: 180_000 });
+  }
   assert.ok(fs.existsSync(out), `LibreOffice wrote nothing (status ${r.status}): ${r.stderr}`);
   return out;
 }
