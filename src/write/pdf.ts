@@ -593,6 +593,8 @@ interface Word {
   kind: "word";
   segs: Seg[];
   width: number;
+  /** A piece of a longer word (see MAX_WORD): follows the previous word without a space. */
+  glue?: boolean;
 }
 interface Space {
   kind: "space";
@@ -654,12 +656,24 @@ class Measure {
 const makeWord = (segs: Seg[]): Word => ({ kind: "word", segs, width: segs.reduce((a, s) => a + s.width, 0) });
 const wordText = (w: Word): string => w.segs.map((s) => s.text).join("");
 
+/**
+ * Longest piece of a word measured as one (characters). A longer word (a pasted hash, a URL, hostile
+ * input) is cut into pieces of this length that follow each other without a space: every width the
+ * line breaker measures is of a bounded string, so a 20.000-character word costs 20.000 characters
+ * of work, not 20.000 times a line (it used to shape every candidate prefix of the whole word).
+ */
+export const MAX_WORD = 120;
+
 function tokenize(pieces: Piece[], m: Measure): Tok[] {
   const toks: Tok[] = [];
   let word: Seg[] = [];
+  let wordLen = 0;
+  let glue = false;
   const flush = (): void => {
-    if (word.length) toks.push(makeWord(word));
+    if (word.length) toks.push(glue ? { ...makeWord(word), glue: true } : makeWord(word));
     word = [];
+    wordLen = 0;
+    glue = false;
   };
   for (const p of pieces) {
     if (p.kind === "break") {
@@ -677,8 +691,25 @@ function tokenize(pieces: Piece[], m: Measure): Tok[] {
         flush();
         const last = toks[toks.length - 1];
         if (!last || last.kind !== "space") toks.push({ kind: "space", style: p.style, width: m.width(" ", fontOf(p.style), p.style.size) });
-      } else {
-        word.push(m.seg(s, p.style));
+        continue;
+      }
+      let at = 0;
+      while (at < s.length) {
+        let take = Math.min(s.length - at, MAX_WORD - wordLen);
+        // Never cut a surrogate pair.
+        if (take > 0 && at + take < s.length && /[\uDC00-\uDFFF]/.test(s[at + take])) take--;
+        if (take <= 0) {
+          flush();
+          glue = true;
+          continue;
+        }
+        word.push(m.seg(s.slice(at, at + take), p.style));
+        wordLen += take;
+        at += take;
+        if (wordLen >= MAX_WORD) {
+          flush();
+          glue = true;
+        }
       }
     }
   }
@@ -768,6 +799,18 @@ function breakLines(toks: Tok[], widthAt: (line: number) => number, m: Measure):
     if (curW + t.width <= W + EPS) {
       cur.push(t);
       curW += t.width;
+      continue;
+    }
+    if (cur.length && t.glue) {
+      // A piece of a long word: fill this line with as much of it as fits.
+      const split = forceSplit(t, W - curW, m);
+      if (split && split[0].width <= W - curW + EPS) {
+        cur.push(split[0]);
+        curW += split[0].width;
+        queue[i] = split[1];
+      }
+      push(false);
+      i--;
       continue;
     }
     if (cur.length) {
