@@ -64,6 +64,9 @@ import {
   ShadingType,
   TableLayoutType,
   LineRuleType,
+  LevelSuffix,
+  NumberedItemReference,
+  NumberedItemReferenceFormat,
   type ILevelsOptions,
   type IRunOptions,
   type NumberingDefinition,
@@ -191,6 +194,26 @@ function levels(ordered: boolean, start: number): ILevelsOptions[] {
   });
 }
 
+/** The one multilevel list of the numbered headings, linked to the Heading 1–6 styles. */
+export const HEADING_LIST = "overskrifter";
+const HEADING_INDENT = 851; // 1,5 cm: room for "10.10.10"
+
+function headingLevels(): ILevelsOptions[] {
+  return Array.from({ length: 9 }, (_, i) => ({
+    level: i,
+    format: LevelFormat.DECIMAL,
+    // "%1." for chapters, "%1.%2" below them, as the headings' numbers were typed before.
+    text: i === 0 ? "%1." : Array.from({ length: i + 1 }, (_, k) => `%${k + 1}`).join("."),
+    alignment: AlignmentType.LEFT,
+    suffix: LevelSuffix.TAB,
+    isLegalNumberingStyle: true,
+    style: {
+      ...(i < 6 ? { style: `Heading${i + 1}` } : {}),
+      paragraph: { indent: { left: HEADING_INDENT, hanging: HEADING_INDENT } },
+    },
+  }));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The writer                                                                                  */
 
@@ -214,17 +237,27 @@ interface Ctx {
 type BodyChild = Paragraph | Table | TableOfContents;
 
 class DocxWriter {
-  readonly numbering: NumberingDefinition[] = [];
+  readonly numbering: NumberingDefinition[] = [{ reference: HEADING_LIST, levels: headingLevels() }];
   private listInstance = 0;
   private readonly figures: Map<Figure, number>;
   /** Drawings so far: their ids (wp:docPr) are numbered here, not by docx's process-wide counter. */
   private drawings = 0;
+  /** Clause id → its heading's number, for REF fields. */
+  private readonly numbers = new Map<string, string>();
 
   constructor(
     private readonly doc: DocumentTree,
     private readonly bookmarks: ReturnType<typeof assignBookmarks>,
   ) {
     this.figures = figureNumbers(doc.blocks);
+    const visit = (bs: Block[]): void => {
+      for (const b of bs) {
+        if (b.type === "heading" && b.id && b.number && !this.numbers.has(b.id)) this.numbers.set(b.id, b.number);
+        else if (b.type === "list") b.items.forEach(visit);
+        else if (b.type === "blockquote") visit(b.content);
+      }
+    };
+    visit(doc.blocks);
   }
 
   /* ---- inlines ---- */
@@ -256,6 +289,16 @@ class DocxWriter {
       case "ref": {
         const anchor = this.bookmarks.clause.get(i.target);
         if (!anchor || f.inLink) return [this.run(i.text, f)];
+        // A numbered target: a REF field (\w: the full number, \h: a link) whose cached result is
+        // the number we computed, so Word and LibreOffice show it at once and renumber it when a
+        // clause is inserted and fields are updated. "pkt. " stays text before the field.
+        const num = this.numbers.get(i.target);
+        if (num && i.text.endsWith(num)) {
+          const lead = i.text.slice(0, i.text.length - num.length);
+          const field = new NumberedItemReference(anchor, num, { hyperlink: true, referenceFormat: NumberedItemReferenceFormat.FULL_CONTEXT });
+          // Inside a link to the heading, for readers that do not follow fields (mammoth, pandoc).
+          return [new InternalHyperlink({ anchor, children: [...(lead ? [this.run(lead, f)] : []), field as unknown as TextRun] })];
+        }
         // Like Word's own cross-references: a link in the text's own look, not a blue underlined one.
         return [new InternalHyperlink({ anchor, children: [this.run(i.text, f)] })];
       }
@@ -281,14 +324,15 @@ class DocxWriter {
 
   heading(h: Heading): Paragraph {
     const level = Math.min(Math.max(Math.trunc(h.level) || 1, 1), 6);
-    const full = headingText(h);
-    const text = inlineText(h.content);
-    const prefix = full.endsWith(text) ? full.slice(0, full.length - text.length) : "";
-    const runs: ParagraphChild[] = [...(prefix ? [this.run(prefix, {})] : []), ...this.inlines(h.content)];
+    // The number is Word's: the heading is in the heading list (its style's numbering, written on the
+    // paragraph too for readers that do not follow styles); an unnumbered heading leaves the list.
+    const runs: ParagraphChild[] = this.inlines(h.content);
     const name = this.bookmarks.heading.get(h);
     this.bookmarks.heading.delete(h); // a heading object used twice in the tree is bookmarked once
     return new Paragraph({
       heading: HeadingLevel[`HEADING_${level}` as keyof typeof HeadingLevel],
+      numbering: h.number ? { reference: HEADING_LIST, level: level - 1, custom: true } : false,
+      ...(h.number ? {} : { indent: { left: 0, hanging: 0 } }),
       children: name ? [new Bookmark({ id: name, children: runs })] : runs,
     });
   }
@@ -502,15 +546,23 @@ function decodeURIComponentSafe(s: string): string {
 
 function styles() {
   // Outline levels as Word's own heading styles have them, for LibreOffice and the navigation pane.
+  // Each Heading style is in the heading list, so a heading a lawyer adds in Word is numbered too.
   const heading = (level: number, size: number, before: number, after: number, italics = false) => ({
     run: { font: FONT, size, bold: true, italics, color: "1F3864" },
-    paragraph: { spacing: { before, after }, keepNext: true, keepLines: true, outlineLevel: level - 1 },
+    paragraph: {
+      spacing: { before, after },
+      keepNext: true,
+      keepLines: true,
+      outlineLevel: level - 1,
+      numbering: { reference: HEADING_LIST, level: level - 1, custom: true },
+      indent: { left: HEADING_INDENT, hanging: HEADING_INDENT },
+    },
   });
   return {
     default: {
       document: {
         run: { font: FONT, size: 22, language: { value: "da-DK" } },
-        paragraph: { spacing: { after: 120, line: 264, lineRule: LineRuleType.AUTO } },
+        paragraph: { spacing: { after: 120, line: 264, lineRule: LineRuleType.AUTO }, widowControl: true },
       },
       title: {
         run: { font: FONT, size: 40, bold: true, color: "1F3864" },
@@ -659,6 +711,10 @@ function normalise(parts: PackageFiles, doc: DocumentTree): Buffer {
       body
         // A field left dirty makes Word ask to update the document's fields when it opens it.
         .replace(/ w:dirty="(?:true|1|on)"/g, "")
+        // REF fields as complex fields (begin, instruction, separate, cached result, end): the form
+        // Word itself writes, and the one readers that skip simple fields (mammoth) still read.
+        .replace(/<w:fldSimple w:instr="(REF [^"]*)">(.*?)<\/w:fldSimple>/g, (_m, instr: string, result: string) =>
+          `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> ${instr} </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>${result}<w:r><w:fldChar w:fldCharType="end"/></w:r>`)
         .replace(/<w:bookmark(Start|End)\b([^>]*?)\bw:id="(\d+)"/g, (_m, kind: string, pre: string, n: string) => `<w:bookmark${kind}${pre}w:id="${id(n)}"`)
         .replace(/(w:(?:name|anchor)=")_Toc(\d+)"/g, (_m, attr: string, n: string) => `${attr}${tocName(n)}"`)
         .replace(/(<w:instrText\b[^>]*>[^<]*PAGEREF )_Toc(\d+)/g, (_m, pre: string, n: string) => `${pre}${tocName(n)}`),
