@@ -214,11 +214,93 @@ function headingLevels(): ILevelsOptions[] {
   }));
 }
 
+/**
+ * Paragraphs that belong with what follows them: a lead-in ("… skal indeholde en beskrivelse af:")
+ * and a pseudo-heading (a paragraph that is all bold, such as "Varighed og intensitet").
+ */
+export function keepsWithNext(content: Inline[]): boolean {
+  const text = inlineText(content).trim();
+  if (!text) return false;
+  if (text.endsWith(":")) return true;
+  const visible = content.filter((i) => !(i.type === "text" && !i.text.trim()));
+  return visible.length === 1 && visible[0].type === "strong" && text.length <= 120;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tables sized to their content                                                               */
+
+const CELL_PAD = 100; // twips, left and right in every cell
+const TABLE_SIZE = 20; // half points: 10 pt
+const SHORT_TABLE_ROWS = 15;
+/** Average advance of Calibri text, in twips per character at 1 pt (about 0,49 em). */
+const CHAR_TWIPS_PER_PT = 9.8;
+
+/** Whether a cell's text is a number or an amount ("5.623", "1.234.567 kr.", "10 %", "-"). */
+export function isNumeric(text: string): boolean {
+  const t = text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+  return /^(?:[-–+]?\d[\d.]*(?:,\d+)?(?: ?(?:kr\.|%|DKK|uger|timer))?|[-–])$/.test(t) && /\d/.test(t);
+}
+
+/** Right alignment for a column whose body cells are all numbers (the header follows the column). */
+function columnAligns(b: Extract<Block, { type: "table" }>, cols: number): AstCell["align"][] {
+  return Array.from({ length: cols }, (_, k) => {
+    const cells = b.rows.map((r) => inlineText(r[k]?.content ?? []).trim()).filter((t) => t && t !== "-" && t !== "–");
+    return cells.length && cells.every(isNumeric) ? "right" : b.header[k]?.align;
+  });
+}
+
+/**
+ * Column widths from the content, as HTML's automatic table layout does: each column at least its
+ * longest word (so words are never broken), the room left shared out in proportion to how much
+ * each column would take on one line. A table whose words do not fit side by side at 10 pt is set
+ * smaller (down to 7 pt) rather than letter-broken.
+ */
+export function tableWidths(b: Extract<Block, { type: "table" }>, cols: number, avail: number): { widths: number[]; size: number } {
+  const texts = (header: boolean) => (header ? [b.header] : b.rows);
+  const measure = (halfPoints: number) => {
+    const per = (CHAR_TWIPS_PER_PT * halfPoints) / 2;
+    const min = new Array<number>(cols).fill(0);
+    const max = new Array<number>(cols).fill(0);
+    for (const header of [true, false]) {
+      for (const r of texts(header)) {
+        for (let k = 0; k < cols; k++) {
+          const t = inlineText(r[k]?.content ?? []);
+          const bold = header ? 1.06 : 1;
+          const words = t.split(/[ \n]+/).filter(Boolean);
+          const longest = Math.max(0, ...words.map((w) => [...w].length));
+          const lines = t.split("\n").map((l) => [...l].length);
+          min[k] = Math.max(min[k], longest * per * bold + 2 * CELL_PAD + 20);
+          max[k] = Math.max(max[k], Math.max(0, ...lines) * per * bold + 2 * CELL_PAD + 20);
+        }
+      }
+    }
+    return { min, max };
+  };
+  let size = TABLE_SIZE;
+  let m = measure(size);
+  while (m.min.reduce((a, x) => a + x, 0) > avail && size > 14) m = measure((size -= 2));
+  const min = m.min.map((x) => Math.max(x, 2 * CELL_PAD + 200));
+  const max = m.max.map((x, i) => Math.max(x, min[i]));
+  const sumMin = min.reduce((a, x) => a + x, 0);
+  const sumMax = max.reduce((a, x) => a + x, 0);
+  const raw =
+    sumMax <= avail
+      ? max.map((w) => (w * avail) / sumMax)
+      : sumMin >= avail
+        ? min.map((w) => (w * avail) / sumMin)
+        : min.map((w, i) => w + ((max[i] - w) * (avail - sumMin)) / (sumMax - sumMin));
+  const widths = raw.map((w) => Math.floor(w));
+  widths[widths.length - 1] += avail - widths.reduce((a, x) => a + x, 0);
+  return { widths, size };
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The writer                                                                                  */
 
 interface Fmt {
   bold?: boolean;
+  /** Font size in half points (table text). */
+  size?: number;
   italics?: boolean;
   /** Inside a hyperlink: references and links only leave their text. */
   inLink?: boolean;
@@ -267,6 +349,7 @@ class DocxWriter {
       text: cleanText(text),
       ...(f.bold ? { bold: true } : {}),
       ...(f.italics ? { italics: true } : {}),
+      ...(f.size ? { size: f.size } : {}),
       ...(f.hyperlink ? { style: "Hyperlink" } : {}),
     };
     return new TextRun(o);
@@ -337,11 +420,13 @@ class DocxWriter {
     });
   }
 
-  paragraph(content: Inline[], ctx: Ctx): Paragraph {
+  paragraph(content: Inline[], ctx: Ctx, afterTable = false): Paragraph {
     // A further paragraph of a list item is a List Paragraph indented to the item's text.
     const style = ctx.style ?? (ctx.listDepth ? "ListParagraph" : undefined);
     return new Paragraph({
       ...(style ? { style } : {}),
+      ...(keepsWithNext(content) ? { keepNext: true } : {}),
+      ...(afterTable ? { spacing: { before: 200 } } : {}),
       ...(ctx.indent || ctx.listDepth ? { indent: { left: ctx.indent + ctx.listDepth * LIST_INDENT } } : {}),
       children: this.inlines(content),
     });
@@ -394,6 +479,7 @@ class DocxWriter {
             ...(ctx.style ? { style: ctx.style } : {}),
             numbering: { reference, level, instance },
             indent: { left: ctx.indent + (level + 1) * LIST_INDENT, hanging: LIST_INDENT },
+            ...(keepsWithNext(first.content) ? { keepNext: true } : {}),
             contextualSpacing: false,
             spacing: { after: 60 },
             children: this.inlines(first.content),
@@ -415,18 +501,18 @@ class DocxWriter {
     return out;
   }
 
-  cell(c: AstCell | undefined, header: boolean, width: number): TableCell {
-    const align = c?.align === "right" ? AlignmentType.RIGHT : c?.align === "center" ? AlignmentType.CENTER : AlignmentType.LEFT;
+  cell(c: AstCell | undefined, header: boolean, width: number, align: AstCell["align"], size: number, keepNext: boolean): TableCell {
+    const jc = align === "right" ? AlignmentType.RIGHT : align === "center" ? AlignmentType.CENTER : AlignmentType.LEFT;
     return new TableCell({
       width: { size: width, type: WidthType.DXA },
-      margins: { top: 40, bottom: 40, left: 100, right: 100 },
+      margins: { top: 40, bottom: 40, left: CELL_PAD, right: CELL_PAD },
       ...(header ? { shading: { fill: HEADER_FILL, type: ShadingType.CLEAR, color: "auto" } } : {}),
       children: [
         new Paragraph({
-          alignment: align,
-          spacing: { before: 0, after: 0 },
-          ...(header ? { keepNext: true } : {}),
-          children: c ? this.inlines(c.content, header ? { bold: true } : {}) : [],
+          alignment: jc,
+          spacing: { before: 0, after: 0, line: 240, lineRule: LineRuleType.AUTO },
+          ...(keepNext ? { keepNext: true } : {}),
+          children: c ? this.inlines(c.content, { ...(header ? { bold: true } : {}), size }) : [],
         }),
       ],
     });
@@ -435,16 +521,22 @@ class DocxWriter {
   table(b: Extract<Block, { type: "table" }>, ctx: Ctx): Table {
     const cols = Math.max(1, b.header.length, ...b.rows.map((r) => r.length));
     const width = TEXT_WIDTH - ctx.indent - ctx.listDepth * LIST_INDENT;
-    const colWidth = Math.floor(width / cols);
-    const widths = Array.from({ length: cols }, () => colWidth);
-    const row = (cells: AstCell[], header: boolean): TableRow =>
-      new TableRow({
-        ...(header ? { tableHeader: true, cantSplit: true } : {}),
-        children: widths.map((w, k) => this.cell(cells[k], header, w)),
+    const { widths, size } = tableWidths(b, cols, width);
+    const aligns = columnAligns(b, cols);
+    // Rows never split; the header and the first two rows stay together (and a short table
+    // keeps all its rows together, so it moves to the next page whole when it fits there).
+    const keepAll = b.rows.length <= SHORT_TABLE_ROWS;
+    const row = (cells: AstCell[], header: boolean, r: number): TableRow => {
+      const keep = header || (r < b.rows.length - 1 && (keepAll || r < 1));
+      return new TableRow({
+        cantSplit: true,
+        ...(header ? { tableHeader: true } : {}),
+        children: widths.map((w, k) => this.cell(cells[k], header, w, cells[k]?.align ?? aligns[k], size, keep)),
       });
+    };
     const border = { style: BorderStyle.SINGLE, size: 4, color: BORDER_COLOR };
-    const rows = [...(b.header.length ? [row(b.header, true)] : []), ...b.rows.map((r) => row(r, false))];
-    if (!rows.length) rows.push(row([], false));
+    const rows = [...(b.header.length ? [row(b.header, true, -1)] : []), ...b.rows.map((r, i) => row(r, false, i))];
+    if (!rows.length) rows.push(row([], false, 0));
     return new Table({
       width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
       columnWidths: widths,
@@ -471,9 +563,12 @@ class DocxWriter {
   blocks(blocks: Block[], ctx: Ctx): BodyChild[] {
     const out: BodyChild[] = [];
     for (const b of blocks) {
+      const afterTable = out[out.length - 1] instanceof Table;
       // Two tables in a row would merge into one: keep them apart with an empty paragraph.
-      if (b.type === "table" && out[out.length - 1] instanceof Table) out.push(new Paragraph({ children: [] }));
-      out.push(...this.block(b, ctx));
+      if (b.type === "table" && afterTable) out.push(new Paragraph({ children: [] }));
+      // Space after a table: the paragraph that follows it starts lower.
+      if (b.type === "paragraph" && afterTable) out.push(this.paragraph(b.content, ctx, true));
+      else out.push(...this.block(b, ctx));
     }
     return out;
   }
