@@ -68,7 +68,27 @@ export type Block =
   | { type: "blockquote"; content: Block[] }
   | { type: "pagebreak" }
   /** Table of contents; writers fill it from the numbered headings. */
-  | { type: "toc"; title: string };
+  | { type: "toc"; title: string }
+  /**
+   * A signature block: one box per party side by side, each with ruled lines (drawn, never
+   * characters) for "Sted og dato", the signature, "Navn" and "Titel". From `{underskrifter: …}`.
+   */
+  | Signature;
+
+export interface SignatureParty {
+  /** "For Ordregiver". */
+  label: string;
+  /** Printed on the "Sted og dato" line, e.g. "København, den". */
+  place?: string;
+}
+
+export interface Signature {
+  type: "signature";
+  parties: SignatureParty[];
+}
+
+/** The captions under a signature box's lines, in order; the second line is the signature. */
+export const SIGNATURE_FIELDS = ["Sted og dato", "Underskrift", "Navn", "Titel"] as const;
 
 export interface DocumentTree {
   /** Document id, e.g. `rammeaftale`, `bilag-a1-udsatte`. */

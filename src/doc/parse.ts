@@ -8,6 +8,9 @@
  *   {nr:id}                   reference, rendered "6.4"
  *   {sideskift}               page break (a paragraph on its own)
  *   {indholdsfortegnelse}     table of contents (a paragraph on its own)
+ *   {underskrifter: For Ordregiver = København | For Leverandøren}
+ *                             signature block (a paragraph on its own): a box per party with
+ *                             ruled lines for "Sted og dato", signature, "Navn" and "Titel"
  *   ![Billedtekst](figur:id)  figure (a paragraph that is only this image): the chart `id` of the
  *                             FigureMap given to parseMarkdown, with the alt text as its caption;
  *                             an id the map lacks is an error
@@ -150,6 +153,29 @@ function figureId(t: Token): string | undefined {
   }
 }
 
+const SIGNATURE = /^\{underskrifter:([^]*)\}$/;
+
+/**
+ * `{underskrifter: For Ordregiver = København | For Leverandøren}`: a signature block, one box per
+ * party ("|" between parties, "= sted" for the place printed on its "Sted og dato" line). Backslash
+ * escapes (user text reaches the Markdown escaped) are undone.
+ */
+function signature(raw: string): Block {
+  const body = SIGNATURE.exec(raw)![1];
+  const parts: string[] = [""];
+  for (let k = 0; k < body.length; k++) {
+    const c = body[k];
+    if (c === "\\" && k + 1 < body.length) parts[parts.length - 1] += body[++k];
+    else if (c === "|") parts.push("");
+    else parts[parts.length - 1] += c === "=" ? "\u0000" : c;
+  }
+  const parties = parts
+    .map((p) => p.split("\u0000").map((x) => x.replace(/\s+/g, " ").trim()))
+    .filter(([label]) => label)
+    .map(([label, place]) => ({ label, ...(place ? { place } : {}) }));
+  return { type: "signature", parties };
+}
+
 /** Converts a token range into blocks; returns the blocks and the index after the range. */
 function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: string): { out: Block[]; next: number } {
   const out: Block[] = [];
@@ -170,6 +196,7 @@ function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: st
         const raw = inline.content.trim();
         if (raw === "{sideskift}") out.push({ type: "pagebreak" });
         else if (raw === "{indholdsfortegnelse}") out.push({ type: "toc", title: "Indholdsfortegnelse" });
+        else if (SIGNATURE.test(raw)) out.push(signature(raw));
         else if (inline.children?.length === 1 && inline.children[0].type === "image" && figureId(inline.children[0]) !== undefined) {
           const image = inline.children[0];
           const id = figureId(image)!;

@@ -64,6 +64,8 @@ import {
   ShadingType,
   TableLayoutType,
   LineRuleType,
+  HeightRule,
+  VerticalAlign,
   LevelSuffix,
   NumberedItemReference,
   NumberedItemReferenceFormat,
@@ -75,8 +77,8 @@ import {
 import { estimatePageNumbers } from "docx/layout";
 import JSZip from "jszip";
 import * as zlib from "node:zlib";
-import type { Block, DocumentTree, Figure, Heading, Inline, TableCell as AstCell } from "../doc/ast.js";
-import { figureNumbers, headingText, inlineText } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, Signature, TableCell as AstCell } from "../doc/ast.js";
+import { SIGNATURE_FIELDS, figureNumbers, inlineText } from "../doc/ast.js";
 import { fitSize, sizedSvg, svgToPng } from "./figure.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -565,7 +567,7 @@ class DocxWriter {
     for (const b of blocks) {
       const afterTable = out[out.length - 1] instanceof Table;
       // Two tables in a row would merge into one: keep them apart with an empty paragraph.
-      if (b.type === "table" && afterTable) out.push(new Paragraph({ children: [] }));
+      if ((b.type === "table" || b.type === "signature") && afterTable) out.push(new Paragraph({ children: [] }));
       // Space after a table: the paragraph that follows it starts lower.
       if (b.type === "paragraph" && afterTable) out.push(this.paragraph(b.content, ctx, true));
       else out.push(...this.block(b, ctx));
@@ -591,7 +593,55 @@ class DocxWriter {
         return this.toc(b.title);
       case "figure":
         return this.figure(b, ctx);
+      case "signature":
+        return [this.signature(b, ctx)];
     }
+  }
+
+  /**
+   * The signature block: a table without grid lines, one column per party (a narrow empty column
+   * between them); each line to write on is a cell's bottom border, with its caption below it.
+   * Rows never split and keep with the next, so the block stays on one page.
+   */
+  signature(b: Signature, ctx: Ctx): Table {
+    const parties = b.parties.length ? b.parties : [{ label: "" }];
+    const width = TEXT_WIDTH - ctx.indent - ctx.listDepth * LIST_INDENT;
+    const gap = parties.length > 1 ? 567 : 0;
+    const col = Math.floor((width - gap * (parties.length - 1)) / parties.length);
+    const widths = parties.flatMap((_, i) => (i ? [gap, col] : [col]));
+    const none = { style: BorderStyle.NONE, size: 0, color: "auto" };
+    const rule = { style: BorderStyle.SINGLE, size: 6, color: "404040" };
+    const cell = (w: number, children: ParagraphChild[], o: { line?: boolean; small?: boolean } = {}): TableCell =>
+      new TableCell({
+        width: { size: w, type: WidthType.DXA },
+        margins: { top: 0, bottom: 20, left: 0, right: 0 },
+        verticalAlign: VerticalAlign.BOTTOM,
+        borders: { top: none, left: none, right: none, bottom: o.line ? rule : none },
+        children: [new Paragraph({ keepNext: true, spacing: { before: 0, after: 0 }, children })],
+      });
+    const rows: TableRow[] = [];
+    const row = (height: number, make: (p: (typeof parties)[number]) => { children: ParagraphChild[]; line?: boolean }): void => {
+      const cells: TableCell[] = [];
+      parties.forEach((p, i) => {
+        if (i) cells.push(cell(gap, []));
+        const c = make(p);
+        cells.push(cell(col, c.children, { line: c.line }));
+      });
+      rows.push(new TableRow({ cantSplit: true, height: { value: height, rule: HeightRule.ATLEAST }, children: cells }));
+    };
+    row(360, (p) => ({ children: [this.run(p.label, { bold: true })] }));
+    SIGNATURE_FIELDS.forEach((field, k) => {
+      row(k === 1 ? 1000 : 560, (p) => ({ children: k === 0 && p.place ? [this.run(p.place, {})] : [], line: true }));
+      row(300, () => ({ children: [new TextRun({ text: field, size: 18, color: "595959" })] }));
+    });
+    return new Table({
+      width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      ...(ctx.indent || ctx.listDepth ? { indent: { size: ctx.indent + ctx.listDepth * LIST_INDENT, type: WidthType.DXA } } : {}),
+      borders: { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none },
+      rows,
+    });
   }
 
   cover(): Paragraph[] {

@@ -22,8 +22,8 @@
  * data:, relative paths, …) is rendered as its text. Every text and attribute value is escaped
  * (& < > " '). The output is deterministic: no timestamps; doc.date goes into <meta name="date">.
  */
-import type { Block, DocumentTree, Figure, Heading, Inline, TableCell } from "../doc/ast.js";
-import { figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, Signature, TableCell } from "../doc/ast.js";
+import { SIGNATURE_FIELDS, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
 import { htmlSvg } from "./figure.js";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -232,7 +232,24 @@ class HtmlWriter {
         return this.toc(b.title);
       case "figure":
         return this.figure(b);
+      case "signature":
+        return this.signature(b);
     }
+  }
+
+  /** The signature block: a box per party, each line to write on a ruled (bottom-bordered) cell. */
+  signature(b: Signature): string {
+    const box = (p: Signature["parties"][number]): string =>
+      [
+        `<div class="underskrift">`,
+        `<p class="underskrift-part"><strong>${escapeHtml(p.label)}</strong></p>`,
+        ...SIGNATURE_FIELDS.map(
+          (f, k) =>
+            `<div class="underskrift-linje${k === 1 ? " underskrift-navnetraek" : ""}">${k === 0 && p.place ? escapeHtml(p.place) : ""}</div><p class="underskrift-felt">${escapeHtml(f)}</p>`,
+        ),
+        `</div>`,
+      ].join("\n");
+    return `<div class="underskrifter">\n${b.parties.map(box).join("\n")}\n</div>`;
   }
 }
 
@@ -287,6 +304,12 @@ nav.indhold li { margin: 0.15em 0; }
 nav.indhold a { color: inherit; text-decoration: none; }
 nav.indhold a:hover { text-decoration: underline; }
 .sideskift { border-top: 1px dashed #c9d1db; margin: 2.5em 0; }
+.underskrifter { display: flex; gap: 2.5em; margin: 1.5em 0; break-inside: avoid; page-break-inside: avoid; }
+.underskrift { flex: 1; }
+.underskrift-part { margin: 0 0 0.5em; }
+.underskrift-linje { border-bottom: 1px solid #404040; min-height: 2em; display: flex; align-items: flex-end; }
+.underskrift-navnetraek { min-height: 3.5em; }
+.underskrift-felt { margin: 0.15em 0 0.6em; font-size: 0.85em; color: #555; }
 figure { margin: 1.5em 0; }
 .chart svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption { font-size: 0.9em; color: #333; margin-top: 0.5em; }

@@ -45,7 +45,7 @@
  */
 import MarkdownIt from "markdown-it";
 import type { Block, DocumentTree, Figure, Heading, Inline } from "../doc/ast.js";
-import { figureCaption, figureNumbers, headingText, tocEntries } from "../doc/ast.js";
+import { SIGNATURE_FIELDS, figureCaption, figureNumbers, headingText, tocEntries } from "../doc/ast.js";
 import { safeSvg, svgDataUri } from "./figure.js";
 import { assignIds, safeHref } from "./html.js";
 
@@ -565,6 +565,13 @@ class MarkdownWriter {
         return this.blocks(this.toc(b.title));
       case "figure":
         return this.figure(b);
+      case "signature":
+        // A table a Markdown reader shows: a column per party, a row per line to fill in.
+        return this.table({
+          type: "table",
+          header: b.parties.map((p) => ({ content: [{ type: "strong", content: [{ type: "text", text: p.label }] }] })),
+          rows: SIGNATURE_FIELDS.map((f, k) => b.parties.map((p) => ({ content: [{ type: "text", text: `${f}:${k === 0 && p.place ? ` ${p.place}` : ""}` }] }))),
+        });
     }
   }
 }

@@ -24,7 +24,7 @@ import * as zlib from "node:zlib";
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
-import { Block, DocumentTree, Figure, Heading, Inline, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
 import { fitSize, sizedSvg } from "./figure.js";
 
 type PDFDoc = PDFKit.PDFDocument;
@@ -1235,7 +1235,58 @@ class Pass {
         return this.toc(b.title, ctx);
       case "figure":
         return this.figure(b, ctx);
+      case "signature":
+        return this.signature(b, ctx);
     }
+  }
+
+  /**
+   * The signature block: a box per party side by side, kept on one page; each line to write on is
+   * a drawn rule (never characters), its caption ("Sted og dato", "Underskrift", "Navn", "Titel")
+   * below it, the place (if any) written on the first line.
+   */
+  signature(b: Signature, ctx: Ctx): void {
+    const parties = b.parties.length ? b.parties : [{ label: "" }];
+    const gapX = parties.length > 1 ? 28 : 0;
+    const w = (ctx.width - gapX * (parties.length - 1)) / parties.length;
+    const label: Style = { ...this.baseStyle(ctx), bold: true };
+    const body = this.baseStyle(ctx);
+    const caption: Style = { family: "sans", bold: false, italic: false, size: 8, color: COLOR.muted };
+    const labelH = BODY_SIZE * BODY_LH;
+    const space = (k: number): number => (k === 1 ? 44 : 26); // room above each line; most for the signature
+    const capH = caption.size * 1.4 + 6;
+    const height = labelH + SIGNATURE_FIELDS.reduce((a, _, k) => a + space(k) + capH, 0);
+    this.gap(ctx.paraGap + 6);
+    this.reserve(Math.min(height, BODY_H));
+    const top = this.y;
+    const el = this.tags.el("Div", ctx.parent);
+    parties.forEach((p, i) => {
+      const x = ctx.x + i * (w + gapX);
+      const box = this.tags.el("Div", el);
+      const text = (t: string, st: Style, y: number, tag: string): void => {
+        if (!t) return;
+        const lines = breakLines(tokenize([{ kind: "text", text: t, style: st }], this.m), () => w, this.m);
+        const pe = this.tags.el(tag, box);
+        this.drawLine(lines[0], x, y, w, st.size * 1.4, st.size, "left", pe, tag);
+        pe.end();
+      };
+      text(p.label, label, top, "P");
+      let y = top + labelH;
+      SIGNATURE_FIELDS.forEach((f, k) => {
+        y += space(k);
+        if (k === 0 && p.place) text(p.place, body, y - BODY_SIZE * 1.45, "P");
+        const ly = y;
+        this.tags.artifact(() => {
+          this.pdf.save().lineWidth(0.6).strokeColor(COLOR.text).moveTo(x, ly).lineTo(x + w, ly).stroke().restore();
+        });
+        text(f, caption, y + 2, "P");
+        y += capH;
+      });
+      box.end();
+    });
+    el.end();
+    this.advance(height);
+    this.gap(ctx.paraGap);
   }
 
   /** Tokens of inline content in a base style (no link), memoised for the document. */
