@@ -99,6 +99,8 @@ export interface DocumentTree {
   subtitle: string[];
   /** Short label for page headers, e.g. "Rammeaftale" or "Bilag A1". */
   label: string;
+  /** A short title for the running header (the spec's `kort_titel`); without it the header is the label only. */
+  shortTitle?: string;
   lang: "da";
   /** Fixed document date (ISO) used for metadata, so output is deterministic. */
   date: string;

@@ -79,6 +79,7 @@ import JSZip from "jszip";
 import * as zlib from "node:zlib";
 import type { Block, DocumentTree, Figure, Heading, Inline, Signature, TableCell as AstCell } from "../doc/ast.js";
 import { SIGNATURE_FIELDS, figureNumbers, inlineText } from "../doc/ast.js";
+import { coverDate, danishSpaces } from "../doc/typography.js";
 import { fitSize, sizedSvg, svgToPng } from "./figure.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -152,14 +153,6 @@ function assignBookmarks(blocks: Block[]): { heading: Map<Heading, string>; clau
   };
   visit(blocks);
   return { heading, clause };
-}
-
-/** A title shortened for the page header: at most `max` characters, cut at a word. */
-function shortTitle(title: string, max = 60): string {
-  if (title.length <= max) return title;
-  const cut = title.slice(0, max - 1);
-  const sp = cut.lastIndexOf(" ");
-  return `${(sp > max / 2 ? cut.slice(0, sp) : cut).replace(/[\s,;:–-]+$/, "")}…`;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -348,7 +341,7 @@ class DocxWriter {
 
   run(text: string, f: Fmt): TextRun {
     const o: IRunOptions = {
-      text: cleanText(text),
+      text: danishSpaces(cleanText(text)),
       ...(f.bold ? { bold: true } : {}),
       ...(f.italics ? { italics: true } : {}),
       ...(f.size ? { size: f.size } : {}),
@@ -379,7 +372,8 @@ class DocxWriter {
         // clause is inserted and fields are updated. "pkt. " stays text before the field.
         const num = this.numbers.get(i.target);
         if (num && i.text.endsWith(num)) {
-          const lead = i.text.slice(0, i.text.length - num.length);
+          // "pkt. " and its number are never parted at a line end.
+          const lead = i.text.slice(0, i.text.length - num.length).replace(/ $/, "\u00a0");
           const field = new NumberedItemReference(anchor, num, { hyperlink: true, referenceFormat: NumberedItemReferenceFormat.FULL_CONTEXT });
           // Inside a link to the heading, for readers that do not follow fields (mammoth, pandoc).
           return [new InternalHyperlink({ anchor, children: [...(lead ? [this.run(lead, f)] : []), field as unknown as TextRun] })];
@@ -648,18 +642,20 @@ class DocxWriter {
     return [
       new Paragraph({ heading: HeadingLevel.TITLE, children: [this.run(this.doc.title, {})] }),
       ...this.doc.subtitle.map((s) => new Paragraph({ style: "Subtitle", children: [this.run(s, {})] })),
+      ...(coverDate(this.doc.date) ? [new Paragraph({ style: "Subtitle", spacing: { before: 240 }, children: [this.run(coverDate(this.doc.date), {})] })] : []),
     ];
   }
 
+  /** The running header: the label, and the short title (if the spec has one) at the right; never cut. */
   header(): Header {
     const label = cleanText(this.doc.label);
-    const title = shortTitle(cleanText(this.doc.title));
+    const title = this.doc.shortTitle ? cleanText(this.doc.shortTitle) : "";
     return new Header({
       children: [
         new Paragraph({
           style: "Header",
           tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
-          children: [new TextRun({ text: label, bold: true }), new TextRun({ children: ["\t", title] })],
+          children: [new TextRun({ text: label, bold: true }), ...(title ? [new TextRun({ children: ["\t", title] })] : [])],
         }),
       ],
     });

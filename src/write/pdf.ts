@@ -25,6 +25,7 @@ import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import { coverDate, danishSpaces } from "../doc/typography.js";
 import { fitSize, sizedSvg } from "./figure.js";
 
 type PDFDoc = PDFKit.PDFDocument;
@@ -1150,7 +1151,7 @@ class Pass {
     for (const i of content) {
       switch (i.type) {
         case "text":
-          out.push({ kind: "text", text: i.text, style: st });
+          out.push({ kind: "text", text: danishSpaces(i.text), style: st });
           break;
         case "break":
           out.push({ kind: "break" });
@@ -1166,7 +1167,7 @@ class Pass {
           break;
         case "ref": {
           const dest = this.idDest.get(i.target);
-          out.push({ kind: "text", text: i.text, style: dest ? { ...st, link: { dest } } : st });
+          out.push({ kind: "text", text: danishSpaces(i.text), style: dest ? { ...st, link: { dest } } : st });
           break;
         }
       }
@@ -1741,6 +1742,11 @@ class Pass {
     head(this.tree.title, { family: "sans", bold: true, italic: false, size: 24, color: COLOR.accent }, 1.22, "H1");
     this.y += 14;
     for (const s of this.tree.subtitle) head(s, { family: "serif", bold: false, italic: false, size: 13, color: COLOR.text }, 1.45, "P");
+    const date = coverDate(this.tree.date);
+    if (date) {
+      this.y += 8;
+      head(date, { family: "serif", bold: false, italic: false, size: 11, color: COLOR.muted }, 1.45, "P");
+    }
     this.y += 16;
     const y = this.y;
     this.tags.artifact(() => {
@@ -1754,12 +1760,16 @@ class Pass {
     const { start, count } = this.pdf.bufferedPageRange();
     const small: Style = { family: "sans", bold: false, italic: false, size: 8.5, color: COLOR.muted };
     for (let i = start; i < start + count; i++) {
-      if (i === 0) continue; // the cover has neither header nor footer
       this.pdf.switchToPage(i);
       this.tags.artifact(() => {
-        const hb = 48;
-        this.drawText(this.tree.label, MARGIN.left, hb, small, 0);
-        this.pdf.save().lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, hb + 6).lineTo(PAGE_W - MARGIN.right, hb + 6).stroke().restore();
+        // The first page (the cover) has no header, but its folio like every page.
+        if (i > 0) {
+          const hb = 48;
+          this.drawText(this.tree.label, MARGIN.left, hb, small, 0);
+          const title = this.tree.shortTitle;
+          if (title) this.drawText(title, PAGE_W - MARGIN.right - this.m.width(title, fontOf(small), small.size), hb, small, 0);
+          this.pdf.save().lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, hb + 6).lineTo(PAGE_W - MARGIN.right, hb + 6).stroke().restore();
+        }
         const foot = `Side ${i + 1} af ${count}`;
         const w = this.m.width(foot, fontOf(small), small.size);
         this.drawText(foot, PAGE_W - MARGIN.right - w, PAGE_H - 44, small, 0);
