@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createRequire } from "node:module";
 import JSZip from "jszip";
 import { readSpec } from "../src/read/index.js";
 import { buildDocuments } from "../src/render/build.js";
@@ -24,7 +25,8 @@ const hasSoffice = has("soffice", ["--version"]);
 const hasPdftotext = has("pdftotext", ["-v"]);
 const PY = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const hasPythonDocx = has(PY, ["-c", "import docx"]);
-const hasCarlito = spawnSync("fc-list", [":family=Carlito"], { encoding: "utf8" }).stdout?.includes("Carlito") ?? false;
+const CARLITO_DIR = "/usr/share/fonts/truetype/crosextra";
+const hasCarlito = fs.existsSync(path.join(CARLITO_DIR, "Carlito-Regular.ttf"));
 
 function treesOf(example: string): DocumentTree[] {
   const read = readSpec(path.join(repoRoot, "specs", example));
@@ -114,6 +116,16 @@ describe("LibreOffice lays our DOCX out as our TOC says", () => {
       report.push(`${d.name}: ${exact}/${entries.length} lige, ${entries.length}/${entries.length} inden for ±1${off.length ? ` (${off.join("; ")})` : ""}`);
       allExact += exact;
       allTotal += entries.length;
+    }
+    // No text outside the fonts' coverage: every character of every DOCX is in Carlito (Calibri's metrics).
+    const require = createRequire(import.meta.url);
+    const fontkit = require("fontkit");
+    const carlito = ["Carlito-Regular.ttf", "Carlito-Bold.ttf"].map((f) => fontkit.create(fs.readFileSync(path.join(CARLITO_DIR, f))));
+    for (const d of docs) {
+      const doc = await (await JSZip.loadAsync(d.buf)).file("word/document.xml")!.async("string");
+      const chars = new Set(unxml(textOf(doc).join("")));
+      const missing = [...chars].filter((c) => !/\s/.test(c) && !carlito.every((f: any) => f.hasGlyphForCodePoint(c.codePointAt(0))));
+      assert.deepEqual(missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`), [], `${d.name}: characters Carlito lacks`);
     }
     process.stdout.write(`TOC-sidetal mod LibreOffice:\n  ${report.join("\n  ")}\n  i alt ${allExact}/${allTotal}\n`);
     // Over all the entries of these documents (a 7-entry bilag cannot reach 90 % with one miss).

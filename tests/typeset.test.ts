@@ -1,0 +1,78 @@
+/**
+ * Danish typesetting details and the signature block (issue 10): non-breaking spaces, the signature
+ * construct from Markdown to DOCX (cell borders, read back with jszip) and to PDF, and no character
+ * in our PDFs that the embedded fonts lack (fontkit reads the DejaVu files the PDF embeds).
+ */
+import { test } from "vitest";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import JSZip from "jszip";
+import { danishSpaces, coverDate } from "../src/doc/typography.js";
+import { parseMarkdown } from "../src/doc/parse.js";
+import type { DocumentTree } from "../src/doc/ast.js";
+import { writeDocx } from "../src/write/docx.js";
+import { writePdf } from "../src/write/pdf.js";
+import { writeHtml } from "../src/write/html.js";
+import { writeMarkdown } from "../src/write/markdown.js";
+import { cli, repoRoot, tmpDir } from "./helpers.js";
+
+const nb = (s: string): string => s.replace(/\u00a0/g, "~");
+
+test("non-breaking spaces after pkt., DKK, §, bilag, nr. and before kr., %, uger, timer", () => {
+  assert.equal(nb(danishSpaces("jf. pkt. 5.1 og DKK 3.000")), "jf. pkt.~5.1 og DKK~3.000");
+  assert.equal(nb(danishSpaces("10 % af 1.234.567 kr. i 26 uger á 5 timer")), "10~% af 1.234.567~kr. i 26~uger á 5~timer");
+  assert.equal(nb(danishSpaces("efter § 12, bilag A1 og nr. 3 (pkt. 2)")), "efter §~12, bilag~A1 og nr.~3 (pkt.~2)");
+  // Not inside words, not before words that are not units.
+  assert.equal(nb(danishSpaces("Tilbilag 3 og 12 borgere")), "Tilbilag 3 og 12 borgere");
+  assert.equal(coverDate("2020-05-12"), "12. maj 2020");
+  assert.equal(coverDate("ikke en dato"), "");
+});
+
+const tree = (md: string): DocumentTree => ({ id: "t", title: "Test", subtitle: [], label: "Test", lang: "da", date: "2020-05-12", author: "K", blocks: parseMarkdown(md) });
+
+test("signature block: parsed from {underskrifter: …}, ruled lines as cell borders in DOCX, in every writer", async () => {
+  const t = tree("Tekst.\n\n{underskrifter: For Ordregiver = København, den | For Leverandøren}\n");
+  const sig = t.blocks[1];
+  assert.deepEqual(sig, { type: "signature", parties: [{ label: "For Ordregiver", place: "København, den" }, { label: "For Leverandøren" }] });
+  const doc = await (await JSZip.loadAsync(await writeDocx(t, { pageNumbers: false }))).file("word/document.xml")!.async("string");
+  const table = /<w:tbl>.*?<\/w:tbl>/.exec(doc)![0];
+  // 4 lines per party (Sted og dato, Underskrift, Navn, Titel): cells with a single bottom border.
+  const ruled = [...table.matchAll(/<w:tcBorders>(?:(?!<\/w:tcBorders>).)*<w:bottom w:val="single"[^>]*\/>(?:(?!<\/w:tcBorders>).)*<\/w:tcBorders>/g)];
+  assert.equal(ruled.length, 8);
+  for (const f of ["For Ordregiver", "For Leverandøren", "København, den", "Sted og dato", "Underskrift", "Navn", "Titel"]) assert.ok(table.includes(`>${f}<`), f);
+  assert.doesNotMatch(doc, /[\u23af_]{3,}/, "no lines made of characters");
+  assert.match(table, /<w:cantSplit\/>/);
+  const html = writeHtml(t);
+  assert.equal((html.match(/class="underskrift-linje/g) ?? []).length, 8);
+  const md = writeMarkdown(t);
+  assert.match(md, /\| \*\*For Ordregiver\*\* \| \*\*For Leverandøren\*\* \|/);
+  assert.match(md, /\| Sted og dato: København, den \| Sted og dato: \|/);
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(await writePdf(t)), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+  let text = "";
+  for (let p = 1; p <= pdf.numPages; p++) text += (await (await pdf.getPage(p)).getTextContent()).items.map((i: any) => i.str ?? "").join(" ");
+  for (const f of ["For Ordregiver", "For Leverandøren", "København, den", "Sted og dato", "Underskrift", "Navn", "Titel"]) assert.ok(text.includes(f), f);
+});
+
+test("every character in the 2020 example's PDFs is in the embedded DejaVu fonts (no .notdef)", async () => {
+  const out = tmpDir("udbud-glyphs-");
+  const r = await cli("render", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), "--out", out, "--format", "pdf", "--only", "rammeaftale", "bilag-a1", "bilag-b2", "tilbudsliste-1");
+  assert.equal(r.code, 0, r.stderr);
+  const require = createRequire(import.meta.url);
+  const fontkit = require("fontkit");
+  const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+  const fonts = ["DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => fontkit.create(fs.readFileSync(path.join(dir, f))));
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const files = fs.readdirSync(out).filter((f) => f.endsWith(".pdf"));
+  assert.equal(files.length, 4);
+  for (const f of files) {
+    const pdf = await pdfjs.getDocument({ data: new Uint8Array(fs.readFileSync(path.join(out, f))), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+    const chars = new Set<string>();
+    for (let p = 1; p <= pdf.numPages; p++) for (const i of (await (await pdf.getPage(p)).getTextContent()).items as any[]) for (const c of i.str ?? "") chars.add(c);
+    assert.ok(chars.size > 40, f);
+    const missing = [...chars].filter((c) => !/\s/.test(c) && !fonts.every((font: any) => font.hasGlyphForCodePoint(c.codePointAt(0))));
+    assert.deepEqual(missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`), [], `${f}: characters without a glyph`);
+  }
+});
