@@ -76,3 +76,28 @@ test("every character in the 2020 example's PDFs is in the embedded DejaVu fonts
     assert.deepEqual(missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`), [], `${f}: characters without a glyph`);
   }
 });
+
+test("lettered and roman sub-clauses are real list levels in every writer, not a bullet and a typed letter", async () => {
+  const t = tree("Tilfælde:\n\n- a) Grov misligholdelse;\n- b) Urigtige oplysninger.\n\nOg:\n\n- i) første\n- ii) anden\n\nIkke:\n\n- a) x\n- c) y\n");
+  const [, alpha, , roman, , mixed] = t.blocks;
+  assert.deepEqual(alpha, { type: "list", ordered: true, start: 1, marker: "a)", items: [[{ type: "paragraph", content: [{ type: "text", text: "Grov misligholdelse;" }] }], [{ type: "paragraph", content: [{ type: "text", text: "Urigtige oplysninger." }] }]] });
+  assert.equal(roman.type === "list" && roman.marker, "i)");
+  assert.equal(mixed.type === "list" && mixed.ordered, false, "labels out of sequence stay as written");
+  const zip = await JSZip.loadAsync(await writeDocx(t, { pageNumbers: false }));
+  const numbering = await zip.file("word/numbering.xml")!.async("string");
+  assert.match(numbering, /<w:numFmt w:val="lowerLetter"\/><w:lvlText w:val="%1\)"\/>/);
+  assert.match(numbering, /<w:numFmt w:val="lowerRoman"\/><w:lvlText w:val="%1\)"\/>/);
+  const doc = await zip.file("word/document.xml")!.async("string");
+  assert.ok(doc.includes(">Grov misligholdelse;<") && !doc.includes(">a) Grov"), "no typed letter in the DOCX");
+  const html = writeHtml(t);
+  assert.match(html, /<ol type="a" class="paren">\n<li>Grov misligholdelse;<\/li>/);
+  assert.match(html, /<ol type="i" class="paren">/);
+  const md = writeMarkdown(t);
+  assert.match(md, /^a\) Grov misligholdelse;\n\nb\) Urigtige oplysninger\.$/m);
+  assert.match(md, /^ii\) anden$/m);
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(await writePdf(t)), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+  const items = (await (await pdf.getPage(1)).getTextContent()).items.map((i: any) => i.str ?? "");
+  assert.ok(items.includes("a)") && items.includes("b)") && items.includes("ii)"), items.join("|"));
+  assert.equal(items.filter((s: string) => s.includes("•")).length, 2, "bullets only for the list left as written");
+});

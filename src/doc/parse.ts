@@ -24,6 +24,7 @@ import type Token from "markdown-it/lib/token.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
 import type { Block, FigureMap, Inline, TableCell } from "./ast.js";
+import { listLabel } from "./ast.js";
 
 const ATTRS = /(^|[^\\])\{((?:\s*(?:#[\p{L}\p{N}_.-]+|\.unnumbered))+)\s*\}\s*$/u;
 
@@ -153,6 +154,34 @@ function figureId(t: Token): string | undefined {
   }
 }
 
+type ListBlock = Extract<Block, { type: "list" }>;
+
+/**
+ * A bullet list whose items all begin with a typed label in sequence ("a) …", "b) …" or "i) …",
+ * "ii) …" or "1) …", "2) …") is a list of sub-clauses: an ordered list with that marker, the
+ * typed labels removed, so every writer shows real list levels ("a)" with a hanging indent).
+ */
+function subClauses(list: ListBlock): ListBlock {
+  if (list.ordered || list.items.length === 0) return list;
+  const firstText = (item: Block[]): { text: Extract<Inline, { type: "text" }> } | undefined => {
+    const p = item[0];
+    return p && p.type === "paragraph" && p.content[0]?.type === "text" ? { text: p.content[0] } : undefined;
+  };
+  const labels = list.items.map((item) => /^([a-z]{1,3}|\d{1,3})\) /.exec(firstText(item)?.text.text ?? "")?.[1]);
+  if (labels.some((l) => l === undefined)) return list;
+  for (const marker of ["a)", "i)", "1)"] as const) {
+    const first = [...Array(52).keys()].map((k) => k + 1).find((n) => listLabel(n, marker) === `${labels[0]})`);
+    if (first === undefined) continue;
+    if (!labels.every((l, i) => listLabel(first + i, marker) === `${l})`)) continue;
+    for (const item of list.items) {
+      const t = firstText(item)!.text;
+      t.text = t.text.replace(/^\S+\) /, "");
+    }
+    return { type: "list", ordered: true, start: first, marker, items: list.items };
+  }
+  return list;
+}
+
 const SIGNATURE = /^\{underskrifter:([^]*)\}$/;
 
 /**
@@ -230,7 +259,7 @@ function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: st
           items.push(r.out);
           i = r.next;
         }
-        out.push({ type: "list", ordered, start: Number(t.attrGet("start") ?? 1), items });
+        out.push(subClauses({ type: "list", ordered, start: Number(t.attrGet("start") ?? 1), items }));
         i++;
         break;
       }

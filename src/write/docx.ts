@@ -77,7 +77,7 @@ import {
 import { estimatePageNumbers } from "docx/layout";
 import JSZip from "jszip";
 import * as zlib from "node:zlib";
-import type { Block, DocumentTree, Figure, Heading, Inline, Signature, TableCell as AstCell } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, ListMarker, Signature, TableCell as AstCell } from "../doc/ast.js";
 import { SIGNATURE_FIELDS, figureNumbers, inlineText } from "../doc/ast.js";
 import { coverDate, danishSpaces } from "../doc/typography.js";
 import { fitSize, sizedSvg, svgToPng } from "./figure.js";
@@ -165,7 +165,13 @@ const ORDERED_FORMATS: { format: (typeof LevelFormat)[keyof typeof LevelFormat];
   { format: LevelFormat.LOWER_ROMAN, text: (n) => `%${n}.` },
 ];
 
-function levels(ordered: boolean, start: number): ILevelsOptions[] {
+const MARKER_FORMATS: Record<ListMarker, { format: (typeof LevelFormat)[keyof typeof LevelFormat]; text: (n: number) => string }> = {
+  "a)": { format: LevelFormat.LOWER_LETTER, text: (n) => `%${n})` },
+  "i)": { format: LevelFormat.LOWER_ROMAN, text: (n) => `%${n})` },
+  "1)": { format: LevelFormat.DECIMAL, text: (n) => `%${n})` },
+};
+
+function levels(ordered: boolean, start: number, marker?: ListMarker): ILevelsOptions[] {
   return Array.from({ length: 9 }, (_, i) => {
     const indent = { left: LIST_INDENT * (i + 1), hanging: LIST_INDENT };
     if (!ordered) {
@@ -177,7 +183,7 @@ function levels(ordered: boolean, start: number): ILevelsOptions[] {
         style: { paragraph: { indent } },
       };
     }
-    const f = ORDERED_FORMATS[i % ORDERED_FORMATS.length];
+    const f = i === 0 && marker ? MARKER_FORMATS[marker] : ORDERED_FORMATS[i % ORDERED_FORMATS.length];
     return {
       level: i,
       format: f.format,
@@ -453,16 +459,17 @@ class DocxWriter {
     ];
   }
 
-  numberingRef(ordered: boolean, start: number): string {
+  numberingRef(ordered: boolean, start: number, marker?: ListMarker): string {
     if (!Number.isInteger(start) || start < 0) start = 1;
-    const reference = ordered ? `nummer-${start}` : "punkt";
-    if (!this.numbering.some((n) => n.reference === reference)) this.numbering.push({ reference, levels: levels(ordered, start) });
+    const kind = marker === "a)" ? "bogstav" : marker === "i)" ? "romertal" : marker === "1)" ? "parentes" : "nummer";
+    const reference = ordered ? `${kind}-${start}` : "punkt";
+    if (!this.numbering.some((n) => n.reference === reference)) this.numbering.push({ reference, levels: levels(ordered, start, ordered ? marker : undefined) });
     return reference;
   }
 
   list(b: Extract<Block, { type: "list" }>, ctx: Ctx): BodyChild[] {
     const level = Math.min(ctx.listDepth, 8);
-    const reference = this.numberingRef(b.ordered, b.start);
+    const reference = this.numberingRef(b.ordered, b.start, b.marker);
     // Each ordered list is its own numbering instance, so it restarts at its start value.
     const instance = b.ordered ? ++this.listInstance : 0;
     const out: BodyChild[] = [];

@@ -213,11 +213,13 @@ class HtmlWriter {
       case "list": {
         const tag = b.ordered ? "ol" : "ul";
         const start = b.ordered && Number.isFinite(b.start) && b.start !== 1 ? ` start="${Math.trunc(b.start)}"` : "";
+        // Sub-clauses: lettered or roman, shown "a)" / "i)" by the stylesheet.
+        const type = b.ordered && b.marker ? ` type="${b.marker === "a)" ? "a" : b.marker === "i)" ? "i" : "1"}" class="paren"` : "";
         const items = b.items.map((item) =>
           // A single paragraph is written inline in the <li> (a tight list).
           item.length === 1 && item[0].type === "paragraph" ? `<li>${this.inlines(item[0].content)}</li>` : `<li>\n${this.blocks(item)}\n</li>`,
         );
-        return `<${tag}${start}>\n${items.join("\n")}\n</${tag}>`;
+        return `<${tag}${start}${type}>\n${items.join("\n")}\n</${tag}>`;
       }
       case "blockquote":
         return `<blockquote>\n${this.blocks(b.content)}\n</blockquote>`;
@@ -304,6 +306,12 @@ nav.indhold li { margin: 0.15em 0; }
 nav.indhold a { color: inherit; text-decoration: none; }
 nav.indhold a:hover { text-decoration: underline; }
 .sideskift { border-top: 1px dashed #c9d1db; margin: 2.5em 0; }
+ol.paren[type="a"] { list-style-type: lower-alpha-paren; }
+ol.paren[type="i"] { list-style-type: lower-roman-paren; }
+ol.paren[type="1"] { list-style-type: decimal-paren; }
+@counter-style lower-alpha-paren { system: extends lower-alpha; suffix: ") "; }
+@counter-style lower-roman-paren { system: extends lower-roman; suffix: ") "; }
+@counter-style decimal-paren { system: extends decimal; suffix: ") "; }
 .underskrifter { display: flex; gap: 2.5em; margin: 1.5em 0; break-inside: avoid; page-break-inside: avoid; }
 .underskrift { flex: 1; }
 .underskrift-part { margin: 0 0 0.5em; }

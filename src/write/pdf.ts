@@ -24,7 +24,7 @@ import * as zlib from "node:zlib";
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
-import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, listLabel, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
 import { coverDate, danishSpaces } from "../doc/typography.js";
 import { fitSize, sizedSvg } from "./figure.js";
 
@@ -1394,7 +1394,7 @@ class Pass {
   list(l: Extract<Block, { type: "list" }>, ctx: Ctx): void {
     if (!l.items.length) return;
     const style = this.baseStyle(ctx);
-    const labels = l.items.map((_, i) => (l.ordered ? `${l.start + i}.` : ["•", "–", "◦"][ctx.listDepth % 3]));
+    const labels = l.items.map((_, i) => (l.ordered ? listLabel(l.start + i, l.marker) : ["•", "–", "◦"][ctx.listDepth % 3]));
     const labelW = Math.max(...labels.map((t) => this.m.width(t, fontOf(style), style.size)));
     const lead = ctx.listDepth === 0 ? 6 : 0;
     const box = l.ordered ? Math.max(18, labelW + 7) : 14;
