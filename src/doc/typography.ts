@@ -1,3 +1,5 @@
+import { type Inline, inlineText } from "./ast.js";
+
 /**
  * Danish typesetting: where a line may not break. A non-breaking space (U+00A0) goes after "pkt.",
  * "DKK", "§", "bilag", "nr." and "stk.", and between a number and the unit after it ("kr.", "%",
@@ -19,4 +21,16 @@ export function coverDate(iso: string): string {
   const months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
   const month = months[Number(m[2]) - 1];
   return month ? `${Number(m[3])}. ${month} ${m[1]}` : "";
+}
+
+/**
+ * Paragraphs that belong with what follows them: a lead-in ("… skal indeholde en beskrivelse af:")
+ * and a pseudo-heading (a paragraph that is all bold, such as "Varighed og intensitet").
+ */
+export function keepsWithNext(content: Inline[]): boolean {
+  const text = inlineText(content).trim();
+  if (!text) return false;
+  if (text.endsWith(":")) return true;
+  const visible = content.filter((i) => !(i.type === "text" && !i.text.trim()));
+  return visible.length === 1 && visible[0].type === "strong" && text.length <= 120;
 }

@@ -79,7 +79,7 @@ import JSZip from "jszip";
 import * as zlib from "node:zlib";
 import type { Block, DocumentTree, Figure, Heading, Inline, ListMarker, Signature, TableCell as AstCell } from "../doc/ast.js";
 import { SIGNATURE_FIELDS, figureNumbers, inlineText } from "../doc/ast.js";
-import { coverDate, danishSpaces } from "../doc/typography.js";
+import { coverDate, danishSpaces, keepsWithNext } from "../doc/typography.js";
 import { fitSize, sizedSvg, svgToPng } from "./figure.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -213,18 +213,6 @@ function headingLevels(): ILevelsOptions[] {
       paragraph: { indent: { left: HEADING_INDENT, hanging: HEADING_INDENT } },
     },
   }));
-}
-
-/**
- * Paragraphs that belong with what follows them: a lead-in ("… skal indeholde en beskrivelse af:")
- * and a pseudo-heading (a paragraph that is all bold, such as "Varighed og intensitet").
- */
-export function keepsWithNext(content: Inline[]): boolean {
-  const text = inlineText(content).trim();
-  if (!text) return false;
-  if (text.endsWith(":")) return true;
-  const visible = content.filter((i) => !(i.type === "text" && !i.text.trim()));
-  return visible.length === 1 && visible[0].type === "strong" && text.length <= 120;
 }
 
 /* ------------------------------------------------------------------------------------------ */

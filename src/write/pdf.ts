@@ -25,7 +25,7 @@ import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, listLabel, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
-import { coverDate, danishSpaces } from "../doc/typography.js";
+import { coverDate, danishSpaces, keepsWithNext } from "../doc/typography.js";
 import { fitSize, sizedSvg } from "./figure.js";
 
 type PDFDoc = PDFKit.PDFDocument;
@@ -1221,7 +1221,7 @@ class Pass {
       case "heading":
         return this.heading(b, ctx, siblings, index);
       case "paragraph":
-        return this.paragraph(b.content, ctx);
+        return this.paragraph(b.content, ctx, siblings, index);
       case "list":
         return this.list(b, ctx);
       case "table":
@@ -1301,11 +1301,16 @@ class Pass {
     return Memo.get(this.memo.lines, toks, width, () => breakLines(toks, () => width, this.m));
   }
 
-  paragraph(content: Inline[], ctx: Ctx): void {
+  paragraph(content: Inline[], ctx: Ctx, siblings?: Block[], index = 0): void {
     const toks = this.contentToks(content, this.baseStyle(ctx));
     if (!toks.some((t) => t.kind === "word")) return;
     const lines = this.linesAt(toks, ctx.width);
     this.gap(ctx.paraGap);
+    // A lead-in ("… skal indeholde:") or a bold pseudo-heading is kept with the start of what follows.
+    if (siblings && index + 1 < siblings.length && lines.length <= 6 && keepsWithNext(content)) {
+      const need = lines.length * BODY_SIZE * BODY_LH + this.keepHeight(siblings, index + 1, ctx);
+      if (need <= BODY_H * 0.8) this.reserve(need);
+    }
     const el = this.tags.el("P", ctx.parent);
     this.flowLines(lines, { x: ctx.x, width: ctx.width, lh: BODY_SIZE * BODY_LH, size: BODY_SIZE, align: BODY_ALIGN, el, tag: "P" });
     el.end();
