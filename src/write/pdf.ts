@@ -35,7 +35,8 @@ type StructEl = PDFKit.PDFStructureElement;
 
 const PAGE_W = 595.28; // A4 in points
 const PAGE_H = 841.89;
-const MARGIN = { top: 82, bottom: 76, left: 72, right: 72 };
+// 2,5 cm on every side, as the DOCX: the two formats set the same text block.
+const MARGIN = { top: 70.87, bottom: 70.87, left: 70.87, right: 70.87 };
 const TOP = MARGIN.top;
 const BOTTOM = PAGE_H - MARGIN.bottom;
 const BODY_H = BOTTOM - TOP;
@@ -44,8 +45,8 @@ const EPS = 0.01;
 
 const COLOR = {
   text: "#1a1a1a",
-  heading: "#1f3a5f",
-  accent: "#1f3a5f",
+  heading: "#1f3864",
+  accent: "#1f3864",
   muted: "#5f6670",
   quote: "#333333",
   link: "#1a4f8b",
@@ -55,18 +56,20 @@ const COLOR = {
   leader: "#7a7f87",
 };
 
-const BODY_SIZE = 10.5;
-const BODY_LH = 1.45; // line height as a multiple of the font size
+// One type scheme with the DOCX: Carlito (Calibri's metrics) 11 pt, Word's line spacing 1,1 of
+// Calibri's single line (2500/2048 em), 6 pt after a paragraph; tables 10 pt, single spaced.
+const BODY_SIZE = 11;
+const BODY_LH = (1.1 * 2500) / 2048; // line height as a multiple of the font size
 /**
  * Body text is set ragged right: without Danish hyphenation, justified lines with long compounds
  * ("kravspecifikationen", "Aftaleperioden") open wide gaps. Set to "justify" to justify (pdfkit then
  * positions words instead of emitting space glyphs).
  */
 const BODY_ALIGN: Align = "left";
-const PARA_GAP = 7; // space between paragraphs
+const PARA_GAP = 6; // space between paragraphs
 const ITEM_GAP = 3; // space between list items
-const TABLE_SIZE = 9.5;
-const TABLE_LH = 1.35;
+const TABLE_SIZE = 10;
+const TABLE_LH = 2500 / 2048;
 const CELL_PAD_X = 5;
 const CELL_PAD_Y = 3.5;
 const QUOTE_INDENT = 18;
@@ -89,17 +92,26 @@ interface HeadingStyle {
 }
 
 const HEADING_STYLES: HeadingStyle[] = [
-  { family: "sans", bold: true, italic: false, size: 13, lh: 1.3, before: 20, after: 8, color: COLOR.heading },
-  { family: "sans", bold: true, italic: false, size: 11, lh: 1.3, before: 14, after: 5, color: COLOR.heading },
-  { family: "serif", bold: true, italic: false, size: BODY_SIZE, lh: 1.4, before: 10, after: 3, color: COLOR.text },
-  { family: "serif", bold: true, italic: true, size: BODY_SIZE, lh: 1.4, before: 8, after: 2, color: COLOR.text },
+  // As the DOCX's Heading 1–4 styles: 14, 12, 11 and 11 pt bold (3 and 4 italic), before/after as there.
+  { family: "body", bold: true, italic: false, size: 14, lh: BODY_LH, before: 18, after: 6, color: COLOR.heading },
+  { family: "body", bold: true, italic: false, size: 12, lh: BODY_LH, before: 12, after: 4, color: COLOR.heading },
+  { family: "body", bold: true, italic: true, size: BODY_SIZE, lh: BODY_LH, before: 10, after: 3, color: COLOR.heading },
+  { family: "body", bold: true, italic: true, size: BODY_SIZE, lh: BODY_LH, before: 8, after: 2, color: COLOR.heading },
 ];
 const headingStyle = (level: number): HeadingStyle => HEADING_STYLES[Math.min(Math.max(level, 1), HEADING_STYLES.length) - 1];
 
 // ---------------------------------------------------------------- fonts
 
-type Family = "serif" | "sans";
+/** "body": Carlito, the text face; "serif"/"sans": DejaVu, for charts and characters Carlito lacks. */
+type Family = "serif" | "sans" | "body";
+const CARLITO_FILES = {
+  body: "carlito-latin-400-normal.woff",
+  "body-b": "carlito-latin-700-normal.woff",
+  "body-i": "carlito-latin-400-italic.woff",
+  "body-bi": "carlito-latin-700-italic.woff",
+} as const;
 const FONT_FILES = {
+  ...CARLITO_FILES,
   serif: "DejaVuSerif.ttf",
   "serif-b": "DejaVuSerif-Bold.ttf",
   "serif-i": "DejaVuSerif-Italic.ttf",
@@ -113,14 +125,63 @@ type FontName = keyof typeof FONT_FILES;
 
 let fontData: Map<FontName, Buffer> | undefined;
 
-/** The DejaVu TTF files, read once from the `dejavu-fonts-ttf` package wherever it is installed. */
+/**
+ * The font files, read once: Carlito (Latin subset, WOFF) from `@fontsource/carlito`, DejaVu (TTF)
+ * from `dejavu-fonts-ttf`, wherever they are installed.
+ */
 function fonts(): Map<FontName, Buffer> {
   if (!fontData) {
     const require = createRequire(import.meta.url);
     const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
-    fontData = new Map((Object.keys(FONT_FILES) as FontName[]).map((k) => [k, fs.readFileSync(path.join(dir, FONT_FILES[k]))]));
+    const carlito = path.join(path.dirname(require.resolve("@fontsource/carlito/package.json")), "files");
+    fontData = new Map(
+      (Object.keys(FONT_FILES) as FontName[]).map((k) => {
+        const data = fs.readFileSync(path.join(k in CARLITO_FILES ? carlito : dir, FONT_FILES[k]));
+        return [k, k in CARLITO_FILES ? woffToSfnt(data) : data];
+      }),
+    );
   }
   return fontData;
+}
+
+/**
+ * A WOFF 1.0 font as the TrueType file it packs (pdfkit embeds TrueType; the Carlito package ships
+ * WOFF): the tables inflated (zlib) and laid out again behind an sfnt table directory.
+ */
+export function woffToSfnt(woff: Buffer): Buffer {
+  if (woff.toString("latin1", 0, 4) !== "wOFF") return woff;
+  const flavor = woff.readUInt32BE(4);
+  const n = woff.readUInt16BE(12);
+  const tables: { tag: number; checksum: number; data: Buffer }[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = 44 + i * 20;
+    const offset = woff.readUInt32BE(e + 4);
+    const comp = woff.readUInt32BE(e + 8);
+    const orig = woff.readUInt32BE(e + 12);
+    const raw = woff.subarray(offset, offset + comp);
+    tables.push({ tag: woff.readUInt32BE(e), checksum: woff.readUInt32BE(e + 16), data: comp < orig ? zlib.inflateSync(raw) : Buffer.from(raw) });
+  }
+  const pow = 2 ** Math.floor(Math.log2(n));
+  const head = Buffer.alloc(12 + 16 * n);
+  head.writeUInt32BE(flavor, 0);
+  head.writeUInt16BE(n, 4);
+  head.writeUInt16BE(pow * 16, 6);
+  head.writeUInt16BE(Math.log2(pow), 8);
+  head.writeUInt16BE(n * 16 - pow * 16, 10);
+  const body: Buffer[] = [];
+  let offset = head.length;
+  tables.forEach((t, i) => {
+    const r = 12 + i * 16;
+    head.writeUInt32BE(t.tag, r);
+    head.writeUInt32BE(t.checksum, r + 4);
+    head.writeUInt32BE(offset, r + 8);
+    head.writeUInt32BE(t.data.length, r + 12);
+    const padded = Buffer.alloc((t.data.length + 3) & ~3);
+    t.data.copy(padded);
+    body.push(padded);
+    offset += padded.length;
+  });
+  return Buffer.concat([head, ...body]);
 }
 
 /**
@@ -557,9 +618,9 @@ function batchWrites(ref: StreamRef | undefined): void {
   };
 }
 
-// DejaVu vertical metrics (ascent 1901, descent 483 per 2048 units), used to centre text in its line box.
-const ASCENT = 1901 / 2048;
-const DESCENT = 483 / 2048;
+// Carlito's vertical metrics (ascent 1950, descent 550 per 2048 units), used to centre text in its line box.
+const ASCENT = 1950 / 2048;
+const DESCENT = 550 / 2048;
 const baselineIn = (lineHeight: number, size: number): number => (lineHeight - (ASCENT + DESCENT) * size) / 2 + ASCENT * size;
 
 // ---------------------------------------------------------------- inline text model
@@ -649,6 +710,32 @@ class Measure {
     }
     return w;
   }
+  /** Whether the body font (Carlito's Latin subset) has a glyph for every character of `text`. */
+  private static coverage: ((cp: number) => boolean) | undefined;
+  private static bodyHas(cp: number): boolean {
+    if (!Measure.coverage) {
+      const ef = (useFont(Measure.doc(), "body") as unknown as PdfkitFontState)._font;
+      const font = ef?.font as { hasGlyphForCodePoint?: (cp: number) => boolean } | undefined;
+      Measure.coverage = typeof font?.hasGlyphForCodePoint === "function" ? (c) => font.hasGlyphForCodePoint!(c) : () => true;
+    }
+    return Measure.coverage(cp);
+  }
+  /**
+   * `text` in `style`, cut where the body font lacks a character: those characters are set in
+   * DejaVu Sans (same weight and slant), so no text is ever drawn as a missing glyph.
+   */
+  covered(text: string, style: Style): [string, Style][] {
+    if (style.family !== "body" || /^[\u0020-\u007e\u00a0-\u00ff]*$/.test(text)) return [[text, style]];
+    const out: [string, Style][] = [];
+    const fallback: Style = { ...style, family: "sans" };
+    for (const ch of text) {
+      const st = Measure.bodyHas(ch.codePointAt(0)!) ? style : fallback;
+      const last = out[out.length - 1];
+      if (last && last[1] === st) last[0] += ch;
+      else out.push([ch, st]);
+    }
+    return out;
+  }
   seg(text: string, style: Style): Seg {
     return { text, style, width: this.width(text, fontOf(style), style.size) };
   }
@@ -704,7 +791,7 @@ function tokenize(pieces: Piece[], m: Measure): Tok[] {
           glue = true;
           continue;
         }
-        word.push(m.seg(s.slice(at, at + take), p.style));
+        for (const [text, style] of m.covered(s.slice(at, at + take), p.style)) word.push(m.seg(text, style));
         wordLen += take;
         at += take;
         if (wordLen >= MAX_WORD) {
@@ -1144,7 +1231,7 @@ class Pass {
   // ------------------------------------------------------------ inline content
 
   baseStyle(ctx: Ctx, size = BODY_SIZE): Style {
-    return { family: "serif", bold: false, italic: ctx.italic, size, color: ctx.color };
+    return { family: "body", bold: false, italic: ctx.italic, size, color: ctx.color };
   }
 
   pieces(content: Inline[], st: Style, out: Piece[] = []): Piece[] {
@@ -1252,7 +1339,7 @@ class Pass {
     const w = (ctx.width - gapX * (parties.length - 1)) / parties.length;
     const label: Style = { ...this.baseStyle(ctx), bold: true };
     const body = this.baseStyle(ctx);
-    const caption: Style = { family: "sans", bold: false, italic: false, size: 8, color: COLOR.muted };
+    const caption: Style = { family: "body", bold: false, italic: false, size: 8.5, color: COLOR.muted };
     const labelH = BODY_SIZE * BODY_LH;
     const space = (k: number): number => (k === 1 ? 44 : 26); // room above each line; most for the signature
     const capH = caption.size * 1.4 + 6;
@@ -1453,7 +1540,7 @@ class Pass {
 
   private figureLayout(f: Figure, ctx: Ctx): FigureLayout {
     return Memo.get(this.memo.figures, f, ctx.width, () => {
-      const style: Style = { family: "sans", bold: false, italic: false, size: CAPTION_SIZE, color: COLOR.text };
+      const style: Style = { family: "body", bold: false, italic: true, size: CAPTION_SIZE, color: COLOR.heading };
       const pieces: Piece[] = [{ kind: "text", text: `Figur ${this.figureNo(f)}.`, style: { ...style, bold: true } }];
       if (inlineText(f.caption).trim()) {
         pieces.push({ kind: "text", text: " ", style });
@@ -1670,10 +1757,10 @@ class Pass {
     }
     const tocEl = this.tags.el("TOC", ctx.parent);
     // The page column has a fixed width, so the entries wrap the same way whatever the numbers are.
-    const pageCol = this.m.width("0000", "serif", BODY_SIZE);
+    const pageCol = this.m.width("0000", "body", BODY_SIZE);
     entries.forEach((h, idx) => {
       const level1 = h.level <= 1;
-      const style: Style = { family: "serif", bold: level1, italic: false, size: BODY_SIZE, color: COLOR.text };
+      const style: Style = { family: "body", bold: level1, italic: false, size: BODY_SIZE, color: COLOR.text };
       const indent = level1 ? 0 : TOC_INDENT;
       const text = headingText(h).replace(/\s+/g, " ");
       const prefix = text.slice(0, text.length - inlineText(h.content).replace(/\s+/g, " ").length);
@@ -1741,16 +1828,16 @@ class Pass {
       el.end();
     };
     if (this.tree.label) {
-      head(this.tree.label.toLocaleUpperCase("da-DK"), { family: "sans", bold: true, italic: false, size: 9.5, color: COLOR.muted }, 1.4, "P");
+      head(this.tree.label.toLocaleUpperCase("da-DK"), { family: "body", bold: true, italic: false, size: 10, color: COLOR.muted }, 1.4, "P");
       this.y += 10;
     }
-    head(this.tree.title, { family: "sans", bold: true, italic: false, size: 24, color: COLOR.accent }, 1.22, "H1");
+    head(this.tree.title, { family: "body", bold: true, italic: false, size: 24, color: COLOR.accent }, 1.22, "H1");
     this.y += 14;
-    for (const s of this.tree.subtitle) head(s, { family: "serif", bold: false, italic: false, size: 13, color: COLOR.text }, 1.45, "P");
+    for (const s of this.tree.subtitle) head(s, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.3, "P");
     const date = coverDate(this.tree.date);
     if (date) {
       this.y += 8;
-      head(date, { family: "serif", bold: false, italic: false, size: 11, color: COLOR.muted }, 1.45, "P");
+      head(date, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.3, "P");
     }
     this.y += 16;
     const y = this.y;
@@ -1763,7 +1850,7 @@ class Pass {
 
   pageFurniture(): void {
     const { start, count } = this.pdf.bufferedPageRange();
-    const small: Style = { family: "sans", bold: false, italic: false, size: 8.5, color: COLOR.muted };
+    const small: Style = { family: "body", bold: false, italic: false, size: 9, color: COLOR.muted };
     for (let i = start; i < start + count; i++) {
       this.pdf.switchToPage(i);
       this.tags.artifact(() => {
