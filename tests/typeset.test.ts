@@ -1,7 +1,7 @@
 /**
  * Danish typesetting details and the signature block (issue 10): non-breaking spaces, the signature
  * construct from Markdown to DOCX (cell borders, read back with jszip) and to PDF, and no character
- * in our PDFs that the embedded fonts lack (fontkit reads the DejaVu files the PDF embeds).
+ * in our PDFs that the embedded fonts lack (fontkit reads the Carlito and DejaVu files the PDF embeds).
  */
 import { test } from "vitest";
 import assert from "node:assert/strict";
@@ -56,14 +56,18 @@ test("signature block: parsed from {underskrifter: …}, ruled lines as cell bor
   for (const f of ["For Ordregiver", "For Leverandøren", "København, den", "Sted og dato", "Underskrift", "Navn", "Titel"]) assert.ok(text.includes(f), f);
 });
 
-test("every character in the 2020 example's PDFs is in the embedded DejaVu fonts (no .notdef)", async () => {
+test("every character in the 2020 example's PDFs is in the embedded fonts, Carlito or DejaVu (no .notdef)", async () => {
   const out = tmpDir("udbud-glyphs-");
   const r = await cli("render", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), "--out", out, "--format", "pdf", "--only", "rammeaftale", "bilag-a1", "bilag-b2", "tilbudsliste-1");
   assert.equal(r.code, 0, r.stderr);
   const require = createRequire(import.meta.url);
   const fontkit = require("fontkit");
   const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
-  const fonts = ["DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => fontkit.create(fs.readFileSync(path.join(dir, f))));
+  // The PDF embeds Carlito (its Latin subset, from @fontsource/carlito) and, for what Carlito lacks, DejaVu Sans.
+  const carlitoDir = path.join(path.dirname(require.resolve("@fontsource/carlito/package.json")), "files");
+  const carlito = ["carlito-latin-400-normal.woff", "carlito-latin-700-normal.woff"].map((f) => fontkit.create(fs.readFileSync(path.join(carlitoDir, f))));
+  const dejavu = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => fontkit.create(fs.readFileSync(path.join(dir, f))));
+  const has = (fonts: any[], cp: number): boolean => fonts.every((font) => font.hasGlyphForCodePoint(cp));
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const files = fs.readdirSync(out).filter((f) => f.endsWith(".pdf"));
   assert.equal(files.length, 4);
@@ -72,7 +76,7 @@ test("every character in the 2020 example's PDFs is in the embedded DejaVu fonts
     const chars = new Set<string>();
     for (let p = 1; p <= pdf.numPages; p++) for (const i of (await (await pdf.getPage(p)).getTextContent()).items as any[]) for (const c of i.str ?? "") chars.add(c);
     assert.ok(chars.size > 40, f);
-    const missing = [...chars].filter((c) => !/\s/.test(c) && !fonts.every((font: any) => font.hasGlyphForCodePoint(c.codePointAt(0))));
+    const missing = [...chars].filter((c) => !/\s/.test(c) && !has(carlito, c.codePointAt(0)!) && !has(dejavu, c.codePointAt(0)!));
     assert.deepEqual(missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`), [], `${f}: characters without a glyph`);
   }
 });

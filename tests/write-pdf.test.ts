@@ -203,11 +203,12 @@ test("metadata, language, tagging and display title", async () => {
   assert.ok(tocRoles.has("TOC") && tocRoles.has("TOCI"));
 });
 
-test("only embedded (subset) DejaVu fonts", async () => {
+test("only embedded (subset) fonts: Carlito for the text (DejaVu only for what Carlito lacks)", async () => {
   const raw = (await sample()).toString("latin1");
   const baseFonts = [...raw.matchAll(/\/BaseFont \/([A-Za-z0-9+_-]+)/g)].map((m) => m[1]);
   assert.ok(baseFonts.length >= 3);
-  for (const f of baseFonts) assert.match(f, /^[A-Z]{6}\+DejaVu/, f);
+  for (const f of baseFonts) assert.match(f, /^[A-Z]{6}\+(Carlito|DejaVu)/, f);
+  assert.ok(baseFonts.some((f) => /Carlito-Regular$/.test(f)) && baseFonts.some((f) => /Carlito-Bold$/.test(f)));
   assert.equal((raw.match(/\/FontFile2/g) ?? []).length, (raw.match(/\/Type \/FontDescriptor/g) ?? []).length);
 });
 
@@ -299,7 +300,7 @@ test("awkward content: long words and URLs break inside the margins, empty block
   const buf = await writePdf(awkward);
   keep("awkward.pdf", buf);
   const r = await read(buf);
-  const right = 595.28 - 72 + 0.5;
+  const right = 595.28 - 70.87 + 0.5; // 2,5 cm right margin
   for (const [p, its] of r.items.entries()) for (const i of its) assert.ok(i.x + i.width <= right, `page ${p + 1}: '${i.str}' ends at ${i.x + i.width}`);
   const squeezed = flat(r).replace(/\s+/g, "");
   assert.ok(squeezed.includes(longWord));
