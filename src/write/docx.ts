@@ -596,7 +596,8 @@ class DocxWriter {
     const parties = b.parties.length ? b.parties : [{ label: "" }];
     const width = TEXT_WIDTH - ctx.indent - ctx.listDepth * LIST_INDENT;
     const gap = parties.length > 1 ? 567 : 0;
-    const col = Math.floor((width - gap * (parties.length - 1)) / parties.length);
+    // One party signs in a box half the text width, as it would beside a second party.
+    const col = parties.length > 1 ? Math.floor((width - gap * (parties.length - 1)) / parties.length) : Math.floor((width - 567) / 2);
     const widths = parties.flatMap((_, i) => (i ? [gap, col] : [col]));
     const none = { style: BorderStyle.NONE, size: 0, color: "auto" };
     const rule = { style: BorderStyle.SINGLE, size: 6, color: "404040" };

@@ -370,7 +370,8 @@ export class Pass {
   signature(b: Signature, ctx: Ctx): void {
     const parties = b.parties.length ? b.parties : [{ label: "" }];
     const gapX = parties.length > 1 ? 28 : 0;
-    const w = (ctx.width - gapX * (parties.length - 1)) / parties.length;
+    // One party signs in a box half the text width, as it would beside a second party.
+    const w = parties.length > 1 ? (ctx.width - gapX * (parties.length - 1)) / parties.length : (ctx.width - 28) / 2;
     const label: Style = { ...this.baseStyle(ctx), bold: true };
     const body = this.baseStyle(ctx);
     const caption: Style = { family: "body", bold: false, italic: false, size: 8.5, color: COLOR.muted };
