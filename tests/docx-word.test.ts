@@ -68,8 +68,11 @@ describe("2020 example as Word documents", () => {
 
     const heads = paragraphs(doc).filter((p) => /<w:pStyle w:val="Heading\d"\/>/.test(p));
     const numbered = tree.blocks.filter((b) => b.type === "heading" && b.number);
-    const withList = heads.filter((p) => /<w:numId w:val="[1-9]\d*"\/>/.test(p));
-    assert.equal(withList.length, numbered.length, "every numbered heading has numPr");
+    // Each Heading style is in the heading list; a numbered heading has its numPr from its style,
+    // an unnumbered one leaves the list with numId 0.
+    for (let l = 1; l <= 4; l++) assert.match(styles, new RegExp(`w:styleId="Heading${l}">(?:(?!</w:style>).)*<w:numPr><w:ilvl w:val="${l - 1}"/><w:numId w:val="[1-9]\\d*"/></w:numPr>`));
+    const inList = heads.filter((p) => !/<w:numId w:val="0"\/>/.test(p));
+    assert.equal(inList.length, numbered.length, "every numbered heading is in the list, the others are not");
     for (const p of heads) assert.doesNotMatch(textOf(p), /^\d+(\.\d+)*\.?\s/, `typed number: ${textOf(p)}`);
 
     // Every reference to a numbered clause is a REF field whose cached result is its number.

@@ -64,13 +64,20 @@ const edgeTree: DocumentTree = {
   ],
 };
 
-/** The heading paragraphs of document.xml: style level, numPr (ilvl, numId) or null, and text. */
-function headingParas(doc: string): { level: number; ilvl?: string; numId?: string; text: string }[] {
+/**
+ * The heading paragraphs of document.xml: style level, effective numPr (ilvl, numId: the
+ * paragraph's own, else its Heading style's, as Word resolves it) and text.
+ */
+function headingParas(doc: string, styles: string): { level: number; ilvl?: string; numId?: string; text: string }[] {
+  const NUM = /<w:numPr><w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"\/><\/w:numPr>/;
   return [...doc.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<\/w:p>/g)]
     .map(([p]) => p)
     .filter((p) => /<w:pStyle w:val="Heading\d"\/>/.test(p))
     .map((p) => {
-      const num = /<w:numPr><w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"\/><\/w:numPr>/.exec(p);
+      const style = /Heading(\d)/.exec(p)![1];
+      const own = NUM.exec(p);
+      const styleDef = new RegExp(`w:styleId="Heading${style}">(?:(?!</w:style>).)*</w:style>`).exec(styles)?.[0] ?? "";
+      const num = own ?? NUM.exec(styleDef);
       return {
         level: Number(/Heading(\d)/.exec(p)![1]),
         ...(num ? { ilvl: num[1], numId: num[2] } : {}),
@@ -101,7 +108,9 @@ test("headings are Word headings (h1/h2/h3) numbered by Word's multilevel list; 
   assert.match(document, /<w:pStyle w:val="Title"\/>/);
   // Every numbered heading is in one list (numPr, level = heading level - 1), with no typed number;
   // the unnumbered one leaves the list (numId 0).
-  const paras = headingParas(document);
+  const paras = headingParas(document, x["word/styles.xml"]);
+  // A numbered heading takes its number from its style alone (no numPr of its own).
+  for (const p of [...document.matchAll(/<w:pStyle w:val="Heading\d"\/><w:numPr><w:ilvl w:val="\d"\/><w:numId w:val="([1-9]\d*)"/g)]) assert.fail(`paragraph numPr ${p[1]}`);
   const numbered = paras.filter((h) => h.text !== "Bemærkning uden nummer");
   const listId = numbered[0].numId;
   assert.ok(listId && listId !== "0");
@@ -313,8 +322,8 @@ test("nested lists and restarting ordered lists", async () => {
   assert.ok(html.includes("<li>fire</li>"));
   const x = await parts(buf);
   // The first list starts at 3; the second one is a list of its own, starting at 1.
-  // (The list paragraphs: the headings' numbering is the heading list's, and comes first.)
-  const headingList = /<w:pStyle w:val="Heading1"\/><w:numPr><w:ilvl w:val="0"\/><w:numId w:val="(\d+)"/.exec(x["word/document.xml"])![1];
+  // (The list paragraphs: the headings' numbering is the heading list's, in the Heading styles.)
+  const headingList = /w:styleId="Heading1">.*?<w:numId w:val="(\d+)"/.exec(x["word/styles.xml"])![1];
   const nums = [...x["word/document.xml"].matchAll(/<w:numPr><w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"\/>/g)]
     .map(([, l, n]) => ({ l, n }))
     .filter(({ n }) => n !== headingList && n !== "0");

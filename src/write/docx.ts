@@ -397,15 +397,15 @@ class DocxWriter {
 
   heading(h: Heading): Paragraph {
     const level = Math.min(Math.max(Math.trunc(h.level) || 1, 1), 6);
-    // The number is Word's: the heading is in the heading list (its style's numbering, written on the
-    // paragraph too for readers that do not follow styles); an unnumbered heading leaves the list.
+    // The number is Word's: the heading is in the heading list through its Heading style.
     const runs: ParagraphChild[] = this.inlines(h.content);
     const name = this.bookmarks.heading.get(h);
     this.bookmarks.heading.delete(h); // a heading object used twice in the tree is bookmarked once
     return new Paragraph({
       heading: HeadingLevel[`HEADING_${level}` as keyof typeof HeadingLevel],
-      numbering: h.number ? { reference: HEADING_LIST, level: level - 1, custom: true } : false,
-      ...(h.number ? {} : { indent: { left: 0, hanging: 0 } }),
+      // Numbered: the style's numbering only (as Word writes a heading; pandoc reads a heading
+      // with its own numPr as a list item). Unnumbered: numId 0 takes it out of the list.
+      ...(h.number ? {} : { numbering: false as const, indent: { left: 0, hanging: 0 } }),
       children: name ? [new Bookmark({ id: name, children: runs })] : runs,
     });
   }
