@@ -156,6 +156,7 @@ test("our writer's DOCX: numbered clauses, bookmark ids, lists, tables, no table
     { kind: "paragraph", text: sampleTree.title },
     { kind: "paragraph", text: "Københavns Kommune" },
     { kind: "paragraph", text: "Beskæftigelses- og Integrationsforvaltningen" },
+    { kind: "paragraph", text: "12. maj 2020" }, // the cover's date
   ]);
   assert.doesNotMatch(allText(doc), /Indholdsfortegnelse|\t\d+$/m);
   assert.equal(doc.clauses.filter((c) => c.heading === "Formål og baggrund").length, 1);

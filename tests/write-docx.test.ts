@@ -64,45 +64,108 @@ const edgeTree: DocumentTree = {
   ],
 };
 
-test("headings are Word headings (h1/h2/h3) with their numbers; unnumbered ones without", async () => {
+/**
+ * The heading paragraphs of document.xml: style level, effective numPr (ilvl, numId: the
+ * paragraph's own, else its Heading style's, as Word resolves it) and text.
+ */
+function headingParas(doc: string, styles: string): { level: number; ilvl?: string; numId?: string; text: string }[] {
+  const NUM = /<w:numPr><w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"\/><\/w:numPr>/;
+  return [...doc.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<\/w:p>/g)]
+    .map(([p]) => p)
+    .filter((p) => /<w:pStyle w:val="Heading\d"\/>/.test(p))
+    .map((p) => {
+      const style = /Heading(\d)/.exec(p)![1];
+      const own = NUM.exec(p);
+      const styleDef = new RegExp(`w:styleId="Heading${style}">(?:(?!</w:style>).)*</w:style>`).exec(styles)?.[0] ?? "";
+      const num = own ?? NUM.exec(styleDef);
+      return {
+        level: Number(/Heading(\d)/.exec(p)![1]),
+        ...(num ? { ilvl: num[1], numId: num[2] } : {}),
+        text: [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map(([, t]) => t).join(""),
+      };
+    });
+}
+
+test("headings are Word headings (h1/h2/h3) numbered by Word's multilevel list; no typed numbers", async () => {
   const { value: html } = await mammoth.convertToHtml({ buffer: await sampleDocx() });
   const headings = [...html.matchAll(/<h([1-6])>(.*?)<\/h\1>/g)].map(([, lvl, inner]) => `${lvl}:${inner.replace(/<[^>]+>/g, "")}`);
   assert.deepEqual(headings.slice(0, 6), [
-    "1:1. Formål og baggrund",
-    "1:2. Misligholdelse",
-    "2:2.1 Leverandørens forsinkelse",
-    "3:2.1.1 Varsel om forsinkelse",
-    "2:2.2 Bod",
-    "1:3. Priser",
+    "1:Formål og baggrund",
+    "1:Misligholdelse",
+    "2:Leverandørens forsinkelse",
+    "3:Varsel om forsinkelse",
+    "2:Bod",
+    "1:Priser",
   ]);
   assert.ok(headings.includes("2:Bemærkning uden nummer"));
-  assert.ok(headings.includes("2:9.3 Underklausul 9.3"));
+  assert.ok(headings.includes("2:Underklausul 9.3"));
   // The title and the TOC heading are not clause headings.
   assert.ok(!headings.some((h) => h.includes("Rammeaftale om køb") || h.includes("Indholdsfortegnelse")));
-  const { document } = await parts(await sampleDocx()).then((x) => ({ document: x["word/document.xml"] }));
+  const x = await parts(await sampleDocx());
+  const document = x["word/document.xml"];
   assert.match(document, /<w:pStyle w:val="Heading1"\/>/);
   assert.match(document, /<w:pStyle w:val="Heading3"\/>/);
   assert.match(document, /<w:pStyle w:val="Title"\/>/);
+  // Every numbered heading is in one list (numPr, level = heading level - 1), with no typed number;
+  // the unnumbered one leaves the list (numId 0).
+  const paras = headingParas(document, x["word/styles.xml"]);
+  // A numbered heading takes its number from its style alone (no numPr of its own).
+  for (const p of [...document.matchAll(/<w:pStyle w:val="Heading\d"\/><w:numPr><w:ilvl w:val="\d"\/><w:numId w:val="([1-9]\d*)"/g)]) assert.fail(`paragraph numPr ${p[1]}`);
+  const numbered = paras.filter((h) => h.text !== "Bemærkning uden nummer");
+  const listId = numbered[0].numId;
+  assert.ok(listId && listId !== "0");
+  for (const h of numbered) {
+    assert.equal(h.numId, listId, h.text);
+    assert.equal(h.ilvl, String(h.level - 1), h.text);
+    assert.doesNotMatch(h.text, /^\d+(\.\d+)*\.?\s/, `typed number in ${h.text}`);
+  }
+  assert.equal(paras.find((h) => h.text === "Bemærkning uden nummer")?.numId, "0");
+  // The list: "%1." / "%1.%2" / "%1.%2.%3", each level linked to its Heading style, and the
+  // Heading styles carry the list, so a heading added in Word is numbered too.
+  const numbering = x["word/numbering.xml"];
+  const abs = new RegExp(`<w:num w:numId="${listId}"><w:abstractNumId w:val="(\\d+)"/>`).exec(numbering)![1];
+  const def = new RegExp(`<w:abstractNum w:abstractNumId="${abs}"[^>]*>(.*?)</w:abstractNum>`).exec(numbering)![1];
+  assert.match(def, /<w:lvl w:ilvl="0"[^>]*>.*?<w:pStyle w:val="Heading1"\/>.*?<w:lvlText w:val="%1\."\/>/);
+  assert.match(def, /<w:lvl w:ilvl="1"[^>]*>.*?<w:pStyle w:val="Heading2"\/>.*?<w:lvlText w:val="%1\.%2"\/>/);
+  assert.match(def, /<w:lvl w:ilvl="2"[^>]*>.*?<w:pStyle w:val="Heading3"\/>.*?<w:lvlText w:val="%1\.%2\.%3"\/>/);
+  for (const l of [1, 2, 3, 4]) {
+    assert.match(x["word/styles.xml"], new RegExp(`w:styleId="Heading${l}">.*?<w:numPr><w:ilvl w:val="${l - 1}"/><w:numId w:val="${listId}"/></w:numPr>`));
+  }
+});
+
+test("cross-references are REF fields whose cached result is the computed number, inside a link", async () => {
+  const doc = (await parts(await sampleDocx()))["word/document.xml"];
+  const refs = [...doc.matchAll(/<w:instrText xml:space="preserve"> REF (\S+) ([^<]*)<\/w:instrText><\/w:r><w:r><w:fldChar w:fldCharType="separate"\/><\/w:r>(.*?)<w:r><w:fldChar w:fldCharType="end"\/><\/w:r>/g)];
+  assert.ok(refs.length >= 1);
+  const bod = refs.find(([, b]) => b === "bod");
+  assert.ok(bod, "the reference to Bod");
+  assert.match(bod[2], /\\w/);
+  assert.match(bod[2], /\\h/);
+  assert.match(bod[3], /<w:t xml:space="preserve">2\.2<\/w:t>/);
+  for (const [, , , cached] of refs) assert.match(cached, /<w:t xml:space="preserve">\d+(\.\d+)*<\/w:t>/);
+  assert.doesNotMatch(doc, /<w:fldSimple w:instr="REF/);
 });
 
 test("Danish text, typographic quotes, emphasis, tables, lists and the reference survive exactly", async () => {
   const buf = await sampleDocx();
   const { value: text } = await mammoth.extractRawText({ buffer: buf });
-  assert.ok(text.includes("Formålet med Kontrakten (herefter ”Kontrakten”) er at sikre Ordregivers behov – se også pkt. 2.2."));
+  // "pkt." and its number are held together by a non-breaking space.
+  assert.ok(text.includes("Formålet med Kontrakten (herefter ”Kontrakten”) er at sikre Ordregivers behov – se også pkt.\u00a02.2."));
   assert.ok(text.includes("Æ, ø og å: Ærø, Øresund, Århus."));
   assert.ok(text.includes("Rammeaftale om køb af indsats for udsatte og sygemeldte borgere"));
   assert.ok(text.includes("Beskæftigelses- og Integrationsforvaltningen"));
   const { value: html } = await mammoth.convertToHtml({ buffer: buf });
   assert.match(html, /<strong>Fed tekst<\/strong> og <em>kursiv tekst<\/em>/);
   // The reference is a link to the bookmark on its target heading.
-  assert.match(html, /<a href="#bod">pkt\. 2\.2<\/a>/);
-  assert.match(html, /<h2><a id="[^"]*"><\/a><a id="bod"><\/a>2\.2 Bod<\/h2>|<h2>(<a id="[^"]*"><\/a>)*2\.2 Bod<\/h2>/);
+  assert.match(html, /<a href="#bod">pkt\.\u00a02\.2<\/a>/);
+  assert.match(html, /<h2><a id="[^"]*"><\/a><a id="bod"><\/a>Bod<\/h2>|<h2>(<a id="[^"]*"><\/a>)*Bod<\/h2>/);
   // Lists: a bulleted and a numbered one, as real Word lists.
   assert.match(html, /<ul><li>Ydelser lever ikke op til kravspecifikationen<\/li><li>Ydelser lever ikke op til god skik<\/li><\/ul>/);
-  assert.match(html, /<ol><li>Kontrakten<\/li><li>Udbudsbetingelser \(bilag U\)<\/li><\/ol>/);
+  assert.match(html, /<ol><li>Kontrakten<\/li><li>Udbudsbetingelser \(bilag\u00a0U\)<\/li><\/ol>/);
   // The table: a header row and the cells.
   assert.match(html, /<table><thead><tr><th>.*Indsats.*<\/th><th>.*Varighed.*<\/th><th>.*Pris pr\. uge.*<\/th><\/tr><\/thead>/);
-  for (const cell of ["1A", "26 uger", "3.200 kr.", "2A", "12 uger", "1.300 kr."]) assert.ok(html.includes(`<td><p>${cell}</p></td>`), cell);
+  // A number and its unit are held together by a non-breaking space.
+  for (const cell of ["1A", "26\u00a0uger", "3.200\u00a0kr.", "2A", "12\u00a0uger", "1.300\u00a0kr."]) assert.ok(html.includes(`<td><p>${cell}</p></td>`), cell);
   assert.ok(text.includes("Priserne er eksklusive moms."));
   assert.match(html, /Første linje<br \/>anden linje/);
 });
@@ -121,7 +184,7 @@ test("the package: A4, Danish, fonts, table header row, list numbering, page bre
   assert.match(doc, /<w:tblW w:type="dxa" w:w="9072"\/>/);
   assert.match(doc, /<w:tblBorders><w:top w:val="single"/);
   assert.match(doc, /<w:trPr>(?:<w:cantSplit\/>)?<w:tblHeader\/><\/w:trPr>/);
-  assert.match(doc, /<w:jc w:val="right"\/><\/w:pPr><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">Pris pr\. uge</);
+  assert.match(doc, /<w:jc w:val="right"\/><\/w:pPr><w:r><w:rPr><w:b\/><w:bCs\/>(?:<w:sz w:val="\d+"\/><w:szCs w:val="\d+"\/>)?<\/w:rPr><w:t xml:space="preserve">Pris pr\. uge</);
   // Lists use numbering definitions: a bullet and a decimal one.
   assert.match(doc, /<w:numPr><w:ilvl w:val="0"\/><w:numId w:val="\d+"\/><\/w:numPr>/);
   assert.match(x["word/numbering.xml"], /<w:numFmt w:val="decimal"\/><w:lvlText w:val="%1\."\/>/);
@@ -140,7 +203,16 @@ test("table of contents: a TOC field with a readable cached result, and no updat
   const end = doc.indexOf('<w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent>', begin);
   assert.ok(end > begin, "the field ends after the last entry");
   const cached = doc.slice(doc.lastIndexOf("<w:p>", begin), end);
-  const entries = [...cached.matchAll(/<w:pStyle w:val="(TOC[12])"\/>.*?<w:t xml:space="preserve">([^<]*)<\/w:t>/g)].map(([, s, t]) => `${s}:${t}`);
+  // An entry: its number, a tab, its text (as Word writes the entry of a numbered heading), a tab, its page.
+  const entries = [...cached.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<\/w:p>/g)]
+    .map(([p]) => p)
+    .filter((p) => /<w:pStyle w:val="TOC[12]"\/>/.test(p))
+    .map((p) => {
+      const style = /TOC[12]/.exec(p)![0];
+      const before = p.slice(0, p.indexOf("PAGEREF"));
+      const texts = [...before.matchAll(/<w:t xml:space="preserve">([^<]*)<\/w:t>/g)].map(([, t]) => t);
+      return `${style}:${texts.join(" ")}`;
+    });
   assert.deepEqual(entries.slice(0, 6), [
     "TOC1:1. Formål og baggrund",
     "TOC1:2. Misligholdelse",
@@ -160,14 +232,14 @@ test("table of contents: a TOC field with a readable cached result, and no updat
   assert.doesNotMatch(x["word/settings.xml"], /updateFields/);
   // mammoth reads the cached entries as links to the headings.
   const { value: html } = await mammoth.convertToHtml({ buffer: await sampleDocx() });
-  const link = /<p><a href="#([^"]+)">2\.2 Bod(?:\t\d+)?<\/a><\/p>/.exec(html);
+  const link = /<p><a href="#([^"]+)">2\.2\tBod(?:\t\d+)?<\/a><\/p>/.exec(html);
   assert.ok(link, "TOC entry for 2.2 Bod");
   assert.ok(html.includes(`<a id="${link[1]}"></a>`), "the TOC entry's bookmark exists");
 });
 
 test("without the page layout the TOC still has its entries and no dirty fields", async () => {
   const doc = (await parts(await writeDocx(sampleTree, { pageNumbers: false })))["word/document.xml"];
-  assert.match(doc, /<w:pStyle w:val="TOC2"\/>.*?2\.2 Bod/);
+  assert.match(doc, /<w:pStyle w:val="TOC2"\/>.*?Bod/);
   assert.doesNotMatch(doc, /w:dirty="(true|1)"/);
 });
 
@@ -175,7 +247,12 @@ test("header shows label and title; footer 'Side X af Y' with PAGE and NUMPAGES 
   const x = await parts(await sampleDocx());
   const headers = Object.keys(x).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => x[n]);
   const footers = Object.keys(x).filter((n) => /^word\/footer\d+\.xml$/.test(n)).map((n) => x[n]);
-  assert.ok(headers.some((h) => h.includes(">Rammeaftale<") && h.includes("Rammeaftale om køb af indsats")));
+  // Without a short title the header is the label alone, never a title cut with "…".
+  assert.ok(headers.some((h) => h.includes(">Rammeaftale<")));
+  for (const h of headers) assert.doesNotMatch(h, /…/);
+  const short = await parts(await writeDocx({ ...sampleTree, shortTitle: "Udsatte og sygemeldte borgere" }, { pageNumbers: false }));
+  const shortHeaders = Object.keys(short).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => short[n]);
+  assert.ok(shortHeaders.some((h) => h.includes(">Rammeaftale<") && h.includes(">Udsatte og sygemeldte borgere<")));
   assert.ok(footers.length > 0);
   for (const f of footers) {
     assert.match(f, /Side /);
@@ -224,8 +301,8 @@ test("characters XML can't hold are stripped; & < > and Danish letters survive a
   assert.match(x["word/document.xml"], /Første &amp; &lt;sidste&gt;</);
   assert.match(x["docProps/core.xml"], /<dc:title>Vilkår &amp; &lt;betingelser&gt; for ”A\/S”<\/dc:title>/);
   assert.match(x["docProps/core.xml"], /<dc:creator>Kommune &amp; Co<\/dc:creator>/);
-  const { value: text } = await mammoth.extractRawText({ buffer: buf });
-  assert.ok(text.includes("1. Første & <sidste>"));
+  const text = (await mammoth.extractRawText({ buffer: buf })).value.replace(/\u00a0/g, " ");
+  assert.ok(text.includes("Første & <sidste>"));
   assert.ok(text.includes("A & B < C > D slut"));
   assert.ok(text.includes("Vilkår & <betingelser> for ”A/S”"));
   assert.ok(text.includes("Bilag B & C"));
@@ -245,7 +322,11 @@ test("nested lists and restarting ordered lists", async () => {
   assert.ok(html.includes("<li>fire</li>"));
   const x = await parts(buf);
   // The first list starts at 3; the second one is a list of its own, starting at 1.
-  const nums = [...x["word/document.xml"].matchAll(/<w:numPr><w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"\/>/g)].map(([, l, n]) => ({ l, n }));
+  // (The list paragraphs: the headings' numbering is the heading list's, in the Heading styles.)
+  const headingList = /w:styleId="Heading1">.*?<w:numId w:val="(\d+)"/.exec(x["word/styles.xml"])![1];
+  const nums = [...x["word/document.xml"].matchAll(/<w:numPr><w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"\/>/g)]
+    .map(([, l, n]) => ({ l, n }))
+    .filter(({ n }) => n !== headingList && n !== "0");
   assert.equal(nums.length, 4);
   assert.equal(nums[1].l, "1");
   assert.notEqual(nums[0].n, nums[3].n);

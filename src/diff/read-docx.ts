@@ -14,7 +14,7 @@
  *
  * Mapping (word/document.xml's body, in order):
  *
- *   text          the `w:t` of the runs; `w:tab`/`w:ptab` → "\t", `w:br`/`w:cr` → "\n" (page and
+ *   text          the `w:t` of the runs (a no-break space read as a space); `w:tab`/`w:ptab` → "\t", `w:br`/`w:cr` → "\n" (page and
  *                 column breaks → nothing), `w:noBreakHyphen` → "-"; `w:sym`, `w:softHyphen`,
  *                 drawings' alternative text and field instructions (`w:instrText`) are skipped,
  *                 field results are kept
@@ -1058,7 +1058,8 @@ class BodySink implements XmlSink {
 
   text(t: string): void {
     if (this.skip || !this.collect) return;
-    if (this.collect === "text") this.append(t);
+    // A non-breaking space (our writers keep "pkt. 5.3" and "3.200 kr." together) compares as a space.
+    if (this.collect === "text") this.append(t.replace(/\u00a0/g, " "));
     else {
       const f = this.fields[this.fields.length - 1];
       if (f && !f.separated) f.instr += t;

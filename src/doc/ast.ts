@@ -63,12 +63,56 @@ export type Block =
   | Heading
   | Figure
   | { type: "paragraph"; content: Inline[] }
-  | { type: "list"; ordered: boolean; start: number; items: Block[][] }
+  /**
+   * `marker` (ordered lists only): how the number is shown, "1." by default; "a)", "i)" and "1)"
+   * for a contract's sub-clauses (lettered, roman or numbered with a parenthesis).
+   */
+  | { type: "list"; ordered: boolean; start: number; marker?: ListMarker; items: Block[][] }
   | { type: "table"; header: TableCell[]; rows: TableCell[][] }
   | { type: "blockquote"; content: Block[] }
   | { type: "pagebreak" }
   /** Table of contents; writers fill it from the numbered headings. */
-  | { type: "toc"; title: string };
+  | { type: "toc"; title: string }
+  /**
+   * A signature block: one box per party side by side, each with ruled lines (drawn, never
+   * characters) for "Sted og dato", the signature, "Navn" and "Titel". From `{underskrifter: …}`.
+   */
+  | Signature;
+
+export interface SignatureParty {
+  /** "For Ordregiver". */
+  label: string;
+  /** Printed on the "Sted og dato" line, e.g. "København, den". */
+  place?: string;
+}
+
+export interface Signature {
+  type: "signature";
+  parties: SignatureParty[];
+}
+
+/** The captions under a signature box's lines, in order; the second line is the signature. */
+export const SIGNATURE_FIELDS = ["Sted og dato", "Underskrift", "Navn", "Titel"] as const;
+
+export type ListMarker = "a)" | "i)" | "1)";
+
+const ROMAN: [number, string][] = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"], [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+
+/** The label of item `n` (1-based) of an ordered list: "3.", "c)", "iii)", "3)". */
+export function listLabel(n: number, marker?: ListMarker): string {
+  if (marker === "a)") {
+    let s = "";
+    for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(97 + ((k - 1) % 26)) + s;
+    return `${s || "a"})`;
+  }
+  if (marker === "i)") {
+    let s = "";
+    let k = Math.max(1, Math.min(n, 3999));
+    for (const [v, r] of ROMAN) for (; k >= v; k -= v) s += r;
+    return `${s})`;
+  }
+  return marker === "1)" ? `${n})` : `${n}.`;
+}
 
 export interface DocumentTree {
   /** Document id, e.g. `rammeaftale`, `bilag-a1-udsatte`. */
@@ -79,6 +123,8 @@ export interface DocumentTree {
   subtitle: string[];
   /** Short label for page headers, e.g. "Rammeaftale" or "Bilag A1". */
   label: string;
+  /** A short title for the running header (the spec's `kort_titel`); without it the header is the label only. */
+  shortTitle?: string;
   lang: "da";
   /** Fixed document date (ISO) used for metadata, so output is deterministic. */
   date: string;

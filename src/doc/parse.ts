@@ -8,6 +8,9 @@
  *   {nr:id}                   reference, rendered "6.4"
  *   {sideskift}               page break (a paragraph on its own)
  *   {indholdsfortegnelse}     table of contents (a paragraph on its own)
+ *   {underskrifter: For Ordregiver = København | For Leverandøren}
+ *                             signature block (a paragraph on its own): a box per party with
+ *                             ruled lines for "Sted og dato", signature, "Navn" and "Titel"
  *   ![Billedtekst](figur:id)  figure (a paragraph that is only this image): the chart `id` of the
  *                             FigureMap given to parseMarkdown, with the alt text as its caption;
  *                             an id the map lacks is an error
@@ -21,6 +24,7 @@ import type Token from "markdown-it/lib/token.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
 import type { Block, FigureMap, Inline, TableCell } from "./ast.js";
+import { listLabel } from "./ast.js";
 
 const ATTRS = /(^|[^\\])\{((?:\s*(?:#[\p{L}\p{N}_.-]+|\.unnumbered))+)\s*\}\s*$/u;
 
@@ -150,6 +154,57 @@ function figureId(t: Token): string | undefined {
   }
 }
 
+type ListBlock = Extract<Block, { type: "list" }>;
+
+/**
+ * A bullet list whose items all begin with a typed label in sequence ("a) …", "b) …" or "i) …",
+ * "ii) …" or "1) …", "2) …") is a list of sub-clauses: an ordered list with that marker, the
+ * typed labels removed, so every writer shows real list levels ("a)" with a hanging indent).
+ */
+function subClauses(list: ListBlock): ListBlock {
+  if (list.ordered || list.items.length === 0) return list;
+  const firstText = (item: Block[]): { text: Extract<Inline, { type: "text" }> } | undefined => {
+    const p = item[0];
+    return p && p.type === "paragraph" && p.content[0]?.type === "text" ? { text: p.content[0] } : undefined;
+  };
+  const labels = list.items.map((item) => /^([a-z]{1,3}|\d{1,3})\) /.exec(firstText(item)?.text.text ?? "")?.[1]);
+  if (labels.some((l) => l === undefined)) return list;
+  for (const marker of ["a)", "i)", "1)"] as const) {
+    const first = [...Array(52).keys()].map((k) => k + 1).find((n) => listLabel(n, marker) === `${labels[0]})`);
+    if (first === undefined) continue;
+    if (!labels.every((l, i) => listLabel(first + i, marker) === `${l})`)) continue;
+    for (const item of list.items) {
+      const t = firstText(item)!.text;
+      t.text = t.text.replace(/^\S+\) /, "");
+    }
+    return { type: "list", ordered: true, start: first, marker, items: list.items };
+  }
+  return list;
+}
+
+const SIGNATURE = /^\{underskrifter:([^]*)\}$/;
+
+/**
+ * `{underskrifter: For Ordregiver = København | For Leverandøren}`: a signature block, one box per
+ * party ("|" between parties, "= sted" for the place printed on its "Sted og dato" line). Backslash
+ * escapes (user text reaches the Markdown escaped) are undone.
+ */
+function signature(raw: string): Block {
+  const body = SIGNATURE.exec(raw)![1];
+  const parts: string[] = [""];
+  for (let k = 0; k < body.length; k++) {
+    const c = body[k];
+    if (c === "\\" && k + 1 < body.length) parts[parts.length - 1] += body[++k];
+    else if (c === "|") parts.push("");
+    else parts[parts.length - 1] += c === "=" ? "\u0000" : c;
+  }
+  const parties = parts
+    .map((p) => p.split("\u0000").map((x) => x.replace(/\s+/g, " ").trim()))
+    .filter(([label]) => label)
+    .map(([label, place]) => ({ label, ...(place ? { place } : {}) }));
+  return { type: "signature", parties };
+}
+
 /** Converts a token range into blocks; returns the blocks and the index after the range. */
 function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: string): { out: Block[]; next: number } {
   const out: Block[] = [];
@@ -170,6 +225,7 @@ function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: st
         const raw = inline.content.trim();
         if (raw === "{sideskift}") out.push({ type: "pagebreak" });
         else if (raw === "{indholdsfortegnelse}") out.push({ type: "toc", title: "Indholdsfortegnelse" });
+        else if (SIGNATURE.test(raw)) out.push(signature(raw));
         else if (inline.children?.length === 1 && inline.children[0].type === "image" && figureId(inline.children[0]) !== undefined) {
           const image = inline.children[0];
           const id = figureId(image)!;
@@ -203,7 +259,7 @@ function blocks(tokens: Token[], start: number, figures: FigureMap, endType?: st
           items.push(r.out);
           i = r.next;
         }
-        out.push({ type: "list", ordered, start: Number(t.attrGet("start") ?? 1), items });
+        out.push(subClauses({ type: "list", ordered, start: Number(t.attrGet("start") ?? 1), items }));
         i++;
         break;
       }

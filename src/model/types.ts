@@ -8,6 +8,8 @@ export type Dato = string; // ÅÅÅÅ-MM-DD
 export interface Udbud {
   id: string;
   titel: string;
+  /** Short title for running headers. */
+  kort_titel?: string;
   dato?: Dato;
   ordregiver: Ordregiver;
   procedure: Procedure;

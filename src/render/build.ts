@@ -127,6 +127,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
     }
     const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
+    if (u.kort_titel) tree.shortTitle = u.kort_titel;
     errors.push(...numberTree(tree, templates, plan.template));
     trees.push(tree);
   }

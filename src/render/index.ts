@@ -51,7 +51,8 @@ export function writeAtomic(dir: string, name: string, data: Buffer | string): v
 export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
   switch (format) {
     case "docx":
-      return writeDocx(tree, { pageNumbers: false });
+      // The page layout (Word's, from docx/layout) only where its numbers are shown: a TOC.
+      return writeDocx(tree, { pageNumbers: tree.blocks.some((b) => b.type === "toc") });
     case "pdf":
       return writePdf(tree);
     case "html":

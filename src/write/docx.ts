@@ -64,6 +64,11 @@ import {
   ShadingType,
   TableLayoutType,
   LineRuleType,
+  HeightRule,
+  VerticalAlign,
+  LevelSuffix,
+  NumberedItemReference,
+  NumberedItemReferenceFormat,
   type ILevelsOptions,
   type IRunOptions,
   type NumberingDefinition,
@@ -72,8 +77,9 @@ import {
 import { estimatePageNumbers } from "docx/layout";
 import JSZip from "jszip";
 import * as zlib from "node:zlib";
-import type { Block, DocumentTree, Figure, Heading, Inline, TableCell as AstCell } from "../doc/ast.js";
-import { figureNumbers, headingText, inlineText } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, ListMarker, Signature, TableCell as AstCell } from "../doc/ast.js";
+import { SIGNATURE_FIELDS, figureNumbers, inlineText } from "../doc/ast.js";
+import { coverDate, danishSpaces, keepsWithNext } from "../doc/typography.js";
 import { fitSize, sizedSvg, svgToPng } from "./figure.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -149,14 +155,6 @@ function assignBookmarks(blocks: Block[]): { heading: Map<Heading, string>; clau
   return { heading, clause };
 }
 
-/** A title shortened for the page header: at most `max` characters, cut at a word. */
-function shortTitle(title: string, max = 60): string {
-  if (title.length <= max) return title;
-  const cut = title.slice(0, max - 1);
-  const sp = cut.lastIndexOf(" ");
-  return `${(sp > max / 2 ? cut.slice(0, sp) : cut).replace(/[\s,;:–-]+$/, "")}…`;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Numbering definitions                                                                       */
 
@@ -167,7 +165,13 @@ const ORDERED_FORMATS: { format: (typeof LevelFormat)[keyof typeof LevelFormat];
   { format: LevelFormat.LOWER_ROMAN, text: (n) => `%${n}.` },
 ];
 
-function levels(ordered: boolean, start: number): ILevelsOptions[] {
+const MARKER_FORMATS: Record<ListMarker, { format: (typeof LevelFormat)[keyof typeof LevelFormat]; text: (n: number) => string }> = {
+  "a)": { format: LevelFormat.LOWER_LETTER, text: (n) => `%${n})` },
+  "i)": { format: LevelFormat.LOWER_ROMAN, text: (n) => `%${n})` },
+  "1)": { format: LevelFormat.DECIMAL, text: (n) => `%${n})` },
+};
+
+function levels(ordered: boolean, start: number, marker?: ListMarker): ILevelsOptions[] {
   return Array.from({ length: 9 }, (_, i) => {
     const indent = { left: LIST_INDENT * (i + 1), hanging: LIST_INDENT };
     if (!ordered) {
@@ -179,7 +183,7 @@ function levels(ordered: boolean, start: number): ILevelsOptions[] {
         style: { paragraph: { indent } },
       };
     }
-    const f = ORDERED_FORMATS[i % ORDERED_FORMATS.length];
+    const f = i === 0 && marker ? MARKER_FORMATS[marker] : ORDERED_FORMATS[i % ORDERED_FORMATS.length];
     return {
       level: i,
       format: f.format,
@@ -191,11 +195,101 @@ function levels(ordered: boolean, start: number): ILevelsOptions[] {
   });
 }
 
+/** The one multilevel list of the numbered headings, linked to the Heading 1–6 styles. */
+export const HEADING_LIST = "overskrifter";
+const HEADING_INDENT = 851; // 1,5 cm: room for "10.10.10"
+
+function headingLevels(): ILevelsOptions[] {
+  return Array.from({ length: 9 }, (_, i) => ({
+    level: i,
+    format: LevelFormat.DECIMAL,
+    // "%1." for chapters, "%1.%2" below them, as the headings' numbers were typed before.
+    text: i === 0 ? "%1." : Array.from({ length: i + 1 }, (_, k) => `%${k + 1}`).join("."),
+    alignment: AlignmentType.LEFT,
+    suffix: LevelSuffix.TAB,
+    isLegalNumberingStyle: true,
+    style: {
+      ...(i < 6 ? { style: `Heading${i + 1}` } : {}),
+      paragraph: { indent: { left: HEADING_INDENT, hanging: HEADING_INDENT } },
+    },
+  }));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tables sized to their content                                                               */
+
+const CELL_PAD = 100; // twips, left and right in every cell
+const TABLE_SIZE = 20; // half points: 10 pt
+const SHORT_TABLE_ROWS = 15;
+/** Average advance of Calibri text, in twips per character at 1 pt (about 0,49 em). */
+const CHAR_TWIPS_PER_PT = 9.8;
+
+/** Whether a cell's text is a number or an amount ("5.623", "1.234.567 kr.", "10 %", "-"). */
+export function isNumeric(text: string): boolean {
+  const t = text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+  return /^(?:[-–+]?\d[\d.]*(?:,\d+)?(?: ?(?:kr\.|%|DKK|uger|timer))?|[-–])$/.test(t) && /\d/.test(t);
+}
+
+/** Right alignment for a column whose body cells are all numbers (the header follows the column). */
+function columnAligns(b: Extract<Block, { type: "table" }>, cols: number): AstCell["align"][] {
+  return Array.from({ length: cols }, (_, k) => {
+    const cells = b.rows.map((r) => inlineText(r[k]?.content ?? []).trim()).filter((t) => t && t !== "-" && t !== "–");
+    return cells.length && cells.every(isNumeric) ? "right" : b.header[k]?.align;
+  });
+}
+
+/**
+ * Column widths from the content, as HTML's automatic table layout does: each column at least its
+ * longest word (so words are never broken), the room left shared out in proportion to how much
+ * each column would take on one line. A table whose words do not fit side by side at 10 pt is set
+ * smaller (down to 7 pt) rather than letter-broken.
+ */
+export function tableWidths(b: Extract<Block, { type: "table" }>, cols: number, avail: number): { widths: number[]; size: number } {
+  const texts = (header: boolean) => (header ? [b.header] : b.rows);
+  const measure = (halfPoints: number) => {
+    const per = (CHAR_TWIPS_PER_PT * halfPoints) / 2;
+    const min = new Array<number>(cols).fill(0);
+    const max = new Array<number>(cols).fill(0);
+    for (const header of [true, false]) {
+      for (const r of texts(header)) {
+        for (let k = 0; k < cols; k++) {
+          const t = inlineText(r[k]?.content ?? []);
+          const bold = header ? 1.06 : 1;
+          const words = t.split(/[ \n]+/).filter(Boolean);
+          const longest = Math.max(0, ...words.map((w) => [...w].length));
+          const lines = t.split("\n").map((l) => [...l].length);
+          min[k] = Math.max(min[k], longest * per * bold + 2 * CELL_PAD + 20);
+          max[k] = Math.max(max[k], Math.max(0, ...lines) * per * bold + 2 * CELL_PAD + 20);
+        }
+      }
+    }
+    return { min, max };
+  };
+  let size = TABLE_SIZE;
+  let m = measure(size);
+  while (m.min.reduce((a, x) => a + x, 0) > avail && size > 14) m = measure((size -= 2));
+  const min = m.min.map((x) => Math.max(x, 2 * CELL_PAD + 200));
+  const max = m.max.map((x, i) => Math.max(x, min[i]));
+  const sumMin = min.reduce((a, x) => a + x, 0);
+  const sumMax = max.reduce((a, x) => a + x, 0);
+  const raw =
+    sumMax <= avail
+      ? max.map((w) => (w * avail) / sumMax)
+      : sumMin >= avail
+        ? min.map((w) => (w * avail) / sumMin)
+        : min.map((w, i) => w + ((max[i] - w) * (avail - sumMin)) / (sumMax - sumMin));
+  const widths = raw.map((w) => Math.floor(w));
+  widths[widths.length - 1] += avail - widths.reduce((a, x) => a + x, 0);
+  return { widths, size };
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The writer                                                                                  */
 
 interface Fmt {
   bold?: boolean;
+  /** Font size in half points (table text). */
+  size?: number;
   italics?: boolean;
   /** Inside a hyperlink: references and links only leave their text. */
   inLink?: boolean;
@@ -214,26 +308,37 @@ interface Ctx {
 type BodyChild = Paragraph | Table | TableOfContents;
 
 class DocxWriter {
-  readonly numbering: NumberingDefinition[] = [];
+  readonly numbering: NumberingDefinition[] = [{ reference: HEADING_LIST, levels: headingLevels() }];
   private listInstance = 0;
   private readonly figures: Map<Figure, number>;
   /** Drawings so far: their ids (wp:docPr) are numbered here, not by docx's process-wide counter. */
   private drawings = 0;
+  /** Clause id → its heading's number, for REF fields. */
+  private readonly numbers = new Map<string, string>();
 
   constructor(
     private readonly doc: DocumentTree,
     private readonly bookmarks: ReturnType<typeof assignBookmarks>,
   ) {
     this.figures = figureNumbers(doc.blocks);
+    const visit = (bs: Block[]): void => {
+      for (const b of bs) {
+        if (b.type === "heading" && b.id && b.number && !this.numbers.has(b.id)) this.numbers.set(b.id, b.number);
+        else if (b.type === "list") b.items.forEach(visit);
+        else if (b.type === "blockquote") visit(b.content);
+      }
+    };
+    visit(doc.blocks);
   }
 
   /* ---- inlines ---- */
 
   run(text: string, f: Fmt): TextRun {
     const o: IRunOptions = {
-      text: cleanText(text),
+      text: danishSpaces(cleanText(text)),
       ...(f.bold ? { bold: true } : {}),
       ...(f.italics ? { italics: true } : {}),
+      ...(f.size ? { size: f.size } : {}),
       ...(f.hyperlink ? { style: "Hyperlink" } : {}),
     };
     return new TextRun(o);
@@ -256,6 +361,17 @@ class DocxWriter {
       case "ref": {
         const anchor = this.bookmarks.clause.get(i.target);
         if (!anchor || f.inLink) return [this.run(i.text, f)];
+        // A numbered target: a REF field (\w: the full number, \h: a link) whose cached result is
+        // the number we computed, so Word and LibreOffice show it at once and renumber it when a
+        // clause is inserted and fields are updated. "pkt. " stays text before the field.
+        const num = this.numbers.get(i.target);
+        if (num && i.text.endsWith(num)) {
+          // "pkt. " and its number are never parted at a line end.
+          const lead = i.text.slice(0, i.text.length - num.length).replace(/ $/, "\u00a0");
+          const field = new NumberedItemReference(anchor, num, { hyperlink: true, referenceFormat: NumberedItemReferenceFormat.FULL_CONTEXT });
+          // Inside a link to the heading, for readers that do not follow fields (mammoth, pandoc).
+          return [new InternalHyperlink({ anchor, children: [...(lead ? [this.run(lead, f)] : []), field as unknown as TextRun] })];
+        }
         // Like Word's own cross-references: a link in the text's own look, not a blue underlined one.
         return [new InternalHyperlink({ anchor, children: [this.run(i.text, f)] })];
       }
@@ -281,23 +397,26 @@ class DocxWriter {
 
   heading(h: Heading): Paragraph {
     const level = Math.min(Math.max(Math.trunc(h.level) || 1, 1), 6);
-    const full = headingText(h);
-    const text = inlineText(h.content);
-    const prefix = full.endsWith(text) ? full.slice(0, full.length - text.length) : "";
-    const runs: ParagraphChild[] = [...(prefix ? [this.run(prefix, {})] : []), ...this.inlines(h.content)];
+    // The number is Word's: the heading is in the heading list through its Heading style.
+    const runs: ParagraphChild[] = this.inlines(h.content);
     const name = this.bookmarks.heading.get(h);
     this.bookmarks.heading.delete(h); // a heading object used twice in the tree is bookmarked once
     return new Paragraph({
       heading: HeadingLevel[`HEADING_${level}` as keyof typeof HeadingLevel],
+      // Numbered: the style's numbering only (as Word writes a heading; pandoc reads a heading
+      // with its own numPr as a list item). Unnumbered: numId 0 takes it out of the list.
+      ...(h.number ? {} : { numbering: false as const, indent: { left: 0, hanging: 0 } }),
       children: name ? [new Bookmark({ id: name, children: runs })] : runs,
     });
   }
 
-  paragraph(content: Inline[], ctx: Ctx): Paragraph {
+  paragraph(content: Inline[], ctx: Ctx, afterTable = false): Paragraph {
     // A further paragraph of a list item is a List Paragraph indented to the item's text.
     const style = ctx.style ?? (ctx.listDepth ? "ListParagraph" : undefined);
     return new Paragraph({
       ...(style ? { style } : {}),
+      ...(keepsWithNext(content) ? { keepNext: true } : {}),
+      ...(afterTable ? { spacing: { before: 200 } } : {}),
       ...(ctx.indent || ctx.listDepth ? { indent: { left: ctx.indent + ctx.listDepth * LIST_INDENT } } : {}),
       children: this.inlines(content),
     });
@@ -328,16 +447,17 @@ class DocxWriter {
     ];
   }
 
-  numberingRef(ordered: boolean, start: number): string {
+  numberingRef(ordered: boolean, start: number, marker?: ListMarker): string {
     if (!Number.isInteger(start) || start < 0) start = 1;
-    const reference = ordered ? `nummer-${start}` : "punkt";
-    if (!this.numbering.some((n) => n.reference === reference)) this.numbering.push({ reference, levels: levels(ordered, start) });
+    const kind = marker === "a)" ? "bogstav" : marker === "i)" ? "romertal" : marker === "1)" ? "parentes" : "nummer";
+    const reference = ordered ? `${kind}-${start}` : "punkt";
+    if (!this.numbering.some((n) => n.reference === reference)) this.numbering.push({ reference, levels: levels(ordered, start, ordered ? marker : undefined) });
     return reference;
   }
 
   list(b: Extract<Block, { type: "list" }>, ctx: Ctx): BodyChild[] {
     const level = Math.min(ctx.listDepth, 8);
-    const reference = this.numberingRef(b.ordered, b.start);
+    const reference = this.numberingRef(b.ordered, b.start, b.marker);
     // Each ordered list is its own numbering instance, so it restarts at its start value.
     const instance = b.ordered ? ++this.listInstance : 0;
     const out: BodyChild[] = [];
@@ -350,6 +470,7 @@ class DocxWriter {
             ...(ctx.style ? { style: ctx.style } : {}),
             numbering: { reference, level, instance },
             indent: { left: ctx.indent + (level + 1) * LIST_INDENT, hanging: LIST_INDENT },
+            ...(keepsWithNext(first.content) ? { keepNext: true } : {}),
             contextualSpacing: false,
             spacing: { after: 60 },
             children: this.inlines(first.content),
@@ -371,18 +492,18 @@ class DocxWriter {
     return out;
   }
 
-  cell(c: AstCell | undefined, header: boolean, width: number): TableCell {
-    const align = c?.align === "right" ? AlignmentType.RIGHT : c?.align === "center" ? AlignmentType.CENTER : AlignmentType.LEFT;
+  cell(c: AstCell | undefined, header: boolean, width: number, align: AstCell["align"], size: number, keepNext: boolean): TableCell {
+    const jc = align === "right" ? AlignmentType.RIGHT : align === "center" ? AlignmentType.CENTER : AlignmentType.LEFT;
     return new TableCell({
       width: { size: width, type: WidthType.DXA },
-      margins: { top: 40, bottom: 40, left: 100, right: 100 },
+      margins: { top: 40, bottom: 40, left: CELL_PAD, right: CELL_PAD },
       ...(header ? { shading: { fill: HEADER_FILL, type: ShadingType.CLEAR, color: "auto" } } : {}),
       children: [
         new Paragraph({
-          alignment: align,
-          spacing: { before: 0, after: 0 },
-          ...(header ? { keepNext: true } : {}),
-          children: c ? this.inlines(c.content, header ? { bold: true } : {}) : [],
+          alignment: jc,
+          spacing: { before: 0, after: 0, line: 240, lineRule: LineRuleType.AUTO },
+          ...(keepNext ? { keepNext: true } : {}),
+          children: c ? this.inlines(c.content, { ...(header ? { bold: true } : {}), size }) : [],
         }),
       ],
     });
@@ -391,16 +512,22 @@ class DocxWriter {
   table(b: Extract<Block, { type: "table" }>, ctx: Ctx): Table {
     const cols = Math.max(1, b.header.length, ...b.rows.map((r) => r.length));
     const width = TEXT_WIDTH - ctx.indent - ctx.listDepth * LIST_INDENT;
-    const colWidth = Math.floor(width / cols);
-    const widths = Array.from({ length: cols }, () => colWidth);
-    const row = (cells: AstCell[], header: boolean): TableRow =>
-      new TableRow({
-        ...(header ? { tableHeader: true, cantSplit: true } : {}),
-        children: widths.map((w, k) => this.cell(cells[k], header, w)),
+    const { widths, size } = tableWidths(b, cols, width);
+    const aligns = columnAligns(b, cols);
+    // Rows never split; the header and the first two rows stay together (and a short table
+    // keeps all its rows together, so it moves to the next page whole when it fits there).
+    const keepAll = b.rows.length <= SHORT_TABLE_ROWS;
+    const row = (cells: AstCell[], header: boolean, r: number): TableRow => {
+      const keep = header || (r < b.rows.length - 1 && (keepAll || r < 1));
+      return new TableRow({
+        cantSplit: true,
+        ...(header ? { tableHeader: true } : {}),
+        children: widths.map((w, k) => this.cell(cells[k], header, w, cells[k]?.align ?? aligns[k], size, keep)),
       });
+    };
     const border = { style: BorderStyle.SINGLE, size: 4, color: BORDER_COLOR };
-    const rows = [...(b.header.length ? [row(b.header, true)] : []), ...b.rows.map((r) => row(r, false))];
-    if (!rows.length) rows.push(row([], false));
+    const rows = [...(b.header.length ? [row(b.header, true, -1)] : []), ...b.rows.map((r, i) => row(r, false, i))];
+    if (!rows.length) rows.push(row([], false, 0));
     return new Table({
       width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
       columnWidths: widths,
@@ -427,9 +554,12 @@ class DocxWriter {
   blocks(blocks: Block[], ctx: Ctx): BodyChild[] {
     const out: BodyChild[] = [];
     for (const b of blocks) {
+      const afterTable = out[out.length - 1] instanceof Table;
       // Two tables in a row would merge into one: keep them apart with an empty paragraph.
-      if (b.type === "table" && out[out.length - 1] instanceof Table) out.push(new Paragraph({ children: [] }));
-      out.push(...this.block(b, ctx));
+      if ((b.type === "table" || b.type === "signature") && afterTable) out.push(new Paragraph({ children: [] }));
+      // Space after a table: the paragraph that follows it starts lower.
+      if (b.type === "paragraph" && afterTable) out.push(this.paragraph(b.content, ctx, true));
+      else out.push(...this.block(b, ctx));
     }
     return out;
   }
@@ -452,25 +582,76 @@ class DocxWriter {
         return this.toc(b.title);
       case "figure":
         return this.figure(b, ctx);
+      case "signature":
+        return [this.signature(b, ctx)];
     }
+  }
+
+  /**
+   * The signature block: a table without grid lines, one column per party (a narrow empty column
+   * between them); each line to write on is a cell's bottom border, with its caption below it.
+   * Rows never split and keep with the next, so the block stays on one page.
+   */
+  signature(b: Signature, ctx: Ctx): Table {
+    const parties = b.parties.length ? b.parties : [{ label: "" }];
+    const width = TEXT_WIDTH - ctx.indent - ctx.listDepth * LIST_INDENT;
+    const gap = parties.length > 1 ? 567 : 0;
+    // One party signs in a box half the text width, as it would beside a second party.
+    const col = parties.length > 1 ? Math.floor((width - gap * (parties.length - 1)) / parties.length) : Math.floor((width - 567) / 2);
+    const widths = parties.flatMap((_, i) => (i ? [gap, col] : [col]));
+    const none = { style: BorderStyle.NONE, size: 0, color: "auto" };
+    const rule = { style: BorderStyle.SINGLE, size: 6, color: "404040" };
+    const cell = (w: number, children: ParagraphChild[], o: { line?: boolean; small?: boolean } = {}): TableCell =>
+      new TableCell({
+        width: { size: w, type: WidthType.DXA },
+        margins: { top: 0, bottom: 20, left: 0, right: 0 },
+        verticalAlign: VerticalAlign.BOTTOM,
+        borders: { top: none, left: none, right: none, bottom: o.line ? rule : none },
+        children: [new Paragraph({ keepNext: true, spacing: { before: 0, after: 0 }, children })],
+      });
+    const rows: TableRow[] = [];
+    const row = (height: number, make: (p: (typeof parties)[number]) => { children: ParagraphChild[]; line?: boolean }): void => {
+      const cells: TableCell[] = [];
+      parties.forEach((p, i) => {
+        if (i) cells.push(cell(gap, []));
+        const c = make(p);
+        cells.push(cell(col, c.children, { line: c.line }));
+      });
+      rows.push(new TableRow({ cantSplit: true, height: { value: height, rule: HeightRule.ATLEAST }, children: cells }));
+    };
+    row(360, (p) => ({ children: [this.run(p.label, { bold: true })] }));
+    SIGNATURE_FIELDS.forEach((field, k) => {
+      row(k === 1 ? 1000 : 560, (p) => ({ children: k === 0 && p.place ? [this.run(p.place, {})] : [], line: true }));
+      row(300, () => ({ children: [new TextRun({ text: field, size: 18, color: "595959" })] }));
+    });
+    return new Table({
+      width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      ...(ctx.indent || ctx.listDepth ? { indent: { size: ctx.indent + ctx.listDepth * LIST_INDENT, type: WidthType.DXA } } : {}),
+      borders: { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none },
+      rows,
+    });
   }
 
   cover(): Paragraph[] {
     return [
       new Paragraph({ heading: HeadingLevel.TITLE, children: [this.run(this.doc.title, {})] }),
       ...this.doc.subtitle.map((s) => new Paragraph({ style: "Subtitle", children: [this.run(s, {})] })),
+      ...(coverDate(this.doc.date) ? [new Paragraph({ style: "Subtitle", spacing: { before: 240 }, children: [this.run(coverDate(this.doc.date), {})] })] : []),
     ];
   }
 
+  /** The running header: the label, and the short title (if the spec has one) at the right; never cut. */
   header(): Header {
     const label = cleanText(this.doc.label);
-    const title = shortTitle(cleanText(this.doc.title));
+    const title = this.doc.shortTitle ? cleanText(this.doc.shortTitle) : "";
     return new Header({
       children: [
         new Paragraph({
           style: "Header",
           tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
-          children: [new TextRun({ text: label, bold: true }), new TextRun({ children: ["\t", title] })],
+          children: [new TextRun({ text: label, bold: true }), ...(title ? [new TextRun({ children: ["\t", title] })] : [])],
         }),
       ],
     });
@@ -502,15 +683,23 @@ function decodeURIComponentSafe(s: string): string {
 
 function styles() {
   // Outline levels as Word's own heading styles have them, for LibreOffice and the navigation pane.
+  // Each Heading style is in the heading list, so a heading a lawyer adds in Word is numbered too.
   const heading = (level: number, size: number, before: number, after: number, italics = false) => ({
     run: { font: FONT, size, bold: true, italics, color: "1F3864" },
-    paragraph: { spacing: { before, after }, keepNext: true, keepLines: true, outlineLevel: level - 1 },
+    paragraph: {
+      spacing: { before, after },
+      keepNext: true,
+      keepLines: true,
+      outlineLevel: level - 1,
+      numbering: { reference: HEADING_LIST, level: level - 1, custom: true },
+      indent: { left: HEADING_INDENT, hanging: HEADING_INDENT },
+    },
   });
   return {
     default: {
       document: {
         run: { font: FONT, size: 22, language: { value: "da-DK" } },
-        paragraph: { spacing: { after: 120, line: 264, lineRule: LineRuleType.AUTO } },
+        paragraph: { spacing: { after: 120, line: 264, lineRule: LineRuleType.AUTO }, widowControl: true },
       },
       title: {
         run: { font: FONT, size: 40, bold: true, color: "1F3864" },
@@ -659,6 +848,10 @@ function normalise(parts: PackageFiles, doc: DocumentTree): Buffer {
       body
         // A field left dirty makes Word ask to update the document's fields when it opens it.
         .replace(/ w:dirty="(?:true|1|on)"/g, "")
+        // REF fields as complex fields (begin, instruction, separate, cached result, end): the form
+        // Word itself writes, and the one readers that skip simple fields (mammoth) still read.
+        .replace(/<w:fldSimple w:instr="(REF [^"]*)">(.*?)<\/w:fldSimple>/g, (_m, instr: string, result: string) =>
+          `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> ${instr} </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>${result}<w:r><w:fldChar w:fldCharType="end"/></w:r>`)
         .replace(/<w:bookmark(Start|End)\b([^>]*?)\bw:id="(\d+)"/g, (_m, kind: string, pre: string, n: string) => `<w:bookmark${kind}${pre}w:id="${id(n)}"`)
         .replace(/(w:(?:name|anchor)=")_Toc(\d+)"/g, (_m, attr: string, n: string) => `${attr}${tocName(n)}"`)
         .replace(/(<w:instrText\b[^>]*>[^<]*PAGEREF )_Toc(\d+)/g, (_m, pre: string, n: string) => `${pre}${tocName(n)}`),

@@ -22,8 +22,8 @@
  * data:, relative paths, …) is rendered as its text. Every text and attribute value is escaped
  * (& < > " '). The output is deterministic: no timestamps; doc.date goes into <meta name="date">.
  */
-import type { Block, DocumentTree, Figure, Heading, Inline, TableCell } from "../doc/ast.js";
-import { figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
+import type { Block, DocumentTree, Figure, Heading, Inline, Signature, TableCell } from "../doc/ast.js";
+import { SIGNATURE_FIELDS, figureNumbers, headingText, inlineText, tocEntries } from "../doc/ast.js";
 import { htmlSvg } from "./figure.js";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -213,11 +213,13 @@ class HtmlWriter {
       case "list": {
         const tag = b.ordered ? "ol" : "ul";
         const start = b.ordered && Number.isFinite(b.start) && b.start !== 1 ? ` start="${Math.trunc(b.start)}"` : "";
+        // Sub-clauses: lettered or roman, shown "a)" / "i)" by the stylesheet.
+        const type = b.ordered && b.marker ? ` type="${b.marker === "a)" ? "a" : b.marker === "i)" ? "i" : "1"}" class="paren"` : "";
         const items = b.items.map((item) =>
           // A single paragraph is written inline in the <li> (a tight list).
           item.length === 1 && item[0].type === "paragraph" ? `<li>${this.inlines(item[0].content)}</li>` : `<li>\n${this.blocks(item)}\n</li>`,
         );
-        return `<${tag}${start}>\n${items.join("\n")}\n</${tag}>`;
+        return `<${tag}${start}${type}>\n${items.join("\n")}\n</${tag}>`;
       }
       case "blockquote":
         return `<blockquote>\n${this.blocks(b.content)}\n</blockquote>`;
@@ -232,7 +234,24 @@ class HtmlWriter {
         return this.toc(b.title);
       case "figure":
         return this.figure(b);
+      case "signature":
+        return this.signature(b);
     }
+  }
+
+  /** The signature block: a box per party, each line to write on a ruled (bottom-bordered) cell. */
+  signature(b: Signature): string {
+    const box = (p: Signature["parties"][number]): string =>
+      [
+        `<div class="underskrift">`,
+        `<p class="underskrift-part"><strong>${escapeHtml(p.label)}</strong></p>`,
+        ...SIGNATURE_FIELDS.map(
+          (f, k) =>
+            `<div class="underskrift-linje${k === 1 ? " underskrift-navnetraek" : ""}">${k === 0 && p.place ? escapeHtml(p.place) : ""}</div><p class="underskrift-felt">${escapeHtml(f)}</p>`,
+        ),
+        `</div>`,
+      ].join("\n");
+    return `<div class="underskrifter">\n${b.parties.map(box).join("\n")}\n</div>`;
   }
 }
 
@@ -287,6 +306,18 @@ nav.indhold li { margin: 0.15em 0; }
 nav.indhold a { color: inherit; text-decoration: none; }
 nav.indhold a:hover { text-decoration: underline; }
 .sideskift { border-top: 1px dashed #c9d1db; margin: 2.5em 0; }
+ol.paren[type="a"] { list-style-type: lower-alpha-paren; }
+ol.paren[type="i"] { list-style-type: lower-roman-paren; }
+ol.paren[type="1"] { list-style-type: decimal-paren; }
+@counter-style lower-alpha-paren { system: extends lower-alpha; suffix: ") "; }
+@counter-style lower-roman-paren { system: extends lower-roman; suffix: ") "; }
+@counter-style decimal-paren { system: extends decimal; suffix: ") "; }
+.underskrifter { display: flex; gap: 2.5em; margin: 1.5em 0; break-inside: avoid; page-break-inside: avoid; }
+.underskrift { flex: 1; }
+.underskrift-part { margin: 0 0 0.5em; }
+.underskrift-linje { border-bottom: 1px solid #404040; min-height: 2em; display: flex; align-items: flex-end; }
+.underskrift-navnetraek { min-height: 3.5em; }
+.underskrift-felt { margin: 0.15em 0 0.6em; font-size: 0.85em; color: #555; }
 figure { margin: 1.5em 0; }
 .chart svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption { font-size: 0.9em; color: #333; margin-top: 0.5em; }

@@ -45,7 +45,7 @@
  */
 import MarkdownIt from "markdown-it";
 import type { Block, DocumentTree, Figure, Heading, Inline } from "../doc/ast.js";
-import { figureCaption, figureNumbers, headingText, tocEntries } from "../doc/ast.js";
+import { SIGNATURE_FIELDS, figureCaption, figureNumbers, headingText, listLabel, tocEntries } from "../doc/ast.js";
 import { safeSvg, svgDataUri } from "./figure.js";
 import { assignIds, safeHref } from "./html.js";
 
@@ -475,8 +475,9 @@ class MarkdownWriter {
         (item.length === 1 || (item.length === 2 && item[1].type === "list" && (!item[1].ordered || item[1].start === 1))));
     const tight = b.items.every(tightItem);
     const start = Math.min(Math.max(Math.trunc(b.start) || 0, 0), 999_999_999);
+    if (b.ordered && b.marker && b.marker !== "1)") return this.subClauses(b, start);
     const items = b.items.map((item, n) => {
-      const marker = b.ordered ? `${start + n}${alternate ? ")" : "."}` : alternate ? "*" : "-";
+      const marker = b.ordered ? `${start + n}${alternate || b.marker === "1)" ? ")" : "."}` : alternate ? "*" : "-";
       const body = this.blocks(item, tight ? "\n" : "\n\n");
       if (!body) return marker;
       const pad = " ".repeat(marker.length + 1);
@@ -486,6 +487,25 @@ class MarkdownWriter {
         .join("\n");
     });
     return items.join(tight ? "\n" : "\n\n");
+  }
+
+  /**
+   * Lettered or roman sub-clauses: "a) …", "b) …", one paragraph each (blank lines between), as
+   * pandoc reads a fancy list and as a CommonMark reader shows separate lines; continuation
+   * blocks are indented under their item.
+   */
+  subClauses(b: Extract<Block, { type: "list" }>, start: number): string {
+    return b.items
+      .map((item, n) => {
+        const label = listLabel(start + n, b.marker);
+        const body = this.blocks(item, "\n\n");
+        const pad = " ".repeat(label.length + 1);
+        return body
+          .split("\n")
+          .map((line, i) => (i === 0 ? `${label} ${line}` : line ? pad + line : ""))
+          .join("\n");
+      })
+      .join("\n\n");
   }
 
   table(b: Extract<Block, { type: "table" }>): string {
@@ -565,6 +585,13 @@ class MarkdownWriter {
         return this.blocks(this.toc(b.title));
       case "figure":
         return this.figure(b);
+      case "signature":
+        // A table a Markdown reader shows: a column per party, a row per line to fill in.
+        return this.table({
+          type: "table",
+          header: b.parties.map((p) => ({ content: [{ type: "strong", content: [{ type: "text", text: p.label }] }] })),
+          rows: SIGNATURE_FIELDS.map((f, k) => b.parties.map((p) => ({ content: [{ type: "text", text: `${f}:${k === 0 && p.place ? ` ${p.place}` : ""}` }] }))),
+        });
     }
   }
 }

@@ -14,8 +14,9 @@ for spec in kk-2020-udsatte-sygemeldte kk-2024-udsatte-sygemeldte; do
   mkdir -p "$out/lo"
   check "LibreOffice converts all $docs DOCX of $spec" bash -c "soffice --headless --norestore --convert-to pdf --outdir '$out/lo' '$out'/*.docx >/dev/null 2>&1; test \$(ls '$out/lo'/*.pdf 2>/dev/null | wc -l) -eq $docs"
 
-  # pandoc reads every DOCX and sees numbered headings.
-  check "pandoc reads all DOCX of $spec with headings" bash -c "for f in '$out'/*.docx; do pandoc -f docx -t markdown \"\$f\" | grep -qE '^#+ [0-9]' || { echo \"no headings: \$f\"; exit 1; }; done"
+  # pandoc reads every DOCX and sees its headings (their numbers are Word's list numbers, which
+  # pandoc does not print; LibreOffice shows them: tests/docx-word.interop.test.ts).
+  check "pandoc reads all DOCX of $spec with headings" bash -c "for f in '$out'/*.docx; do pandoc -f docx -t markdown \"\$f\" | grep -qE '^#+ [[:alpha:]]' || { echo \"no headings: \$f\"; exit 1; }; done"
   # pandoc reads our Markdown.
   check "pandoc reads all Markdown of $spec" bash -c "for f in '$out'/*.md; do pandoc -f markdown -t html \"\$f\" >/dev/null || exit 1; done"
   # python-docx: headings carry Heading styles.

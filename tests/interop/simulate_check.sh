@@ -11,7 +11,7 @@ out="$work/sim"
 check "simulate the 2024 example (2000 runs, every format)" npx --no-install udbud simulate specs/kk-2024-udsatte-sygemeldte --runs 2000 --out "$out" --format html,docx,pdf,md,csv,json
 check "LibreOffice converts the report DOCX" bash -c "soffice --headless --norestore --convert-to pdf --outdir '$work/lo' '$out/prissimulering.docx' >/dev/null 2>&1; test -s '$work/lo/prissimulering.pdf'"
 check "LibreOffice's PDF of the DOCX shows the break-even table" bash -c "pdftotext '$work/lo/prissimulering.pdf' - | tr -s ' \n' ' ' | grep -q 'Break-even ugepris'"
-check "pandoc reads the DOCX: headings and chart images" bash -c "pandoc -f docx -t markdown --extract-media='$work/media' '$out/prissimulering.docx' > '$work/d.md' && grep -qE '^#+ [0-9]+\.? Break-even priser' '$work/d.md' && test \$(grep -c '!\[' '$work/d.md') -ge 8"
+check "pandoc reads the DOCX: headings and chart images" bash -c "pandoc -f docx -t markdown --extract-media='$work/media' '$out/prissimulering.docx' > '$work/d.md' && grep -qE '^#+ ([0-9]+\.? )?Break-even priser' '$work/d.md' && test \$(grep -c '!\[' '$work/d.md') -ge 8"
 check "pandoc reads the Markdown with its SVG images" bash -c "pandoc -f markdown -t html '$out/prissimulering.md' | grep -c 'data:image/svg+xml;base64' | awk '{ exit (\$1 >= 8 ? 0 : 1) }'"
 check "python-docx: chart images and Heading styles" "$PY" - "$out/prissimulering.docx" <<'PYEOF'
 import sys, docx
