@@ -10,6 +10,7 @@ import { parseMarkdown } from "../doc/parse.js";
 import { Diagnostic } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
 import { readSpec } from "../read/index.js";
+import { readRegularFile, regularFileMessage } from "../read/regular-file.js";
 import { displayPath } from "../read/source.js";
 import { buildDocuments } from "../render/build.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
@@ -151,21 +152,36 @@ interface HNode {
   childNodes?: HNode[];
 }
 
-function textOf(n: HNode): string {
-  if (n.nodeName === "#text") return n.value ?? "";
-  if (n.nodeName === "br") return "\n";
-  if (n.nodeName === "script" || n.nodeName === "style") return "";
-  return (n.childNodes ?? []).map(textOf).join("");
+/** The text under a node, iteratively (an HTML input may nest 100.000 elements deep). */
+function textOf(root: HNode): string {
+  let out = "";
+  const stack: HNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.nodeName === "#text") out += n.value ?? "";
+    else if (n.nodeName === "br") out += "\n";
+    else if (n.nodeName !== "script" && n.nodeName !== "style") {
+      const kids = n.childNodes ?? [];
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+  }
+  return out;
 }
 
 export function readHtmlDoc(html: string, id: string): ComparableDoc {
   const b = new Builder();
   let title = id;
-  const walk = (n: HNode) => {
+  // Depth-first in document order with an explicit stack: no recursion on the input's depth.
+  const stack: HNode[] = [];
+  const children = (n: HNode | HNode[]) => {
+    const kids = Array.isArray(n) ? n : (n.childNodes ?? []);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  };
+  const visit = (n: HNode) => {
     const tag = n.nodeName;
     if (tag === "title") title = textOf(n).trim() || title;
     if (tag === "nav" || tag === "script" || tag === "style" || tag === "head" || tag === "header") {
-      if (tag === "head") (n.childNodes ?? []).forEach(walk);
+      if (tag === "head") children(n);
       return;
     }
     const h = /^h([1-6])$/.exec(tag);
@@ -184,7 +200,7 @@ export function readHtmlDoc(html: string, id: string): ComparableDoc {
     if (tag === "li") {
       const own = (n.childNodes ?? []).filter((c) => c.nodeName !== "ul" && c.nodeName !== "ol");
       b.block({ kind: "list-item", text: own.map(textOf).join("").replace(/\s+/g, " ").trim() });
-      (n.childNodes ?? []).filter((c) => c.nodeName === "ul" || c.nodeName === "ol").forEach(walk);
+      children((n.childNodes ?? []).filter((c) => c.nodeName === "ul" || c.nodeName === "ol"));
       return;
     }
     if (tag === "tr") {
@@ -192,9 +208,10 @@ export function readHtmlDoc(html: string, id: string): ComparableDoc {
       const texts = cells.map((c) => textOf(c).replace(/\s+/g, " ").trim());
       return b.block({ kind: "table-row", text: texts.join(" | "), cells: texts, header: cells.some((c) => c.nodeName === "th") });
     }
-    (n.childNodes ?? []).forEach(walk);
+    children(n);
   };
-  walk(parseHtml(html) as unknown as HNode);
+  stack.push(parseHtml(html) as unknown as HNode);
+  while (stack.length) visit(stack.pop()!);
   // h1 is usually the page title: normalise levels so the shallowest numbered heading is 1.
   const clauses = b.done();
   const numbered = clauses.filter((c) => c.ref);
@@ -231,7 +248,10 @@ export async function readSide(target: string): Promise<{ side?: Side; errors: D
     return { side: { label, docs: built.trees.map(fromTree), udbud: read.udbud }, errors: [] };
   }
   if (stat.size > MAX_INPUT_BYTES) return { errors: [err(label, `Filen er for stor til at sammenligne (${stat.size} bytes; grænsen er ${MAX_INPUT_BYTES / 1024 / 1024} MiB).`, "diff.too-large")] };
-  const data = fs.readFileSync(target);
+  // Only a regular file is read (a FIFO or a link to /dev/zero would hang or read without end).
+  const read = readRegularFile(path.resolve(target), MAX_INPUT_BYTES);
+  if (!("data" in read)) return { errors: [err(label, regularFileMessage(read, label, MAX_INPUT_BYTES), `diff.${read.problem}`)] };
+  const data = read.data;
   const id = path.basename(target, ext);
   if (ext === ".docx") {
     try {

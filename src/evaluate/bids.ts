@@ -35,6 +35,7 @@ import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
 import { formatNumber } from "../format.js";
 import type { Delkontrakt, Tildeling, Udbud } from "../model/types.js";
 import { loadCareful } from "../read/load.js";
+import { readRegularFile, regularFileMessage } from "../read/regular-file.js";
 import { Lines, SourceMap, displayPath, type SourceFile } from "../read/source.js";
 import { hint } from "../suggest.js";
 import { effectiveWeights, isConsensus } from "./models.js";
@@ -671,12 +672,9 @@ const NOT_MET = new Set(["ikke opfyldt", "ikke-opfyldt", "ikkeopfyldt", "nej", "
 /** Decodes a CSV file: UTF-8 (with or without BOM), or Windows-1252 as older Excel saves it. */
 function decodeCsv(abs: string): { text: string } | { error: Diagnostic } {
   const display = displayPath(abs);
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(abs);
-  } catch (e) {
-    return { error: fileDiag(display, `Budfilen kan ikke læses (${(e as NodeJS.ErrnoException).code ?? "ukendt fejl"}).`, "unreadable") };
-  }
+  const read = readRegularFile(abs, BID_LIMITS.maxFileBytes);
+  if (!("data" in read)) return { error: fileDiag(display, regularFileMessage(read, display, BID_LIMITS.maxFileBytes), read.problem === "unreadable" ? "unreadable" : read.problem) };
+  const buf = read.data;
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     return { error: fileDiag(display, "Filen er gemt som UTF-16 ('Unicode-tekst'). Gem den i Excel som 'CSV UTF-8 (kommasepareret)' eller 'CSV (semikolonsepareret)'.", "utf16") };
   }
