@@ -1,7 +1,7 @@
 /** `udbud diff`: two versions compared clause by clause; terminal, JSON, HTML, redline DOCX, change summary. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
-import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseFormats, printDiagnostics } from "./shared.js";
+import { checkOut, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseFormats, printDiagnostics } from "./shared.js";
 
 const DIFF_FORMATS = ["terminal", "json", "html", "docx", "oversigt"] as const;
 type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -31,6 +31,11 @@ export const register: Register = (program, { io, setCode }) => {
         setCode(EXIT_USAGE);
         return;
       }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
+        return;
+      }
       const { compareInputs } = await import("../diff/compare.js");
       const { comparison: c, errors } = await compareInputs(oldPath, newPath, { ignoreCase: !!opts.ignoreCase, ignoreWhitespace: !opts.whitespace });
       if (!c) {
@@ -54,14 +59,16 @@ export const register: Register = (program, { io, setCode }) => {
       }
       const written: string[] = [];
       if (files.length) {
-        const fs = await import("node:fs");
-        const { writeAtomic } = await import("../render/index.js");
-        const out = path.resolve(opts.out);
-        for (const [name, data] of files) {
-          fs.mkdirSync(out, { recursive: true });
-          writeAtomic(out, name, data);
-          written.push(path.join(opts.out, name));
+        // All or nothing (src/write/output.ts); the inputs are never overwritten.
+        const { writeOutputSet } = await import("../write/output.js");
+        const w = writeOutputSet(opts.out, files.map(([name, data]) => ({ name, data })), { protect: [oldPath, newPath] });
+        if (w.errors.length) {
+          await printDiagnostics(io, w.errors);
+          io.err("✗ sammenligningen er ikke skrevet.\n");
+          setCode(EXIT_INVALID);
+          return;
         }
+        for (const [name] of files) written.push(path.join(opts.out, name));
       }
       if (formats.includes("json")) io.out(JSON.stringify(report.diffJson(c.docs, c.semantic), null, 2) + "\n");
       if (formats.includes("terminal")) {

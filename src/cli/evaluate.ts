@@ -1,7 +1,7 @@
 /** `udbud evaluate`: bids scored with the published model; the evaluation record. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, printDiagnostics } from "./shared.js";
+import { checkOut, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -18,6 +18,11 @@ export const register: Register = (program, { io, setCode }) => {
       if (format !== "terminal" && format !== "json") {
         io.err(`fejl: ukendt format '${opts.format}'. Mulige formater: terminal, json.\n`);
         setCode(EXIT_USAGE);
+        return;
+      }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
         return;
       }
       const { evaluateSpec, evaluationJson, evaluationTerminal } = await import("../evaluate/evaluate.js");
@@ -43,8 +48,14 @@ export const register: Register = (program, { io, setCode }) => {
           setCode(EXIT_INVALID);
           return;
         }
-        const names = await writeEvaluationRecord(rec.tree, opts.out);
-        io.err(`✓ evalueringsnotatet er skrevet: ${names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
+        const w = await writeEvaluationRecord(rec.tree, opts.out, undefined, [...read.sourceMap.files.map((f) => f.abs), path.resolve(opts.bids)]);
+        if (w.errors.length) {
+          await printDiagnostics(io, w.errors);
+          io.err("✗ evalueringsnotatet er ikke skrevet.\n");
+          setCode(EXIT_INVALID);
+          return;
+        }
+        io.err(`✓ evalueringsnotatet er skrevet: ${w.names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
       }
       io.out(format === "json" ? evaluationJson(res.result) : evaluationTerminal(res.result));
       setCode(EXIT_OK);

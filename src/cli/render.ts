@@ -1,7 +1,7 @@
 /** `udbud render`: the tender documents in every format. */
 import { FORMATS, type Format } from "../render/formats.js";
 import type { Register } from "./shared.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseFormats, printDiagnostics } from "./shared.js";
+import { checkOut, EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseFormats, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -16,6 +16,11 @@ export const register: Register = (program, { io, setCode }) => {
       const formats = parseFormats<Format>(opts.format, FORMATS, io);
       if (!formats) {
         setCode(EXIT_USAGE);
+        return;
+      }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
         return;
       }
       const { renderSpec } = await import("../render/index.js");

@@ -46,3 +46,21 @@ export async function printDiagnostics(io: Io, ds: readonly Diagnostic[]): Promi
   const { formatDiagnostic } = await import("../diagnostics.js");
   for (const d of ds) io.err(formatDiagnostic(d) + "\n");
 }
+
+/**
+ * `--out` checked before any work: empty is a usage error (exit 2); a path that cannot hold the
+ * output (a file, under a file, /proc, a dangling link, too long) is exit 1 with a Danish message.
+ * Returns the exit code to stop with, or undefined when the command may go on.
+ */
+export async function checkOut(io: Io, out: string | undefined): Promise<number | undefined> {
+  if (out === undefined) return undefined;
+  if (out.trim() === "") {
+    io.err("fejl: --out er tom. Angiv en mappe, fx --out output/mit-udbud.\n");
+    return EXIT_USAGE;
+  }
+  const { checkOutDir } = await import("../write/output.js");
+  const problem = checkOutDir(out);
+  if (!problem) return undefined;
+  await printDiagnostics(io, [problem]);
+  return EXIT_INVALID;
+}

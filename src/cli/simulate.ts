@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { formatNumber } from "../format.js";
 import { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "../simulate/formats.js";
 import type { Register } from "./shared.js";
-import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, parseFormats, printDiagnostics } from "./shared.js";
+import { checkOut, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, parseFormats, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -38,6 +38,11 @@ export const register: Register = (program, { io, setCode }) => {
       const seed = heltal("--seed", opts.seed, 0, 4294967295);
       if (runs === null || seed === null) {
         setCode(EXIT_USAGE);
+        return;
+      }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
         return;
       }
       // Progress on stderr for long runs: a line per 10 % (or an updating line on a terminal).

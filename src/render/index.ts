@@ -11,6 +11,7 @@ import { readSpec } from "../read/index.js";
 import { writeDocx } from "../write/docx.js";
 import { writeHtml } from "../write/html.js";
 import { writeMarkdown } from "../write/markdown.js";
+import { writeOutputSet } from "../write/output.js";
 import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
 
@@ -93,8 +94,8 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
       return { errors: [{ severity: "fejl", file: path.join(outDir, f.name), line: 1, column: 1, path: "", message: "Outputtet ville overskrive en af udbuddets egne filer. Vælg en anden --out-mappe.", code: "render.overwrite-input" }], warnings, documents: [] };
     }
   }
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const f of files) writeAtomic(outDir, f.name, f.data);
-  writeAtomic(outDir, "manifest.json", JSON.stringify({ documents }, null, 2) + "\n");
+  // All or nothing (src/write/output.ts): the old set stays intact on any failure.
+  const written = writeOutputSet(outDir, [...files, { name: "manifest.json", data: JSON.stringify({ documents }, null, 2) + "\n" }], { protect: [...inputs] });
+  if (written.errors.length) return { errors: written.errors, warnings, documents: [] };
   return { errors: [], warnings, documents, outDir };
 }
