@@ -1,6 +1,7 @@
 /** `udbud diff`: two versions compared clause by clause; terminal, JSON, HTML, redline DOCX, change summary. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
+import { visible } from "../terminal.js";
 import { checkOut, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseFormats, printDiagnostics } from "./shared.js";
 
 const DIFF_FORMATS = ["terminal", "json", "html", "docx", "oversigt"] as const;
@@ -26,8 +27,10 @@ export const register: Register = (program, { io, setCode }) => {
         return;
       }
       const date = opts.date ?? new Date().toISOString().slice(0, 10);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-        io.err(`fejl: --date skal skrives ÅÅÅÅ-MM-DD, ikke '${date}'.\n`);
+      const [y, m, d] = date.split("-").map(Number);
+      const real = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) === date && y >= 1900 && y <= 9999;
+      if (!real) {
+        io.err(`fejl: --date skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD (fx 2024-03-31), ikke '${visible(date)}'.\n`);
         setCode(EXIT_USAGE);
         return;
       }

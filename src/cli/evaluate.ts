@@ -1,5 +1,6 @@
 /** `udbud evaluate`: bids scored with the published model; the evaluation record. */
 import * as path from "node:path";
+import { visible } from "../terminal.js";
 import type { Register } from "./shared.js";
 import { checkOut, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, printDiagnostics } from "./shared.js";
 
@@ -16,7 +17,7 @@ export const register: Register = (program, { io, setCode }) => {
     .action(async (spec: string, opts: { bids: string; format: string; json?: boolean; out?: string }) => {
       const format = opts.json ? "json" : opts.format.trim().toLowerCase();
       if (format !== "terminal" && format !== "json") {
-        io.err(`fejl: ukendt format '${opts.format}'. Mulige formater: terminal, json.\n`);
+        io.err(`fejl: ukendt format '${visible(opts.format)}'. Mulige formater: terminal, json.\n`);
         setCode(EXIT_USAGE);
         return;
       }

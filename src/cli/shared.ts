@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { Diagnostic } from "../diagnostics.js";
+import { visible } from "../terminal.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -34,7 +35,7 @@ export function parseFormats<T extends string>(value: string, allowed: readonly 
   const formats = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
   const bad = formats.filter((f) => !(allowed as readonly string[]).includes(f));
   if (bad.length || formats.length === 0) {
-    io.err(`fejl: ukendt format '${bad.join(",") || value}'. Mulige formater: ${allowed.join(", ")}.\n`);
+    io.err(`fejl: ukendt format '${visible(bad.join(",") || value)}'. Mulige formater: ${allowed.join(", ")}.\n`);
     return null;
   }
   return [...new Set(formats)] as T[];

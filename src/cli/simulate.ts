@@ -1,6 +1,7 @@
 /** `udbud simulate`: the pricing models for a scenario, with a report. */
 import * as path from "node:path";
 import { formatNumber } from "../format.js";
+import { visible } from "../terminal.js";
 import { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "../simulate/formats.js";
 import type { Register } from "./shared.js";
 import { checkOut, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, parseFormats, printDiagnostics } from "./shared.js";
@@ -29,7 +30,7 @@ export const register: Register = (program, { io, setCode }) => {
         const ok = /^\d+$/.test(v) || /^\d{1,3}([._ ]\d{3})+$/.test(v);
         const t = v.replace(/[._ ]/g, "");
         if (!ok || Number(t) < min || Number(t) > max) {
-          io.err(`fejl: ${navn} skal være et helt tal fra ${formatNumber(min)} til ${formatNumber(max)}, ikke '${v}'.\n`);
+          io.err(`fejl: ${navn} skal være et helt tal fra ${formatNumber(min)} til ${formatNumber(max)}, ikke '${visible(v)}'.\n`);
           return null;
         }
         return Number(t);
