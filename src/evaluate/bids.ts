@@ -49,6 +49,8 @@ export const BID_LIMITS = {
   maxRows: 200_000,
   /** Most bids (bidder × lot) in one file. */
   maxBids: 2_000,
+  /** Highest price of one unit, in kr. (the same plausible maximum as the schemas' unit prices). */
+  maxPrice: 10_000_000,
   /** Longest CSV cell, in characters. */
   maxCellChars: 20_000,
 } as const;
@@ -258,6 +260,8 @@ function checkOne(r: Reporter, reported: Set<string>, info: LotInfo, bid: Bid, b
       if (!reported.has(vp)) r.error("not-a-number", vp, `Prisen for '${id}' skal være et tal i kr. ekskl. moms, fx 3200 eller 3.200,50.`);
     } else if (value < 0) {
       r.error("negative-price", vp, `Prisen for '${id}' er negativ (${formatNumber(value)} kr.). En pris skal være 0 eller mere.`);
+    } else if (value > BID_LIMITS.maxPrice) {
+      r.error("price-too-high", vp, `Prisen for '${id}' er urimeligt høj (${formatNumber(value)} kr.); grænsen er ${formatNumber(BID_LIMITS.maxPrice)} kr. pr. enhed. Er der en tastefejl?`);
     }
     priser.push(kind === "indsats" ? { indsats: id, pris: value } : { element: id, pris: value });
   });
