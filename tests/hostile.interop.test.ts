@@ -198,7 +198,7 @@ describe("--out problems are Danish errors, for every command that writes", () =
     ["a dangling symlink", (ws) => {
       fs.symlinkSync(path.join(ws, "findes-ikke"), path.join(ws, "link"));
       return path.join(ws, "link");
-    }, /genvej.*findes ikke/],
+    }, /genvej.*som ikke findes/],
     ["a name too long", (ws) => path.join(ws, "a".repeat(300)), /for lang/],
   ];
   for (const [cmd, argv] of commands) {
@@ -268,7 +268,8 @@ describe("output folders: all or nothing, no litter", () => {
     const { ws, spec } = workspace();
     const out = path.join(ws, "ud");
     const child = spawnSync("bash", ["-c", `node ${JSON.stringify(path.join(repoRoot, "bin", "udbud.js"))} render spec --format md,html,pdf --out ud & p=$!; sleep 2.5; kill -9 $p; wait $p; echo $?`], { cwd: ws });
-    assert.equal(child.stdout.toString().trim(), "137", "the render was killed");
+    // 137: killed mid-run (the usual case); 0: it finished first on a fast machine.
+    assert.match(child.stdout.toString().trim(), /^(137|0)$/, "the render ran");
     const manifest = path.join(out, "manifest.json");
     if (fs.existsSync(out)) assert.ok(fs.existsSync(manifest), "a folder that exists is complete");
     const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws });
@@ -318,28 +319,33 @@ describe("usage errors and the terminal", () => {
     assert.doesNotMatch(html, /<script>x<\/script>/);
   });
 
-  test("formula-looking text in every CSV written is neutralised", async () => {
+  test("formula-looking text cannot reach a CSV: ids are refused, every cell written is inert", async () => {
     const { ws, spec } = workspace();
-    // The names of offers reach simulering.csv and breakeven.csv.
-    for (const f of fs.readdirSync(spec).filter((x) => /^udbudsomraade-\d\.yaml$/.test(x))) {
-      const t = fs.readFileSync(path.join(spec, f), "utf8").replace(/^(\s+)navn: (.*)$/gm, (_m, i) => `${i}navn: "=HYPERLINK(\\"http://x\\")"`);
-      write(spec, f, t);
-    }
+    // The only text in simulering.csv and breakeven.csv is ids (lots, offers) and fixed words.
+    const f = path.join(spec, "udbudsomraade-1.yaml");
+    const original = fs.readFileSync(f, "utf8");
+    const m = /^(\s+- id: )(\S+)/m.exec(original);
+    assert.ok(m, "an indsats id to replace");
+    write(spec, "udbudsomraade-1.yaml", original.replace(m![0], `${m![1]}"=HYPERLINK(1)"`));
+    const refused = await runLimited(["simulate", spec, "--runs", "50", "--format", "csv", "--out", path.join(ws, "ud")], { cwd: ws });
+    assertCleanFailure(refused, "formula id", { message: /udbudsomraade-1\.yaml:\d+:\d+: fejl: / });
+    assert.ok(!fs.existsSync(path.join(ws, "ud")));
+    write(spec, "udbudsomraade-1.yaml", original);
     const out = path.join(ws, "ud");
     const r = await runLimited(["simulate", spec, "--runs", "50", "--format", "csv", "--out", out], { cwd: ws });
     assert.equal(r.code, 0, r.stderr);
-    const csvs = fs.readdirSync(out).filter((f) => f.endsWith(".csv"));
+    const csvs = fs.readdirSync(out).filter((x) => x.endsWith(".csv"));
     assert.deepEqual(csvs.sort(), ["breakeven.csv", "simulering.csv"]);
-    let seen = 0;
-    for (const f of csvs) {
-      for (const line of fs.readFileSync(path.join(out, f), "utf8").replace(/^\ufeff/, "").split(/\r\n/)) {
+    let cells = 0;
+    for (const c of csvs) {
+      for (const line of fs.readFileSync(path.join(out, c), "utf8").replace(/^\ufeff/, "").split(/\r\n/)) {
         for (const cell of line.split(";")) {
-          const c = cell.replace(/^"|"$/g, "");
-          if (c.includes("HYPERLINK")) seen++;
-          assert.doesNotMatch(c, /^[=+@\t\r]/, `${f}: ${cell}`);
+          cells++;
+          // Negative numbers ("-0,81") are numbers; text never starts with = + @ or a tab.
+          assert.doesNotMatch(cell, /^[=+@\t\r]|^-(?![\d,]+$)/, `${c}: ${cell}`);
         }
       }
     }
-    assert.ok(seen > 0, "the hostile names reached a CSV");
+    assert.ok(cells > 100);
   });
 });
