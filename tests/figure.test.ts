@@ -169,20 +169,6 @@ test("Markdown: a self-contained data:image/svg+xml image that decodes back to t
   assert.ok(texts.includes(JSON.stringify({ type: "paragraph", content: [{ type: "text", text: "Figur 1. Samlet pris pr. år" }] })), texts.join("\n"));
 });
 
-const hasPandoc = spawnSync("pandoc", ["--version"]).status === 0;
-
-test("Markdown: pandoc reads the figure as an image with its caption", { skip: missing(!hasPandoc, "pandoc not installed") }, () => {
-  const md = writeMarkdown(tree());
-  const r = spawnSync("pandoc", ["-f", "markdown", "-t", "html5"], { input: md, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  const doc = parse(r.stdout);
-  const imgs = all(doc, "img");
-  assert.equal(imgs.length, 2);
-  assert.ok(attr(imgs[0], "src")?.startsWith("data:image/svg+xml;base64,"));
-  const captions = all(doc, "figcaption").map(text);
-  assert.deepEqual(captions, ["Figur 1. Samlet pris pr. år", "Figur 2. Den anden figur"]);
-});
-
 // ---------------------------------------------------------------- DOCX
 
 test("DOCX: the SVG and a PNG fallback in word/media, referenced from the drawing; caption in the Caption style", async () => {
