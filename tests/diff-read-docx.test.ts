@@ -7,7 +7,6 @@
 import { test } from "vitest";
 import { requirePrereq } from "./prereq.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -6,7 +6,6 @@
 import { test } from "vitest";
 import { missing } from "./prereq.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import JSZip from "jszip";
