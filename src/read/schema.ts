@@ -5,7 +5,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
-import { formatNumber } from "../format.js";
 import { schemasDir } from "../paths.js";
 import { hint } from "../suggest.js";
 import { SourceMap } from "./source.js";
@@ -172,8 +171,8 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
         maximum: "højst",
         exclusiveMaximum: "mindre end",
       };
-      const limit = typeof p.limit === "number" && Math.abs(p.limit) >= 1000 ? formatNumber(p.limit) : p.limit;
-      return { text: `${label(ps)}skal være ${words[e.keyword]} ${limit}, men er ${show(e.data)}.${tip(ps)}`, pointer: e.instancePath, preferKey: false };
+      // The limit as YAML wants numbers written (no thousands separators), like the tips say.
+      return { text: `${label(ps)}skal være ${words[e.keyword]} ${p.limit}, men er ${show(e.data)}.${tip(ps)}`, pointer: e.instancePath, preferKey: false };
     }
     case "minItems":
     case "maxItems": {
