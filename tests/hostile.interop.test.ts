@@ -15,6 +15,8 @@ import { repoRoot, tmpDir } from "./helpers.js";
 import { assertCleanFailure, assertWithinLimits, runLimited, snapshot } from "./hostile/harness.js";
 
 const SPEC = path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte");
+/** Ordinary renders and simulations that set a case up (not the hostile input itself): memory bounded, time generous. */
+const ORDINARY = { timeS: 120 };
 
 /** A fresh working folder with a copy of the 2024 spec in `spec/`. */
 function workspace(): { ws: string; spec: string } {
@@ -226,7 +228,7 @@ describe("output folders: all or nothing, no litter", () => {
   test("a folder where one output file must go: the old set stays intact", async () => {
     const { ws, spec } = workspace();
     const out = path.join(ws, "ud");
-    const first = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws });
+    const first = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws, limits: ORDINARY });
     assert.equal(first.code, 0, first.stderr);
     // A new spec version, and a folder squatting on one of the file names.
     write(spec, "udbud.yaml", entryText().replace(/^titel: .*$/m, "titel: Ny titel"));
@@ -236,12 +238,12 @@ describe("output folders: all or nothing, no litter", () => {
     fs.rmSync(path.join(out, squat));
     fs.mkdirSync(path.join(out, squat));
     const before = snapshot(out);
-    const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws });
+    const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws, limits: ORDINARY });
     assertCleanFailure(r, "folder in the way", { message: /mappe ved navn/ });
     assert.deepEqual(snapshot(out), before, "not one file replaced");
     // Moved away, the next run completes the set.
     fs.rmdirSync(path.join(out, squat));
-    const again = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws });
+    const again = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws, limits: ORDINARY });
     assert.equal(again.code, 0, again.stderr);
     const after = fs.readdirSync(out).sort();
     assert.deepEqual(after, [...names, "manifest.json"].sort());
@@ -258,7 +260,7 @@ describe("output folders: all or nothing, no litter", () => {
     fs.mkdirSync(path.join(out, `.udbud-tmp-${dead}-abcd`));
     write(ws, `.udbud-tmp-${dead}-ef01/x.md`, "gammel");
     write(out, `.udbud-tmp-${process.pid}-levende`, "min");
-    const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws });
+    const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws, limits: ORDINARY });
     assert.equal(r.code, 0, r.stderr);
     const left = [...fs.readdirSync(out), ...fs.readdirSync(ws)].filter((f) => f.startsWith(".udbud-tmp-"));
     assert.deepEqual(left, [`.udbud-tmp-${process.pid}-levende`]);
@@ -272,7 +274,7 @@ describe("output folders: all or nothing, no litter", () => {
     assert.match(child.stdout.toString().trim(), /^(137|0)$/, "the render ran");
     const manifest = path.join(out, "manifest.json");
     if (fs.existsSync(out)) assert.ok(fs.existsSync(manifest), "a folder that exists is complete");
-    const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws });
+    const r = await runLimited(["render", spec, "--format", "md", "--out", out], { cwd: ws, limits: ORDINARY });
     assert.equal(r.code, 0, r.stderr);
     const litter = [...fs.readdirSync(out), ...fs.readdirSync(ws)].filter((f) => f.startsWith(".udbud-tmp-"));
     assert.deepEqual(litter, []);
@@ -294,7 +296,7 @@ describe("usage errors and the terminal", () => {
     test(name, async () => {
       const { ws } = workspace();
       const before = snapshot(ws);
-      const r = await runLimited(args, { cwd: ws });
+      const r = await runLimited(args, { cwd: ws, limits: ORDINARY });
       assertCleanFailure(r, name, { code: 2, located: false, message: /^fejl: /m });
       assert.deepEqual(snapshot(ws), before);
     });
@@ -303,7 +305,7 @@ describe("usage errors and the terminal", () => {
   test("control characters and bidi overrides from the spec are shown, not obeyed", async () => {
     const { ws, spec } = workspace();
     write(spec, "udbud.yaml", `${entryText()}\n"\\u202Eexe.fil\\u001b[2J\\u0007": 1\n`);
-    const r = await runLimited(["validate", spec], { cwd: ws });
+    const r = await runLimited(["validate", spec], { cwd: ws, limits: ORDINARY });
     assertCleanFailure(r, "bidi", { message: /\\u202Eexe\.fil\\u001B\[2J\\u0007/ });
     assert.doesNotMatch(r.stderr, /[\u202E\u001b\u0007]/);
   });
@@ -312,7 +314,7 @@ describe("usage errors and the terminal", () => {
     const { ws, spec } = workspace();
     write(spec, "udbud.yaml", entryText().replace(/^titel: .*$/m, 'titel: "{{#each this}}{{this}}{{/each}} {{{constructor.constructor}}} <script>x</script>"'));
     const out = path.join(ws, "ud");
-    const r = await runLimited(["render", spec, "--format", "md,html", "--out", out, "--only", "rammeaftale"], { cwd: ws });
+    const r = await runLimited(["render", spec, "--format", "md,html", "--out", out, "--only", "rammeaftale"], { cwd: ws, limits: ORDINARY });
     assert.equal(r.code, 0, r.stderr);
     const html = fs.readFileSync(path.join(out, "rammeaftale.html"), "utf8");
     assert.ok(html.includes("{{#each this}}{{this}}{{/each}}"), "the braces survive as text");
@@ -327,12 +329,12 @@ describe("usage errors and the terminal", () => {
     const m = /^(\s+- id: )(\S+)/m.exec(original);
     assert.ok(m, "an indsats id to replace");
     write(spec, "udbudsomraade-1.yaml", original.replace(m![0], `${m![1]}"=HYPERLINK(1)"`));
-    const refused = await runLimited(["simulate", spec, "--runs", "50", "--format", "csv", "--out", path.join(ws, "ud")], { cwd: ws });
+    const refused = await runLimited(["simulate", spec, "--runs", "50", "--format", "csv", "--out", path.join(ws, "ud")], { cwd: ws, limits: ORDINARY });
     assertCleanFailure(refused, "formula id", { message: /udbudsomraade-1\.yaml:\d+:\d+: fejl: / });
     assert.ok(!fs.existsSync(path.join(ws, "ud")));
     write(spec, "udbudsomraade-1.yaml", original);
     const out = path.join(ws, "ud");
-    const r = await runLimited(["simulate", spec, "--runs", "50", "--format", "csv", "--out", out], { cwd: ws });
+    const r = await runLimited(["simulate", spec, "--runs", "50", "--format", "csv", "--out", out], { cwd: ws, limits: ORDINARY });
     assert.equal(r.code, 0, r.stderr);
     const csvs = fs.readdirSync(out).filter((x) => x.endsWith(".csv"));
     assert.deepEqual(csvs.sort(), ["breakeven.csv", "simulering.csv"]);
