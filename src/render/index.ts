@@ -14,22 +14,19 @@ import { writeMarkdown } from "../write/markdown.js";
 import { writeOutputSet } from "../write/output.js";
 import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
+import { checkOwner, MANIFEST, mergedManifest, type Manifest, type ManifestEntry } from "./manifest.js";
+export type { Manifest, ManifestEntry } from "./manifest.js";
 
 import type { Format } from "./formats.js";
 export { FORMATS, type Format } from "./formats.js";
-
-export interface ManifestEntry {
-  id: string;
-  title: string;
-  files: Partial<Record<Format, string>>;
-  sha256: Partial<Record<Format, string>>;
-}
 
 export interface RenderResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
   documents: ManifestEntry[];
   outDir?: string;
+  /** The manifest as written (with --only: merged with the documents already in the folder). */
+  manifest?: Manifest;
 }
 
 /** Writes `data` to `dir/name` atomically (temp file in the same folder, then rename). */
@@ -66,7 +63,7 @@ export async function renderTree(tree: DocumentTree, format: Format): Promise<Bu
 }
 
 /** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
-export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }): Promise<RenderResult> {
+export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean }): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   const built = buildDocuments(read.udbud, read.sourceMap, opts);
@@ -94,8 +91,12 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
       return { errors: [{ severity: "fejl", file: path.join(outDir, f.name), line: 1, column: 1, path: "", message: "Outputtet ville overskrive en af udbuddets egne filer. Vælg en anden --out-mappe.", code: "render.overwrite-input" }], warnings, documents: [] };
     }
   }
+  const specAbs = path.resolve(read.sourceMap.files[0]?.abs ?? spec);
+  const foreign = checkOwner(outDir, read.udbud.id, specAbs, { explicitOut: opts.out !== undefined, overskriv: !!opts.overskriv }, read.sourceMap.entry);
+  if (foreign) return { errors: [foreign], warnings, documents: [] };
+  const manifest = mergedManifest(outDir, read.udbud.id, specAbs, documents, !!opts.only?.length);
   // All or nothing (src/write/output.ts): the old set stays intact on any failure.
-  const written = writeOutputSet(outDir, [...files, { name: "manifest.json", data: JSON.stringify({ documents }, null, 2) + "\n" }], { protect: [...inputs] });
+  const written = writeOutputSet(outDir, [...files, { name: MANIFEST, data: JSON.stringify(manifest, null, 2) + "\n" }], { protect: [...inputs] });
   if (written.errors.length) return { errors: written.errors, warnings, documents: [] };
-  return { errors: [], warnings, documents, outDir };
+  return { errors: [], warnings, documents, outDir, manifest };
 }
