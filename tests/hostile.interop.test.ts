@@ -127,7 +127,7 @@ describe("documents given to diff", () => {
     const { ws } = workspace();
     write(ws, "dyb.html", `<html><body>${"<div>".repeat(100_000)}<p>Dybt afsnit.</p>${"</div>".repeat(100_000)}</body></html>`);
     write(ws, "flad.html", "<html><body><p>Fladt afsnit.</p></body></html>");
-    const r = await runLimited(["diff", "dyb.html", "flad.html", "--format", "json"], { cwd: ws });
+    const r = await runLimited(["diff", "dyb.html", "flad.html", "--json"], { cwd: ws });
     assertWithinLimits(r, "deep HTML");
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
@@ -138,7 +138,7 @@ describe("documents given to diff", () => {
     const { ws } = workspace();
     write(ws, "dyb.md", `${">".repeat(100_000)} dybt\n\n${"- ".repeat(20_000)}liste\n`);
     write(ws, "flad.md", "# Titel\n\nFladt.\n");
-    const r = await runLimited(["diff", "dyb.md", "flad.md", "--format", "json"], { cwd: ws });
+    const r = await runLimited(["diff", "dyb.md", "flad.md", "--json"], { cwd: ws });
     assertWithinLimits(r, "deep Markdown");
     assert.equal(r.code, 0, r.stderr);
   });
@@ -157,7 +157,7 @@ describe("documents given to diff", () => {
     write(ws, "a.docx", await docx(words.join(" ")));
     write(ws, "c.docx", await docx(changed.join(" ")));
     const before = snapshot(ws);
-    const r = await runLimited(["diff", "a.docx", "c.docx", "--format", "json"], { cwd: ws });
+    const r = await runLimited(["diff", "a.docx", "c.docx", "--json"], { cwd: ws });
     assertWithinLimits(r, "50.000 words");
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
