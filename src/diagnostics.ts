@@ -2,6 +2,8 @@
  * Diagnostics: what the tool tells the user about their input.
  * Every diagnostic names a file, a line and a column (1-based) and the JSON path of the value.
  */
+import { visible } from "./terminal.js";
+
 export type Severity = "fejl" | "advarsel";
 
 export interface Diagnostic {
@@ -26,10 +28,11 @@ export class InputError extends Error {
   }
 }
 
+/** One line for the terminal; input text in it has its control and bidi characters made visible. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.file}:${d.line}:${d.column}`;
   const path = d.path ? ` [${d.path}]` : "";
-  return `${where}: ${d.severity}: ${d.message}${path}`;
+  return visible(`${where}: ${d.severity}: ${d.message}${path}`);
 }
 
 /** Sort by file, line, column, then message, so output is deterministic. */

@@ -64,7 +64,9 @@ test("--json has the documented shape", async () => {
   }
 });
 
-test("the installed launcher runs as a real process (npx udbud)", () => {
+test("the launcher npm installs as `udbud` (package.json bin → bin/udbud.js) runs as a real process", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+  assert.equal(pkg.bin.udbud, "bin/udbud.js");
   const r = spawnSync(process.execPath, [path.join(repoRoot, "bin", "udbud.js"), "validate", minimalDir, "--json"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).valid, true);

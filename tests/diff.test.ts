@@ -158,6 +158,9 @@ test("random edit scripts on the contract: both sides reproduce, edits are found
       const d = diffDocuments(a, b);
       assertReproduces(d, a, b);
       for (const c of d.clauses) assert.ok(!(c.kinds.includes("inserted") && c.kinds.length > 1));
+      // The edits are found: when the text changed, the summary reports at least one change.
+      const text = (doc: typeof a) => JSON.stringify(doc.clauses.map((c) => [c.heading, c.blocks.map((x) => x.text)]));
+      if (text(a) !== text(b)) assert.ok(Object.values(d.summary).some((n) => n > 0), JSON.stringify(d.summary));
     }),
     { numRuns: 40 },
   );

@@ -306,7 +306,8 @@ test("evaluation record from a hand-made EvaluationResult: ranking, rejection re
   assert.ok(rec.tree);
   assert.equal(rec.tree!.id, "evalueringsnotat");
   const out = tmpDir();
-  const files = await writeEvaluationRecord(rec.tree!, out);
+  const { names: files, errors: writeErrors } = await writeEvaluationRecord(rec.tree!, out);
+  assert.deepEqual(writeErrors, []);
   assert.deepEqual(files, ["evalueringsnotat.docx", "evalueringsnotat.pdf", "evalueringsnotat.html", "evalueringsnotat.md"]);
   const md = read(out, "evalueringsnotat.md");
   // Ranking with weighted totals.
@@ -355,7 +356,7 @@ test("evaluation record from the 2024 sample bids (evaluateSpec)", async () => {
   const rec = buildEvaluationRecord(spec.udbud!, ev.result!, spec.sourceMap);
   assert.deepEqual(rec.errors, []);
   const out = tmpDir();
-  await writeEvaluationRecord(rec.tree!, out);
+  assert.deepEqual((await writeEvaluationRecord(rec.tree!, out)).errors, []);
   const md = read(out, "evalueringsnotat.md");
   for (const lot of ev.result!.delkontrakter) {
     assert.ok(md.includes(`{#delkontrakt-${lot.delkontrakt}}`), lot.delkontrakt);

@@ -6,7 +6,6 @@
 import { test } from "vitest";
 import { missing } from "./prereq.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import JSZip from "jszip";
@@ -167,20 +166,6 @@ test("Markdown: a self-contained data:image/svg+xml image that decodes back to t
   const back = parseMarkdown(md);
   const texts = back.filter((b) => b.type === "paragraph").map((b) => JSON.stringify(b));
   assert.ok(texts.includes(JSON.stringify({ type: "paragraph", content: [{ type: "text", text: "Figur 1. Samlet pris pr. år" }] })), texts.join("\n"));
-});
-
-const hasPandoc = spawnSync("pandoc", ["--version"]).status === 0;
-
-test("Markdown: pandoc reads the figure as an image with its caption", { skip: missing(!hasPandoc, "pandoc not installed") }, () => {
-  const md = writeMarkdown(tree());
-  const r = spawnSync("pandoc", ["-f", "markdown", "-t", "html5"], { input: md, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  const doc = parse(r.stdout);
-  const imgs = all(doc, "img");
-  assert.equal(imgs.length, 2);
-  assert.ok(attr(imgs[0], "src")?.startsWith("data:image/svg+xml;base64,"));
-  const captions = all(doc, "figcaption").map(text);
-  assert.deepEqual(captions, ["Figur 1. Samlet pris pr. år", "Figur 2. Den anden figur"]);
 });
 
 // ---------------------------------------------------------------- DOCX

@@ -4,7 +4,21 @@
  * determinism, one thread = many threads, bad input with Danish located errors, nothing written
  * on error, and progress on stderr.
  */
-import { test } from "vitest";
+import { test, vi } from "vitest";
+
+// Counts the worker threads the simulator starts (a transparent subclass of Worker), so the
+// worker test can check that workers ran at all.
+const started = vi.hoisted(() => ({ workers: 0 }));
+vi.mock("node:worker_threads", async (importOriginal) => {
+  const m = await importOriginal<typeof import("node:worker_threads")>();
+  class CountingWorker extends m.Worker {
+    constructor(...args: ConstructorParameters<typeof m.Worker>) {
+      super(...args);
+      started.workers++;
+    }
+  }
+  return { ...m, default: { ...m, Worker: CountingWorker }, Worker: CountingWorker };
+});
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -136,13 +150,19 @@ test("determinism: the same seed gives byte-identical files; another seed change
     const r = await cli("simulate", spec2024, "--runs", "150", "--seed", seed, "--out", dir, "--format", "json,csv,html,md,docx,pdf");
     assert.equal(r.code, 0, r.stderr);
   }
-  for (const f of fs.readdirSync(a)) assert.ok(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f);
+  const files = fs.readdirSync(a).sort();
+  assert.equal(files.length, 7);
+  assert.deepEqual(fs.readdirSync(b).sort(), files, "both runs wrote the same files");
+  for (const f of files) assert.ok(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f);
   assert.notEqual(fs.readFileSync(path.join(a, "simulering.json"), "utf8"), fs.readFileSync(path.join(c, "simulering.json"), "utf8"));
 });
 
 test("worker threads give exactly the result of one thread", async () => {
+  const before = started.workers;
   const one = await simulateSpec(spec2024, { runs: 700, tråde: 1 });
+  assert.equal(started.workers, before, "one thread: no workers");
   const many = await simulateSpec(spec2024, { runs: 700, tråde: 2 });
+  assert.equal(started.workers - before, 2, "two worker threads ran");
   assert.ok(one.result && many.result);
   assert.equal(resultJson(one.result), resultJson(many.result));
 });

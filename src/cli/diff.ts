@@ -1,7 +1,8 @@
 /** `udbud diff`: two versions compared clause by clause; terminal, JSON, HTML, redline DOCX, change summary. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
-import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
+import { visible } from "../terminal.js";
+import { checkOut, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
 
 const DIFF_FORMATS = ["terminal", "json", "html", "docx", "oversigt"] as const;
 type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -38,9 +39,16 @@ Eksempler:
         return;
       }
       const date = opts.date ?? new Date().toISOString().slice(0, 10);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-        io.err(`fejl: --date skal skrives ÅÅÅÅ-MM-DD, ikke '${date}'.\n`);
+      const [y, m, d] = date.split("-").map(Number);
+      const real = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) === date && y >= 1900 && y <= 9999;
+      if (!real) {
+        io.err(`fejl: --date skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD (fx 2024-03-31), ikke '${visible(date)}'.\n`);
         setCode(EXIT_USAGE);
+        return;
+      }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
         return;
       }
       const { compareInputs } = await import("../diff/compare.js");
@@ -69,14 +77,16 @@ Eksempler:
       }
       const written: string[] = [];
       if (files.length) {
-        const fs = await import("node:fs");
-        const { writeAtomic } = await import("../render/index.js");
-        const out = path.resolve(opts.out);
-        for (const [name, data] of files) {
-          fs.mkdirSync(out, { recursive: true });
-          writeAtomic(out, name, data);
-          written.push(path.join(opts.out, name));
+        // All or nothing (src/write/output.ts); the inputs are never overwritten.
+        const { writeOutputSet } = await import("../write/output.js");
+        const w = writeOutputSet(opts.out, files.map(([name, data]) => ({ name, data })), { protect: [oldPath, newPath] });
+        if (w.errors.length) {
+          await printDiagnostics(io, w.errors);
+          io.err("✗ sammenligningen er ikke skrevet.\n");
+          setCode(EXIT_INVALID);
+          return;
         }
+        for (const [name] of files) written.push(path.join(opts.out, name));
       }
       if (opts.json) io.out(JSON.stringify(report.diffJson(c.docs, c.semantic), null, 2) + "\n");
       else if (formats.includes("terminal")) {

@@ -1,8 +1,9 @@
 /** `udbud evaluate`: bids scored with the published model; the evaluation record. */
 import * as path from "node:path";
+import { visible } from "../terminal.js";
 import type { Register } from "./shared.js";
 import { FORMATS, type Format } from "../render/formats.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
+import { checkOut, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -37,6 +38,11 @@ Eksempler:
         }
         recordFormats = f;
       }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
+        return;
+      }
       const { evaluateSpec, evaluationJson, evaluationTerminal } = await import("../evaluate/evaluate.js");
       const res = evaluateSpec(spec, opts.bids);
       if (!res.result) {
@@ -60,8 +66,14 @@ Eksempler:
           setCode(EXIT_INVALID);
           return;
         }
-        const names = await writeEvaluationRecord(rec.tree, opts.out, recordFormats);
-        io.err(`✓ evalueringsnotatet er skrevet: ${names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
+        const w = await writeEvaluationRecord(rec.tree, opts.out, recordFormats, [...read.sourceMap.files.map((f) => f.abs), path.resolve(opts.bids)]);
+        if (w.errors.length) {
+          await printDiagnostics(io, w.errors);
+          io.err("✗ evalueringsnotatet er ikke skrevet.\n");
+          setCode(EXIT_INVALID);
+          return;
+        }
+        io.err(`✓ evalueringsnotatet er skrevet: ${w.names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
       }
       io.out(format === "json" ? evaluationJson(res.result) : evaluationTerminal(res.result));
       setCode(EXIT_OK);

@@ -8,7 +8,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Help } from "commander";
 import { packageRoot } from "../paths.js";
-import { defaultIo, EXIT_OK, EXIT_USAGE, type Io, type Register } from "./shared.js";
+import { InputError } from "../diagnostics.js";
+import { visible } from "../terminal.js";
+import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io, type Register } from "./shared.js";
 import { register as validate } from "./validate.js";
 import { register as render } from "./render.js";
 import { register as diff } from "./diff.js";
@@ -97,6 +99,27 @@ Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
   return program;
 }
 
+/** Where to report a bug: the README's section "Fejl i værktøjet". */
+export const REPORT_BUGS = "README.md, afsnittet 'Reporting a bug / Fejl i værktøjet' (med kommandoen, udbud-versionen og denne tekst)";
+
+/**
+ * The message for a real bug (never for bad input): what happened, that it is not the user's
+ * fault, and where to report it. The stack trace only with UDBUD_DEBUG=1.
+ */
+export function internalError(e: unknown, argv: readonly string[]): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const cmd = visible(argv.slice(2).join(" "));
+  const lines = [
+    `udbud: intern fejl: ${visible(err.message)}`,
+    "Dette er en fejl i værktøjet, ikke i dit udbud. Ingen filer er ændret.",
+    `Rapportér den, så den kan blive rettet: se ${REPORT_BUGS}.`,
+    `Kommando: udbud ${cmd}  (udbud ${version()}, Node ${process.version})`,
+  ];
+  if (process.env.UDBUD_DEBUG === "1" && err.stack) lines.push(err.stack);
+  else lines.push("Kør igen med UDBUD_DEBUG=1 for at få de tekniske detaljer med i rapporten.");
+  return lines.join("\n") + "\n";
+}
+
 /** Runs the CLI and resolves to the exit code. Never throws for bad input or bad usage. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let code = EXIT_OK;
@@ -109,7 +132,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT_OK;
       return EXIT_USAGE;
     }
-    io.err(`udbud: intern fejl: ${(e as Error).message}\nDette er en fejl i værktøjet, ikke i dit udbud. Rapportér den gerne.\n`);
+    if (e instanceof InputError) {
+      // Bad input that reached a library function which throws: still the user's input, exit 1.
+      const { printDiagnostics } = await import("./shared.js");
+      await printDiagnostics(io, e.diagnostics);
+      return EXIT_INVALID;
+    }
+    io.err(internalError(e, argv));
     return 70;
   }
 }

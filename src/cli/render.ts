@@ -1,7 +1,7 @@
 /** `udbud render`: the tender documents in every format. */
 import { FORMATS, type Format } from "../render/formats.js";
 import type { Register } from "./shared.js";
-import { antal, collectList, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
+import { antal, checkOut, collectList, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -23,6 +23,11 @@ Eksempler:
       const formats = parseFormats<Format>(opts.format, FORMATS, io);
       if (!formats) {
         setCode(EXIT_USAGE);
+        return;
+      }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
         return;
       }
       const { renderSpec } = await import("../render/index.js");

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { Diagnostic } from "../diagnostics.js";
+import { visible } from "../terminal.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -34,7 +35,7 @@ export function parseFormats<T extends string>(value: string, allowed: readonly 
   const formats = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
   const bad = formats.filter((f) => !(allowed as readonly string[]).includes(f));
   if (bad.length || formats.length === 0) {
-    io.err(`fejl: ukendt format '${bad.join(",") || value}'. Mulige formater: ${allowed.join(", ")}.\n`);
+    io.err(`fejl: ukendt format '${visible(bad.join(",") || value)}'. Mulige formater: ${allowed.join(", ")}.\n`);
     return null;
   }
   return [...new Set(formats)] as T[];
@@ -45,6 +46,24 @@ export async function printDiagnostics(io: Io, ds: readonly Diagnostic[]): Promi
   if (!ds.length) return;
   const { formatDiagnostic } = await import("../diagnostics.js");
   for (const d of ds) io.err(formatDiagnostic(d) + "\n");
+}
+
+/**
+ * `--out` checked before any work: empty is a usage error (exit 2); a path that cannot hold the
+ * output (a file, under a file, /proc, a dangling link, too long) is exit 1 with a Danish message.
+ * Returns the exit code to stop with, or undefined when the command may go on.
+ */
+export async function checkOut(io: Io, out: string | undefined): Promise<number | undefined> {
+  if (out === undefined) return undefined;
+  if (out.trim() === "") {
+    io.err("fejl: --out er tom. Angiv en mappe, fx --out output/mit-udbud.\n");
+    return EXIT_USAGE;
+  }
+  const { checkOutDir } = await import("../write/output.js");
+  const problem = checkOutDir(out);
+  if (!problem) return undefined;
+  await printDiagnostics(io, [problem]);
+  return EXIT_INVALID;
 }
 
 /**

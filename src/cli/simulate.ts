@@ -1,9 +1,10 @@
 /** `udbud simulate`: the pricing models for a scenario, with a report. */
 import * as path from "node:path";
 import { formatNumber } from "../format.js";
+import { visible } from "../terminal.js";
 import { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "../simulate/formats.js";
 import type { Register } from "./shared.js";
-import { antal, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics, wantProgress } from "./shared.js";
+import { antal, checkOut, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, jsonErrors, parseFormats, printDiagnostics, wantProgress } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -34,7 +35,7 @@ Eksempler:
         const ok = /^\d+$/.test(v) || /^\d{1,3}([._ ]\d{3})+$/.test(v);
         const t = v.replace(/[._ ]/g, "");
         if (!ok || Number(t) < min || Number(t) > max) {
-          io.err(`fejl: ${navn} skal være et helt tal fra ${formatNumber(min)} til ${formatNumber(max)}, ikke '${v}'.\n`);
+          io.err(`fejl: ${navn} skal være et helt tal fra ${formatNumber(min)} til ${formatNumber(max)}, ikke '${visible(v)}'.\n`);
           return null;
         }
         return Number(t);
@@ -43,6 +44,11 @@ Eksempler:
       const seed = heltal("--seed", opts.seed, 0, 4294967295);
       if (runs === null || seed === null) {
         setCode(EXIT_USAGE);
+        return;
+      }
+      const outCode = await checkOut(io, opts.out);
+      if (outCode !== undefined) {
+        setCode(outCode);
         return;
       }
       // Progress on stderr for long runs: a line per 10 % (or an updating line on a terminal).

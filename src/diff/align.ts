@@ -30,9 +30,55 @@ export function similarity(a: string, b: string): number {
  * Word diff of two texts. Whitespace between two changes joins the change, and within a change
  * deletions come before insertions, so the result reads like a lawyer's redline.
  */
+/**
+ * Bounded work (issue 18): the word-level diff runs on at most this many tokens (words, spaces and
+ * punctuation of both sides together) and this many edits. Above either, the block is compared
+ * sentence by sentence; above the same bounds in sentences, as one replaced block. A 50.000-word
+ * paragraph then takes a second, not minutes.
+ */
+export const MAX_WORD_DIFF_TOKENS = 20_000;
+export const MAX_WORD_DIFF_EDITS = 2_000;
+
+/** Sentences with their trailing whitespace, so that joining them gives the text back. */
+function sentences(text: string): string[] {
+  return text.match(/[^.!?;:\n]*(?:[.!?;:\n]+|$)\s*/g)?.filter((s) => s !== "") ?? [text];
+}
+
+type Part = { added?: boolean; removed?: boolean; value: string[] };
+
+/** The diff of two texts at the finest level the bounds allow: words, else sentences, else whole. */
+function boundedParts(a: string, b: string, key: (t: string) => string, sentenceKey: (t: string) => string): Part[] {
+  const ta = tokenize(a);
+  const tb = tokenize(b);
+  if (ta.length + tb.length <= MAX_WORD_DIFF_TOKENS) {
+    const words = diffArrays(ta, tb, { comparator: (x: string, y: string) => key(x) === key(y), maxEditLength: MAX_WORD_DIFF_EDITS }) as Part[] | undefined;
+    if (words) return words;
+  }
+  const sa = sentences(a);
+  const sb = sentences(b);
+  if (sa.length + sb.length <= MAX_WORD_DIFF_TOKENS) {
+    // Keys computed once (normalising in the comparator made this the slow part).
+    const ka = sa.map(sentenceKey);
+    const kb = sb.map(sentenceKey);
+    const keyed = diffArrays(ka, kb, { maxEditLength: MAX_WORD_DIFF_EDITS });
+    if (keyed) {
+      let i = 0;
+      let j = 0;
+      return keyed.map((p) => {
+        const n = p.value.length;
+        if (p.removed) return { removed: true, value: sa.slice(i, (i += n)) };
+        if (p.added) return { added: true, value: sb.slice(j, (j += n)) };
+        i += n;
+        return { value: sb.slice(j, (j += n)) };
+      });
+    }
+  }
+  return sentenceKey(a) === sentenceKey(b) ? [{ value: [a] }] : [{ removed: true, value: [a] }, { added: true, value: [b] }];
+}
+
 export function wordRuns(a: string, b: string, o: CompareOptions = DEFAULT_COMPARE): Run[] {
   const key = (t: string) => (o.ignoreWhitespace && /^\s+$/.test(t) ? " " : o.ignoreCase ? t.toLocaleLowerCase("da") : t);
-  const parts = diffArrays(tokenize(a), tokenize(b), { comparator: (x: string, y: string) => key(x) === key(y) });
+  const parts = boundedParts(a, b, key, (t) => normalise(t, o));
   const raw: Run[] = parts.map((p) => ({ op: p.added ? "insert" : p.removed ? "delete" : "equal", text: p.value.join("") }));
   // Whitespace-only equal runs between changes become part of the change.
   for (let i = 1; i < raw.length - 1; i++) {

@@ -10,6 +10,7 @@ import { parseMarkdown } from "../doc/parse.js";
 import { Diagnostic } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
 import { readSpec } from "../read/index.js";
+import { readRegularFile, regularFileMessage } from "../read/regular-file.js";
 import { displayPath } from "../read/source.js";
 import { buildDocuments } from "../render/build.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
@@ -151,22 +152,45 @@ interface HNode {
   childNodes?: HNode[];
 }
 
-function textOf(n: HNode): string {
-  if (n.nodeName === "#text") return n.value ?? "";
-  if (n.nodeName === "br") return "\n";
-  if (n.nodeName === "script" || n.nodeName === "style") return "";
-  return (n.childNodes ?? []).map(textOf).join("");
+/** The text under a node, iteratively (an HTML input may nest 100.000 elements deep). */
+function textOf(root: HNode): string {
+  let out = "";
+  const stack: HNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.nodeName === "#text") out += n.value ?? "";
+    else if (n.nodeName === "br") out += "\n";
+    else if (n.nodeName !== "script" && n.nodeName !== "style") {
+      const kids = n.childNodes ?? [];
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+  }
+  return out;
 }
 
 export function readHtmlDoc(html: string, id: string): ComparableDoc {
   const b = new Builder();
   let title = id;
-  let depth = 0;
-  const walk = (n: HNode) => {
+  // Depth-first in document order with an explicit stack: no recursion on the input's depth.
+  // An entry is a node to visit, or a list item (with its marker and nesting level) to emit.
+  type Entry = { n: HNode; depth: number; item?: { marker?: string } };
+  const stack: Entry[] = [];
+  const push = (kids: HNode[], depth: number) => {
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ n: kids[i], depth });
+  };
+  const children = (n: HNode | HNode[], depth: number) => push(Array.isArray(n) ? n : (n.childNodes ?? []), depth);
+  const nested = (li: HNode) => (li.childNodes ?? []).filter((c) => c.nodeName === "ul" || c.nodeName === "ol");
+  const own = (li: HNode) => (li.childNodes ?? []).filter((c) => c.nodeName !== "ul" && c.nodeName !== "ol").map(textOf).join("").replace(/\s+/g, " ").trim();
+  const visit = ({ n, depth, item }: Entry) => {
+    if (item) {
+      b.block({ kind: "list-item", text: own(n), ...(item.marker ? { marker: item.marker } : {}), ...(depth ? { level: depth } : {}) });
+      push(nested(n), depth + 1);
+      return;
+    }
     const tag = n.nodeName;
     if (tag === "title") title = textOf(n).trim() || title;
     if (tag === "nav" || tag === "script" || tag === "style" || tag === "head" || tag === "header") {
-      if (tag === "head") (n.childNodes ?? []).forEach(walk);
+      if (tag === "head") children(n, depth);
       return;
     }
     const h = /^h([1-6])$/.exec(tag);
@@ -187,25 +211,22 @@ export function readHtmlDoc(html: string, id: string): ComparableDoc {
       const start = Number(attr("start") ?? 1) || 1;
       const type = attr("type") ?? "1";
       let k = 0;
+      const entries: Entry[] = [];
       for (const li of n.childNodes ?? []) {
         if (li.nodeName !== "li") {
-          walk(li);
+          entries.push({ n: li, depth });
           continue;
         }
-        const own = (li.childNodes ?? []).filter((c) => c.nodeName !== "ul" && c.nodeName !== "ol");
         const num = start + k++;
         const marker = tag === "ul" ? undefined : type === "a" ? `${String.fromCharCode(96 + ((num - 1) % 26) + 1)})` : type === "A" ? `${String.fromCharCode(64 + ((num - 1) % 26) + 1)}.` : `${num}.`;
-        b.block({ kind: "list-item", text: own.map(textOf).join("").replace(/\s+/g, " ").trim(), ...(marker ? { marker } : {}), ...(depth ? { level: depth } : {}) });
-        depth++;
-        (li.childNodes ?? []).filter((c) => c.nodeName === "ul" || c.nodeName === "ol").forEach(walk);
-        depth--;
+        entries.push({ n: li, depth, item: { marker } });
       }
+      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]);
       return;
     }
     if (tag === "li") {
-      const own = (n.childNodes ?? []).filter((c) => c.nodeName !== "ul" && c.nodeName !== "ol");
-      b.block({ kind: "list-item", text: own.map(textOf).join("").replace(/\s+/g, " ").trim() });
-      (n.childNodes ?? []).filter((c) => c.nodeName === "ul" || c.nodeName === "ol").forEach(walk);
+      b.block({ kind: "list-item", text: own(n) });
+      push(nested(n), depth);
       return;
     }
     if (tag === "tr") {
@@ -213,9 +234,10 @@ export function readHtmlDoc(html: string, id: string): ComparableDoc {
       const texts = cells.map((c) => textOf(c).replace(/\s+/g, " ").trim());
       return b.block({ kind: "table-row", text: texts.join(" | "), cells: texts, header: cells.some((c) => c.nodeName === "th") });
     }
-    (n.childNodes ?? []).forEach(walk);
+    children(n, depth);
   };
-  walk(parseHtml(html) as unknown as HNode);
+  stack.push({ n: parseHtml(html) as unknown as HNode, depth: 0 });
+  while (stack.length) visit(stack.pop()!);
   // h1 is usually the page title: normalise levels so the shallowest numbered heading is 1.
   const clauses = b.done();
   const numbered = clauses.filter((c) => c.ref);
@@ -252,7 +274,10 @@ export async function readSide(target: string): Promise<{ side?: Side; errors: D
     return { side: { label, docs: built.trees.map(fromTree), udbud: read.udbud }, errors: [] };
   }
   if (stat.size > MAX_INPUT_BYTES) return { errors: [err(label, `Filen er for stor til at sammenligne (${stat.size} bytes; grænsen er ${MAX_INPUT_BYTES / 1024 / 1024} MiB).`, "diff.too-large")] };
-  const data = fs.readFileSync(target);
+  // Only a regular file is read (a FIFO or a link to /dev/zero would hang or read without end).
+  const read = readRegularFile(path.resolve(target), MAX_INPUT_BYTES);
+  if (!("data" in read)) return { errors: [err(label, regularFileMessage(read, label, MAX_INPUT_BYTES), `diff.${read.problem}`)] };
+  const data = read.data;
   const id = path.basename(target, ext);
   if (ext === ".docx") {
     try {

@@ -35,6 +35,7 @@ import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
 import { formatNumber } from "../format.js";
 import type { Delkontrakt, Tildeling, Udbud } from "../model/types.js";
 import { loadCareful } from "../read/load.js";
+import { readRegularFile, regularFileMessage } from "../read/regular-file.js";
 import { Lines, SourceMap, displayPath, type SourceFile } from "../read/source.js";
 import { hint } from "../suggest.js";
 import { effectiveWeights, isConsensus } from "./models.js";
@@ -48,6 +49,8 @@ export const BID_LIMITS = {
   maxRows: 200_000,
   /** Most bids (bidder × lot) in one file. */
   maxBids: 2_000,
+  /** Highest price of one unit, in kr. (the same plausible maximum as the schemas' unit prices). */
+  maxPrice: 10_000_000,
   /** Longest CSV cell, in characters. */
   maxCellChars: 20_000,
 } as const;
@@ -257,6 +260,8 @@ function checkOne(r: Reporter, reported: Set<string>, info: LotInfo, bid: Bid, b
       if (!reported.has(vp)) r.error("not-a-number", vp, `Prisen for '${id}' skal være et tal i kr. ekskl. moms, fx 3200 eller 3.200,50.`);
     } else if (value < 0) {
       r.error("negative-price", vp, `Prisen for '${id}' er negativ (${formatNumber(value)} kr.). En pris skal være 0 eller mere.`);
+    } else if (value > BID_LIMITS.maxPrice) {
+      r.error("price-too-high", vp, `Prisen for '${id}' er urimeligt høj (${formatNumber(value)} kr.); grænsen er ${formatNumber(BID_LIMITS.maxPrice)} kr. pr. enhed. Er der en tastefejl?`);
     }
     priser.push(kind === "indsats" ? { indsats: id, pris: value } : { element: id, pris: value });
   });
@@ -671,12 +676,9 @@ const NOT_MET = new Set(["ikke opfyldt", "ikke-opfyldt", "ikkeopfyldt", "nej", "
 /** Decodes a CSV file: UTF-8 (with or without BOM), or Windows-1252 as older Excel saves it. */
 function decodeCsv(abs: string): { text: string } | { error: Diagnostic } {
   const display = displayPath(abs);
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(abs);
-  } catch (e) {
-    return { error: fileDiag(display, `Budfilen kan ikke læses (${(e as NodeJS.ErrnoException).code ?? "ukendt fejl"}).`, "unreadable") };
-  }
+  const read = readRegularFile(abs, BID_LIMITS.maxFileBytes);
+  if (!("data" in read)) return { error: fileDiag(display, regularFileMessage(read, display, BID_LIMITS.maxFileBytes), read.problem === "unreadable" ? "unreadable" : read.problem) };
+  const buf = read.data;
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     return { error: fileDiag(display, "Filen er gemt som UTF-16 ('Unicode-tekst'). Gem den i Excel som 'CSV UTF-8 (kommasepareret)' eller 'CSV (semikolonsepareret)'.", "utf16") };
   }

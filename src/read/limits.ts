@@ -8,6 +8,8 @@ export const LIMITS = {
   maxIncludeDepth: 8,
   /** Most values (scalars, mappings, sequences) in the resolved spec, counting alias expansions. */
   maxNodes: 2_000_000,
+  /** Most values produced by expanding *aliases (an alias bomb stops here, within a second). */
+  maxAliasNodes: 100_000,
   /** Deepest nesting of mappings and sequences. */
   maxNesting: 64,
 } as const;

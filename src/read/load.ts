@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from "yaml";
 import { Diagnostic, joinPointer } from "../diagnostics.js";
 import { loadFast } from "./fast.js";
 import { LIMITS } from "./limits.js";
@@ -30,6 +30,9 @@ export interface LoadResult {
 
 class Budget {
   nodes = 0;
+  /** Nodes produced inside alias expansions, and how many expansions are open now. */
+  aliasNodes = 0;
+  aliasDepth = 0;
   files = 0;
   exceeded = false;
 }
@@ -77,19 +80,42 @@ function yamlDiag(file: SourceFile, offset: number, code: string, english: strin
   };
 }
 
+const TOO_DEEP = (file: SourceFile, offset: number): Diagnostic => {
+  const pos = file.lines.linePos(offset);
+  return {
+    severity: "fejl", file: file.display, line: pos.line, column: pos.col, path: "",
+    message: `Strukturen er indlejret for dybt (over ${LIMITS.maxNesting} niveauer af grupper og lister, fx mange '[' eller '{' inden i hinanden). Et udbud har højst nogle få niveauer: tjek at parenteserne er lukket.`,
+    code: "read.too-deep",
+  };
+};
+
 function parseFile(file: SourceFile, diags: Diagnostic[]): Document | undefined {
-  const doc = parseDocument(file.text, {
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: true,
-    version: "1.2",
-  });
+  let doc: Document;
+  try {
+    doc = parseDocument(file.text, {
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true,
+      version: "1.2",
+    });
+  } catch (e) {
+    // The yaml composer recurses on nesting depth: very deep input ends here (or in doc.errors below).
+    if (e instanceof RangeError) {
+      diags.push(TOO_DEEP(file, 0));
+      return undefined;
+    }
+    throw e;
+  }
   let bad = false;
   const at = new Set<number>();
   for (const e of doc.errors) {
     bad = true;
     if (at.has(e.pos[0])) continue; // one message per place: the first is the most specific
     at.add(e.pos[0]);
+    if (/call stack/i.test(e.message)) {
+      diags.push(TOO_DEEP(file, e.pos[0]));
+      break;
+    }
     diags.push(yamlDiag(file, e.pos[0], e.code, e.message));
   }
   for (const w of doc.warnings) {
@@ -99,6 +125,30 @@ function parseFile(file: SourceFile, diags: Diagnostic[]): Document | undefined 
     }
   }
   return bad ? undefined : doc;
+}
+
+const aliasCache = new WeakMap<Document, Map<YamlNode, YamlNode>>();
+
+/**
+ * Every alias of a document → the node it names (the nearest anchor before it, as YAML says),
+ * found in one pass. `Alias.resolve` walks the whole document on every call, which made an alias
+ * bomb quadratic (26 s before the node budget stopped it).
+ */
+function aliasTargets(doc: Document): Map<YamlNode, YamlNode> {
+  let map = aliasCache.get(doc);
+  if (map) return map;
+  map = new Map();
+  const anchors = new Map<string, YamlNode>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) map!.set(node, target);
+      return;
+    }
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
+  });
+  aliasCache.set(doc, map);
+  return map;
 }
 
 function error(ctx: Ctx, offset: number, message: string, code: string, pointer = ""): Diagnostic {
@@ -117,6 +167,13 @@ function countNode(ctx: Ctx, offset: number): boolean {
     ctx.budget.exceeded = true;
     ctx.diags.push(
       error(ctx, offset, `Udbuddet har for mange værdier (over ${LIMITS.maxNodes.toLocaleString("da-DK")}), fx på grund af mange *alias-henvisninger (alias-bombe). Læsningen er stoppet.`, "read.too-many-nodes"),
+    );
+    return false;
+  }
+  if (ctx.budget.aliasDepth > 0 && ++ctx.budget.aliasNodes > LIMITS.maxAliasNodes) {
+    ctx.budget.exceeded = true;
+    ctx.diags.push(
+      error(ctx, offset, `*alias-henvisningerne folder sig ud til for mange værdier (over ${LIMITS.maxAliasNodes.toLocaleString("da-DK")}; en alias-bombe). Brug færre henvisninger, eller skriv værdierne ud. Læsningen er stoppet.`, "read.too-many-alias-nodes"),
     );
     return false;
   }
@@ -199,12 +256,14 @@ function walk(
     return undefined;
   }
   if (isAlias(node)) {
-    const target = node.resolve(ctx.doc);
+    const target = aliasTargets(ctx.doc).get(node);
     if (!target) {
       ctx.diags.push(error(ctx, offset, `Henvisningen *${node.source} peger på et anker, der ikke findes.`, "yaml.BAD_ALIAS"));
       return undefined;
     }
+    ctx.budget.aliasDepth++;
     const value = walk(ctx, target as YamlNode, pointer, depth + 1, parentKey, keyOffset);
+    ctx.budget.aliasDepth--;
     ctx.map.set(pointer, loc);
     return value;
   }

@@ -171,6 +171,7 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
         maximum: "højst",
         exclusiveMaximum: "mindre end",
       };
+      // The limit as YAML wants numbers written (no thousands separators), like the tips say.
       return { text: `${label(ps)}skal være ${words[e.keyword]} ${p.limit}, men er ${show(e.data)}.${tip(ps)}`, pointer: e.instancePath, preferKey: false };
     }
     case "minItems":

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { isUtf8 } from "node:buffer";
 import { Diagnostic } from "../diagnostics.js";
 import { LIMITS } from "./limits.js";
+import { readRegularFile, regularFileMessage } from "./regular-file.js";
 
 /** Line index of a text, built on first use: offset → 1-based line and column. */
 export class Lines {
@@ -147,12 +148,12 @@ export function readSourceFile(
     const mib = (LIMITS.maxFileBytes / 1024 / 1024).toFixed(0);
     return { error: diag(display, 1, 1, `Filen er for stor (${st.size} bytes; grænsen er ${mib} MiB). Del udbuddet op i flere filer med $inkluder.`, "read.too-large") };
   }
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(abs);
-  } catch (e) {
-    return { error: diag(where.file, where.line, where.column, `Filen '${display}' kan ikke læses (${(e as NodeJS.ErrnoException).code ?? "ukendt fejl"}).`, "read.unreadable") };
+  const read = readRegularFile(abs, LIMITS.maxFileBytes);
+  if (!("data" in read)) {
+    const code = read.problem === "not-regular" ? "read.notfile" : read.problem === "too-large" ? "read.too-large" : "read.unreadable";
+    return { error: diag(where.file, where.line, where.column, regularFileMessage(read, display, LIMITS.maxFileBytes), code) };
   }
+  const buf = read.data;
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     return { error: diag(display, 1, 1, "Filen er gemt som UTF-16. Gem den som UTF-8 (i de fleste editorer: 'Gem som' → kodning UTF-8).", "read.utf16") };
   }

@@ -23,7 +23,8 @@ import type { SourceMap } from "../read/source.js";
 import { numberTree, templateDiag, treeFor } from "./build.js";
 import { lotsInOrder, planDocuments, type DocumentPlan } from "./documents.js";
 import { criteriaRows, lotTildeling, lotVolumes, priceFormula, PRICE_MODEL_NAMES } from "./evaluation-view.js";
-import { FORMATS, renderTree, writeAtomic, type Format } from "./index.js";
+import { writeOutputSet } from "../write/output.js";
+import { FORMATS, renderTree, type Format } from "./index.js";
 import { TemplateError, loadTemplates } from "./templates.js";
 import { buildView } from "./view.js";
 
@@ -224,10 +225,11 @@ export function buildEvaluationRecord(u: Udbud, result: EvaluationResult, map: S
  * Writes the record as `evalueringsnotat.<format>` into `outDir` (created if needed), each file
  * atomically. Returns the file names written.
  */
-export async function writeEvaluationRecord(tree: DocumentTree, outDir: string, formats: readonly Format[] = FORMATS): Promise<string[]> {
+export async function writeEvaluationRecord(tree: DocumentTree, outDir: string, formats: readonly Format[] = FORMATS, protect: readonly string[] = []): Promise<{ names: string[]; errors: Diagnostic[] }> {
   const files: { name: string; data: Buffer }[] = [];
   for (const f of formats) files.push({ name: `${tree.id}.${f}`, data: await renderTree(tree, f) });
-  fs.mkdirSync(path.resolve(outDir), { recursive: true });
-  for (const f of files) writeAtomic(path.resolve(outDir), f.name, f.data);
-  return files.map((f) => f.name);
+  // All or nothing (src/write/output.ts).
+  const written = writeOutputSet(outDir, files, { protect });
+  if (written.errors.length) return { names: [], errors: written.errors };
+  return { names: files.map((f) => f.name), errors: [] };
 }

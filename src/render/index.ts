@@ -11,6 +11,7 @@ import { readSpec } from "../read/index.js";
 import { writeDocx } from "../write/docx.js";
 import { writeHtml } from "../write/html.js";
 import { writeMarkdown } from "../write/markdown.js";
+import { writeOutputSet } from "../write/output.js";
 import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
 import { checkOwner, MANIFEST, mergedManifest, type Manifest, type ManifestEntry } from "./manifest.js";
@@ -95,8 +96,8 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
   const foreign = checkOwner(outDir, read.udbud.id, specAbs, { explicitOut: opts.out !== undefined, overskriv: !!opts.overskriv }, read.sourceMap.entry);
   if (foreign) return { errors: [foreign], warnings, documents: [] };
   const manifest = mergedManifest(outDir, read.udbud.id, specAbs, documents, !!opts.only?.length);
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const f of files) writeAtomic(outDir, f.name, f.data);
-  writeAtomic(outDir, MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
+  // All or nothing (src/write/output.ts): the old set stays intact on any failure.
+  const written = writeOutputSet(outDir, [...files, { name: MANIFEST, data: JSON.stringify(manifest, null, 2) + "\n" }], { protect: [...inputs] });
+  if (written.errors.length) return { errors: written.errors, warnings, documents: [] };
   return { errors: [], warnings, documents, outDir, manifest };
 }

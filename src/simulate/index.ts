@@ -10,7 +10,8 @@ import { sortDiagnostics } from "../diagnostics.js";
 import { formatNumber } from "../format.js";
 import type { Udbud } from "../model/types.js";
 import { readSpec } from "../read/index.js";
-import { renderTree, writeAtomic } from "../render/index.js";
+import { renderTree } from "../render/index.js";
+import { writeOutputSet } from "../write/output.js";
 import { simulateParallel, type Simuleringsresultat } from "./analysis.js";
 import type { SimuleringsInput } from "./model.js";
 import { breakevenCsv, buildSimulationReport, REPORT_ID, resultCsv, resultJson } from "./report.js";
@@ -140,7 +141,7 @@ export async function writeSimulation(r: SimulateSpecResult & { udbud: Udbud; in
       return { files: [], errors: [fejl(path.join(dir, f.name), "Outputtet ville overskrive en af inputfilerne. Vælg en anden --out-mappe.", "simulate.overwrite-input")] };
     }
   }
-  fs.mkdirSync(dir, { recursive: true });
-  for (const f of files) writeAtomic(dir, f.name, f.data);
+  const written = writeOutputSet(dir, files, { protect: [...inputs] });
+  if (written.errors.length) return { files: [], errors: written.errors };
   return { files: files.map((f) => f.name), errors: [] };
 }

@@ -407,6 +407,8 @@ export function resultJson(r: Simuleringsresultat): string {
 function csvCell(v: string | number | null): string {
   if (v === null) return "";
   if (typeof v === "number") return Number.isFinite(v) ? String(Math.round(v * 100) / 100).replace(".", ",") : "";
+  // Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with ' instead.
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
   return /[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

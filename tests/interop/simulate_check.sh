@@ -9,10 +9,10 @@ source "$(dirname "$0")/lib.sh"
 
 out="$work/sim"
 check "simulate the 2024 example (2000 runs, every format)" npx --no-install udbud simulate specs/kk-2024-udsatte-sygemeldte --runs 2000 --out "$out" --format html,docx,pdf,md,csv,json
-check "LibreOffice converts the report DOCX" bash -c "soffice --headless --norestore --convert-to pdf --outdir '$work/lo' '$out/prissimulering.docx' >/dev/null 2>&1; test -s '$work/lo/prissimulering.pdf'"
-check "LibreOffice's PDF of the DOCX shows the break-even table" bash -c "pdftotext '$work/lo/prissimulering.pdf' - | tr -s ' \n' ' ' | grep -q 'Break-even ugepris'"
-check "pandoc reads the DOCX: headings and chart images" bash -c "pandoc -f docx -t markdown --extract-media='$work/media' '$out/prissimulering.docx' > '$work/d.md' && grep -qE '^#+ ([0-9]+\.? )?Break-even priser' '$work/d.md' && test \$(grep -c '!\[' '$work/d.md') -ge 8"
-check "pandoc reads the Markdown with its SVG images" bash -c "pandoc -f markdown -t html '$out/prissimulering.md' | grep -c 'data:image/svg+xml;base64' | awk '{ exit (\$1 >= 8 ? 0 : 1) }'"
+check "LibreOffice converts the report DOCX" bash -o pipefail -c "soffice --headless --norestore --convert-to pdf --outdir '$work/lo' '$out/prissimulering.docx' >/dev/null 2>&1; test -s '$work/lo/prissimulering.pdf'"
+check "LibreOffice's PDF of the DOCX shows the break-even table" bash -o pipefail -c "pdftotext '$work/lo/prissimulering.pdf' - | tr -s ' \n' ' ' | grep -q 'Break-even ugepris'"
+check "pandoc reads the DOCX: headings and chart images" bash -o pipefail -c "pandoc -f docx -t markdown --extract-media='$work/media' '$out/prissimulering.docx' > '$work/d.md' && grep -qE '^#+ ([0-9]+\.? )?Break-even priser' '$work/d.md' && test \$(grep -c '!\[' '$work/d.md') -ge 8"
+check "pandoc reads the Markdown with its SVG images" bash -o pipefail -c "pandoc -f markdown -t html '$out/prissimulering.md' | grep -c 'data:image/svg+xml;base64' | awk '{ exit (\$1 >= 8 ? 0 : 1) }'"
 check "python-docx: chart images and Heading styles" "$PY" - "$out/prissimulering.docx" <<'PYEOF'
 import sys, docx
 d = docx.Document(sys.argv[1])
@@ -25,7 +25,7 @@ assert len(caps) == shapes, (len(caps), shapes)
 print(f"{shapes} charts, {len(heads)} headings")
 PYEOF
 check "qpdf --check on the report PDF" qpdf --check "$out/prissimulering.pdf"
-check "pdffonts: every font embedded in the report PDF" bash -c "pdffonts '$out/prissimulering.pdf' | tail -n +3 | awk '{ if (\$(NF-4) != \"yes\") { print; exit 1 } }'"
+check "pdffonts: every font embedded in the report PDF" bash -o pipefail -c "pdffonts '$out/prissimulering.pdf' | tail -n +3 | awk '{ n++; if (\$(NF-4) != \"yes\") { print; bad = 1 } } END { exit (bad || n == 0) }'"
 pdftotext "$out/prissimulering.pdf" - | tr -s ' \n' ' ' > "$work/p.txt"
 for want in "Break-even ugepris" "Helårspersoner og belægning" "Prisreduktionsklausulen" "Forventet årlig udgift" "Basis:"; do
   check "pdftotext finds '$want'" grep -qF "$want" "$work/p.txt"
