@@ -6,13 +6,21 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
 import { Diagnostic, joinPointer } from "../diagnostics.js";
 import { loadFast } from "./fast.js";
 import { LIMITS } from "./limits.js";
 import { Location, SourceFile, SourceMap, displayPath, readSourceFile } from "./source.js";
 
 export const INCLUDE_KEY = "$inkluder";
+
+/**
+ * `yaml` is loaded only when the fast path (fast.ts) gives up, i.e. for input with a problem to
+ * explain: a well-formed spec never pays for loading it.
+ */
+let yamlLib: typeof import("yaml") | undefined;
+const yaml = (): typeof import("yaml") => (yamlLib ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
 
 /** Keys whose scalar values (or list items) are ids or references: a bare number is read as text. */
 const ID_KEYS = new Set([
@@ -78,7 +86,7 @@ function yamlDiag(file: SourceFile, offset: number, code: string, english: strin
 }
 
 function parseFile(file: SourceFile, diags: Diagnostic[]): Document | undefined {
-  const doc = parseDocument(file.text, {
+  const doc = yaml().parseDocument(file.text, {
     uniqueKeys: true,
     prettyErrors: false,
     strict: true,
@@ -198,7 +206,7 @@ function walk(
     ctx.diags.push(error(ctx, offset, `Strukturen er indlejret for dybt (over ${LIMITS.maxNesting} niveauer).`, "read.too-deep"));
     return undefined;
   }
-  if (isAlias(node)) {
+  if (yaml().isAlias(node)) {
     const target = node.resolve(ctx.doc);
     if (!target) {
       ctx.diags.push(error(ctx, offset, `Henvisningen *${node.source} peger på et anker, der ikke findes.`, "yaml.BAD_ALIAS"));
@@ -209,7 +217,7 @@ function walk(
     return value;
   }
   ctx.map.set(pointer, loc);
-  if (isScalar(node)) {
+  if (yaml().isScalar(node)) {
     const v = node.value;
     if (typeof v === "number") {
       if (!Number.isFinite(v)) {
@@ -221,19 +229,19 @@ function walk(
     if (typeof v === "bigint") return Number(v);
     return v;
   }
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     const items = node.items;
-    if (items.length === 1 && isScalar(items[0].key) && items[0].key.value === INCLUDE_KEY) {
+    if (items.length === 1 && yaml().isScalar(items[0].key) && items[0].key.value === INCLUDE_KEY) {
       const valueNode = items[0].value as YamlNode | null;
       const vOffset = valueNode?.range?.[0] ?? offset;
-      return include(ctx, isScalar(valueNode) ? valueNode.value : valueNode, vOffset, pointer, depth + 1);
+      return include(ctx, yaml().isScalar(valueNode) ? valueNode.value : valueNode, vOffset, pointer, depth + 1);
     }
     const obj: Record<string, unknown> = {};
     for (const pair of items) {
-      if (!isPair(pair)) continue;
+      if (!yaml().isPair(pair)) continue;
       const k = pair.key as YamlNode | null;
       const kOffset = k?.range?.[0] ?? offset;
-      if (!isScalar(k) || (typeof k.value !== "string" && typeof k.value !== "number")) {
+      if (!yaml().isScalar(k) || (typeof k.value !== "string" && typeof k.value !== "number")) {
         ctx.diags.push(error(ctx, kOffset, "Nøgler skal være enkle tekster (ikke lister eller grupper).", "read.complex-key", pointer));
         continue;
       }
@@ -244,7 +252,7 @@ function walk(
     }
     return obj;
   }
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     const arr: unknown[] = [];
     node.items.forEach((item, i) => {
       if (ctx.budget.exceeded) return;

@@ -1,0 +1,12 @@
+/**
+ * Build step after `tsc` (`npm run build`): generates what is the same on every run, so commands
+ * do not redo it — the ajv standalone validators (read/validators.ts) and the precompiled
+ * Handlebars templates (render/precompiled.ts). The output is under dist/generated/ (a build
+ * output, never committed); without it the code compiles the same things at run time.
+ */
+import * as path from "node:path";
+import { packageRoot } from "../paths.js";
+import { writeGeneratedValidators } from "../read/validators.js";
+
+const written = [...writeGeneratedValidators()];
+for (const f of written) console.log(`genereret: ${path.relative(packageRoot, f)}`);
