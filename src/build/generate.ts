@@ -7,6 +7,8 @@
 import * as path from "node:path";
 import { packageRoot } from "../paths.js";
 import { writeGeneratedValidators } from "../read/validators.js";
+import { writePrecompiledTemplates } from "../render/precompiled.js";
+import { compileOptions } from "../render/templates.js";
 
-const written = [...writeGeneratedValidators()];
+const written = [...writeGeneratedValidators(), writePrecompiledTemplates(compileOptions())];
 for (const f of written) console.log(`genereret: ${path.relative(packageRoot, f)}`);

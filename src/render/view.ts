@@ -18,8 +18,13 @@ export interface Definition {
   definition: string;
 }
 
+/** The parsed definitioner.yaml of the last text read (re-read each call; parsed again only when changed). Not modified. */
+let definitionsCache: { text: string; raw: (Definition & { kun_ved?: string })[] } | undefined;
+
 export function standardDefinitions(templatesDir: string, u: Udbud): Definition[] {
-  const raw = parse(fs.readFileSync(path.join(templatesDir, "definitioner.yaml"), "utf8")) as (Definition & { kun_ved?: string })[];
+  const text = fs.readFileSync(path.join(templatesDir, "definitioner.yaml"), "utf8");
+  if (definitionsCache?.text !== text) definitionsCache = { text, raw: parse(text) as (Definition & { kun_ved?: string })[] };
+  const raw = definitionsCache.raw;
   const models = new Set(u.delkontrakter.map((d) => d.prismodel.type));
   const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
   for (const extra of u.definitioner ?? []) {
