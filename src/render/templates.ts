@@ -33,6 +33,8 @@ const BUILTIN = ["if", "unless", "each", "with", "lookup", "log"];
 export interface TemplateSet {
   dir: string;
   render(name: string, view: unknown): string;
+  /** How many of the files came precompiled from the build (the rest were compiled now). */
+  precompiled: number;
   /** Where `{ref:id}` / `{nr:id}` occur in the templates: id → "file:line" places. */
   refPlaces(id: string): string[];
 }
@@ -128,6 +130,7 @@ function compileSet(dir: string, files: { file: string; text: string }[], usePre
 
   return {
     dir,
+    precompiled: [...specs.values()].filter((x) => x !== undefined).length,
     render(name, view) {
       const fn = compiled.get(name);
       if (!fn) throw new TemplateError(displayPath(path.join(dir, `${name}.md.hbs`)), 1, 1, `skabelonen '${name}' findes ikke`);
