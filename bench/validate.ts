@@ -17,6 +17,8 @@ export interface BenchResult {
   coldMs: number;
   medianMs: number;
   runs: number;
+  /** 95th percentile, where measured. */
+  p95Ms?: number;
 }
 
 export function makeSynthetic(exampleDir: string, factor: number): { dir: string; bytes: number; exampleBytes: number; files: number } {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
 import { Diagnostic, joinPointer } from "../diagnostics.js";
-import { loadFast } from "./fast.js";
+import { loadFast, type ParseCache } from "./fast.js";
 import { LIMITS } from "./limits.js";
 import { Location, SourceFile, SourceMap, displayPath, readSourceFile } from "./source.js";
 
@@ -267,8 +267,8 @@ function walk(
  * Loads a spec: a folder containing `udbud.yaml`, or a single YAML file.
  * Never throws for bad input: problems come back as diagnostics.
  */
-export function loadSpec(target: string): LoadResult {
-  return loadWith(target, true);
+export function loadSpec(target: string, cache?: ParseCache): LoadResult {
+  return loadWith(target, true, cache);
 }
 
 /** The careful path only (`yaml`, with Danish messages for every problem). For tests and diagnostics. */
@@ -276,7 +276,7 @@ export function loadCareful(target: string): LoadResult {
   return loadWith(target, false);
 }
 
-function loadWith(target: string, tryFast: boolean): LoadResult {
+function loadWith(target: string, tryFast: boolean, cache?: ParseCache): LoadResult {
   const abs = path.resolve(target);
   const diags: Diagnostic[] = [];
   let entry = abs;
@@ -302,7 +302,7 @@ function loadWith(target: string, tryFast: boolean): LoadResult {
     });
     return { data: undefined, sourceMap: map, diagnostics: diags, root };
   }
-  const fast = tryFast ? loadFast(entry, root) : undefined;
+  const fast = tryFast ? loadFast(entry, root, cache) : undefined;
   if (fast) return { data: fast.data, sourceMap: fast.sourceMap, diagnostics: [], root };
   const read = readSourceFile(entry);
   if ("error" in read) return { data: undefined, sourceMap: map, diagnostics: [read.error], root };

@@ -56,8 +56,14 @@ export function treeFor(plan: DocumentPlan, date: string, author: string, blocks
   return { id: plan.id, title: plan.title, subtitle: plan.subtitle, label: plan.label, lang: "da", date, author, blocks };
 }
 
-/** Builds the document trees for a validated tender (no files written). */
-export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[] } = {}): BuildResult {
+/** One Markdown parser per process (creating one compiles its rules; parsing does not change it). */
+let parser: ReturnType<typeof markdownParser> | undefined;
+
+/**
+ * Builds the document trees for a validated tender (no files written). `only` selects documents by
+ * id or id prefix (as `--only`); with `exact`, by whole id only.
+ */
+export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[]; exact?: boolean } = {}): BuildResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const dir = opts.templatesDir ?? defaultTemplatesDir;
@@ -73,11 +79,11 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
   if (opts.only?.length) {
     const ids = plans.map((p) => p.id);
     for (const want of opts.only) {
-      if (!ids.includes(want) && !plans.some((p) => p.id.startsWith(want))) {
+      if (!ids.includes(want) && (opts.exact || !plans.some((p) => p.id.startsWith(want)))) {
         errors.push({ severity: "fejl", file: map.entry, line: 1, column: 1, path: "", message: `Dokumentet '${want}' findes ikke.${hint(want, ids)} Dokumenter: ${ids.join(", ")}.`, code: "render.unknown-document" });
       }
     }
-    selected = plans.filter((p) => opts.only!.some((w) => p.id === w || p.id.startsWith(w)));
+    selected = plans.filter((p) => opts.only!.some((w) => p.id === w || (!opts.exact && p.id.startsWith(w))));
   }
   // Overrides that name unknown documents.
   (u.klausuler ?? []).forEach((k, i) => {
@@ -85,7 +91,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
     if (!plans.some((p) => p.id === docId))
       errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
   });
-  const md = markdownParser();
+  const md = (parser ??= markdownParser());
   const known = standardDefinitions(dir, u).map((d) => d.begreb);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {

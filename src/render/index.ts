@@ -6,13 +6,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
-import type { DocumentTree } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
-import { writeDocx } from "../write/docx.js";
-import { writeHtml } from "../write/html.js";
-import { writeMarkdown } from "../write/markdown.js";
-import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
+import { renderTree } from "./write.js";
 
 import type { Format } from "./formats.js";
 export { FORMATS, type Format } from "./formats.js";
@@ -51,18 +47,7 @@ export function writeAtomic(dir: string, name: string, data: Buffer | string): v
   }
 }
 
-export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
-  switch (format) {
-    case "docx":
-      return writeDocx(tree, { pageNumbers: false });
-    case "pdf":
-      return writePdf(tree);
-    case "html":
-      return Buffer.from(writeHtml(tree), "utf8");
-    case "md":
-      return Buffer.from(writeMarkdown(tree), "utf8");
-  }
-}
+export { renderTree } from "./write.js";
 
 /** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
 export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }): Promise<RenderResult> {

@@ -91,13 +91,16 @@ export function annexList(plans: DocumentPlan[], u: Udbud): Annex[] {
   return [...generated, ...other];
 }
 
+/** The tender schema for fillNulls (read-only here; parsed once per process). */
+let viewSchema: ReturnType<typeof loadSchema> | undefined;
+
 const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; base: any }>();
 
 /** The parts of the view that are the same for every document of a tender: computed once. */
 function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
   const hit = baseCache.get(u);
   if (hit && hit.plans === plans && hit.dir === templatesDir) return hit.base;
-  const schema = loadSchema();
+  const schema = (viewSchema ??= loadSchema());
   const full = fillNulls(u, schema, schema) as any;
   full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u));
   full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));

@@ -1,0 +1,19 @@
+/**
+ * One document tree → the bytes of one format. Each writer is imported when its format is first
+ * asked for, so `--format html` never loads the DOCX or PDF stacks (docx, pdfkit, fontkit).
+ */
+import type { DocumentTree } from "../doc/ast.js";
+import type { Format } from "./formats.js";
+
+export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
+  switch (format) {
+    case "docx":
+      return (await import("../write/docx.js")).writeDocx(tree, { pageNumbers: false });
+    case "pdf":
+      return (await import("../write/pdf.js")).writePdf(tree);
+    case "html":
+      return Buffer.from((await import("../write/html.js")).writeHtml(tree), "utf8");
+    case "md":
+      return Buffer.from((await import("../write/markdown.js")).writeMarkdown(tree), "utf8");
+  }
+}
