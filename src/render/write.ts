@@ -17,3 +17,14 @@ export async function renderTree(tree: DocumentTree, format: Format): Promise<Bu
       return Buffer.from((await import("../write/markdown.js")).writeMarkdown(tree), "utf8");
   }
 }
+
+/** Imports the writers of these formats now (a worker does this while the main thread builds the trees). */
+export async function preloadWriters(formats: Format[]): Promise<void> {
+  const load: Record<Format, () => Promise<unknown>> = {
+    docx: () => import("../write/docx.js"),
+    pdf: () => import("../write/pdf.js"),
+    html: () => import("../write/html.js"),
+    md: () => import("../write/markdown.js"),
+  };
+  await Promise.all([...new Set(formats)].map((f) => load[f]()));
+}

@@ -1,0 +1,101 @@
+/**
+ * Documents × formats on several cores: a pool of worker threads (worker.ts) renders the heavy
+ * formats (DOCX, PDF) while the main thread renders the light ones (HTML, Markdown). Workers are
+ * started before the spec is read, so loading the writers overlaps with reading and building.
+ * Every job is a pure function of its tree and format, so the files are byte-identical to a run
+ * on one thread (tests/parallel.test.ts compares the hashes of every file of both examples).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { DocumentTree } from "../doc/ast.js";
+import { compiledModule } from "../paths.js";
+import type { Format } from "./formats.js";
+import type { Job, Reply } from "./worker.js";
+import { renderTree } from "./write.js";
+
+/** Formats whose writers are heavy to load and run: worth a worker. */
+const HEAVY: ReadonlySet<Format> = new Set(["docx", "pdf"]);
+/** Relative cost of a format per block (for the order of the queue: largest first). */
+const COST: Record<Format, number> = { pdf: 4, docx: 3, md: 1, html: 0.2 };
+
+export interface RenderPool {
+  readonly threads: number;
+  /** Renders every tree in every format; the result is in tree order, formats in the given order. */
+  renderAll(trees: DocumentTree[], formats: Format[]): Promise<Buffer[]>;
+  close(): Promise<void>;
+}
+
+/** The default number of workers: one core is left to the main thread. */
+export function defaultThreads(): number {
+  return Math.max(0, Math.min(4, os.availableParallelism() - 1));
+}
+
+/**
+ * Starts a pool for these formats, or returns undefined when one thread is the better choice:
+ * `threads` 0 or 1 core, no heavy format, or no compiled worker (the sources run without a build).
+ */
+export function startPool(formats: Format[], threads = defaultThreads()): RenderPool | undefined {
+  if (threads < 1 || !formats.some((f) => HEAVY.has(f))) return undefined;
+  const url = compiledModule("render/worker.js");
+  if (!fs.existsSync(fileURLToPath(url))) return undefined;
+  const heavy = formats.filter((f) => HEAVY.has(f));
+  const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: { formats: heavy } }));
+  return {
+    threads,
+    renderAll: (trees, fs_) => run(workers, trees, fs_),
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function run(workers: Worker[], trees: DocumentTree[], formats: Format[]): Promise<Buffer[]> {
+  const jobs: Job[] = trees.flatMap((tree, t) => formats.map((format, f) => ({ nr: t * formats.length + f, tree, format })));
+  const cost = (j: Job) => COST[j.format] * (j.tree.blocks.length + 1);
+  const heavy = jobs.filter((j) => HEAVY.has(j.format)).sort((a, b) => cost(b) - cost(a) || a.nr - b.nr);
+  const light = jobs.filter((j) => !HEAVY.has(j.format));
+  const out: Buffer[] = new Array(jobs.length);
+  return new Promise<Buffer[]>((resolve, reject) => {
+    let pending = jobs.length;
+    let failed = false;
+    const done = () => {
+      if (--pending === 0 && !failed) resolve(out);
+    };
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const give = (w: Worker) => {
+      const job = heavy.shift();
+      if (job) w.postMessage(job);
+    };
+    for (const w of workers) {
+      w.on("message", (r: Reply) => {
+        if ("error" in r) return fail(new Error(`render-tråd: ${r.error}`));
+        out[r.nr] = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+        give(w);
+        done();
+      });
+      w.on("error", fail);
+      w.on("exit", (code) => {
+        if (pending > 0 && !failed) fail(new Error(`render-tråd stoppede (kode ${code})`));
+      });
+      give(w);
+    }
+    // The main thread: the light formats, then helps with the heavy queue from its cheap end.
+    (async () => {
+      for (const j of light) {
+        out[j.nr] = await renderTree(j.tree, j.format);
+        done();
+      }
+      while (heavy.length > workers.length && !failed) {
+        const j = heavy.pop()!;
+        out[j.nr] = await renderTree(j.tree, j.format);
+        done();
+      }
+    })().catch(fail);
+  });
+}
