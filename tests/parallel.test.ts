@@ -1,7 +1,7 @@
 /**
  * Rendering on worker threads (src/render/pool.ts) gives byte-identical files to one thread: the
  * hashes of every file of both examples (all documents × DOCX, PDF, HTML, Markdown, and the
- * manifest) are compared.
+ * manifest) are compared for 0, 1 and 2 workers.
  */
 import { test } from "vitest";
 import assert from "node:assert/strict";
@@ -31,16 +31,21 @@ test("the compiled render worker exists, so the pool really runs (npm test build
 });
 
 for (const example of ["kk-2020-udsatte-sygemeldte", "kk-2024-udsatte-sygemeldte"]) {
-  test(`${example}: two worker threads give the same bytes as one thread`, async () => {
+  test(`${example}: one and two worker threads give the same bytes as the main thread alone`, async () => {
     const spec = path.join(repoRoot, "specs", example);
     const one = tmpDir("udbud-one-");
+    const some = tmpDir("udbud-some-");
     const many = tmpDir("udbud-many-");
     const a = await renderSpec(spec, { out: one, formats: [...FORMATS], threads: 0 });
+    // One worker: PDF there, DOCX on the main thread. Two: PDF and DOCX each on a worker.
+    const b1 = await renderSpec(spec, { out: some, formats: [...FORMATS], threads: 1 });
     const b = await renderSpec(spec, { out: many, formats: [...FORMATS], threads: 2 });
     assert.deepEqual(a.errors, []);
+    assert.deepEqual(b1.errors, []);
     assert.deepEqual(b.errors, []);
     const ha = hashes(one);
     const hb = hashes(many);
+    assert.deepEqual(hashes(some), ha);
     const files = Object.keys(ha);
     assert.equal(files.length, a.documents.length * FORMATS.length + 1, "every document in every format, and the manifest");
     assert.ok(a.documents.length >= 10, `${a.documents.length} documents`);
@@ -48,5 +53,6 @@ for (const example of ["kk-2020-udsatte-sygemeldte", "kk-2024-udsatte-sygemeldte
     assert.deepEqual(hb, ha);
     fs.rmSync(one, { recursive: true, force: true });
     fs.rmSync(many, { recursive: true, force: true });
+    fs.rmSync(some, { recursive: true, force: true });
   });
 }

@@ -1,9 +1,11 @@
 /**
- * Documents × formats on several cores: a pool of worker threads (worker.ts) renders the heavy
- * formats (DOCX, PDF) while the main thread renders the light ones (HTML, Markdown). Workers are
- * started before the spec is read, so loading the writers overlaps with reading and building.
- * Every job is a pure function of its tree and format, so the files are byte-identical to a run
- * on one thread (tests/parallel.test.ts compares the hashes of every file of both examples).
+ * Documents × formats on several cores: worker threads (worker.ts) render the heavy formats
+ * while the main thread builds the trees and renders the rest. Each worker owns one format
+ * (PDF first, then DOCX; more workers share a format), so a writer's modules, fonts and word
+ * shaping are loaded and warmed in one thread only, not in every thread. Workers are started
+ * before the spec is read, so loading the writers overlaps with reading and building. Every job
+ * is a pure function of its tree and format, so the files are byte-identical to a run on one
+ * thread (tests/parallel.test.ts compares the hashes of every file of both examples).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -37,25 +39,29 @@ export function defaultThreads(): number {
  * `threads` 0 or 1 core, no heavy format, or no compiled worker (the sources run without a build).
  */
 export function startPool(formats: Format[], threads = defaultThreads()): RenderPool | undefined {
-  if (threads < 1 || !formats.some((f) => HEAVY.has(f))) return undefined;
+  const heavy = [...new Set(formats.filter((f) => HEAVY.has(f)))].sort((a, b) => COST[b] - COST[a]);
+  if (threads < 1 || heavy.length === 0) return undefined;
   const url = compiledModule("render/worker.js");
   if (!fs.existsSync(fileURLToPath(url))) return undefined;
-  const heavy = formats.filter((f) => HEAVY.has(f));
-  const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: { formats: heavy } }));
+  // Worker i renders format heavy[i % n]; with fewer workers than heavy formats, the main thread renders the rest.
+  const owners = Array.from({ length: threads }, (_, i) => heavy[i % heavy.length]!);
+  const workers = owners.map((format) => ({ format, worker: new Worker(url, { workerData: { formats: [format] } }) }));
   return {
     threads,
-    renderAll: (trees, fs_) => run(workers, trees, fs_),
+    renderAll: (trees, fmts) => run(workers, trees, fmts),
     close: async () => {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(workers.map((w) => w.worker.terminate()));
     },
   };
 }
 
-function run(workers: Worker[], trees: DocumentTree[], formats: Format[]): Promise<Buffer[]> {
+function run(workers: { format: Format; worker: Worker }[], trees: DocumentTree[], formats: Format[]): Promise<Buffer[]> {
   const jobs: Job[] = trees.flatMap((tree, t) => formats.map((format, f) => ({ nr: t * formats.length + f, tree, format })));
   const cost = (j: Job) => COST[j.format] * (j.tree.blocks.length + 1);
-  const heavy = jobs.filter((j) => HEAVY.has(j.format)).sort((a, b) => cost(b) - cost(a) || a.nr - b.nr);
-  const light = jobs.filter((j) => !HEAVY.has(j.format));
+  const owned = new Set(workers.map((w) => w.format));
+  // One queue per worker-owned format, largest documents first; the main thread's jobs in order.
+  const queues = new Map<Format, Job[]>([...owned].map((f) => [f, jobs.filter((j) => j.format === f).sort((a, b) => cost(b) - cost(a) || a.nr - b.nr)]));
+  const mine = jobs.filter((j) => !owned.has(j.format));
   const out: Buffer[] = new Array(jobs.length);
   return new Promise<Buffer[]>((resolve, reject) => {
     let pending = jobs.length;
@@ -68,31 +74,27 @@ function run(workers: Worker[], trees: DocumentTree[], formats: Format[]): Promi
       failed = true;
       reject(e instanceof Error ? e : new Error(String(e)));
     };
-    const give = (w: Worker) => {
-      const job = heavy.shift();
-      if (job) w.postMessage(job);
-    };
-    for (const w of workers) {
-      w.on("message", (r: Reply) => {
+    if (pending === 0) return resolve(out);
+    for (const { format, worker } of workers) {
+      const give = () => {
+        const job = queues.get(format)!.shift();
+        if (job) worker.postMessage(job);
+      };
+      worker.on("message", (r: Reply) => {
         if ("error" in r) return fail(new Error(`render-tråd: ${r.error}`));
         out[r.nr] = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-        give(w);
+        give();
         done();
       });
-      w.on("error", fail);
-      w.on("exit", (code) => {
+      worker.on("error", fail);
+      worker.on("exit", (code) => {
         if (pending > 0 && !failed) fail(new Error(`render-tråd stoppede (kode ${code})`));
       });
-      give(w);
+      give();
     }
-    // The main thread: the light formats, then helps with the heavy queue from its cheap end.
     (async () => {
-      for (const j of light) {
-        out[j.nr] = await renderTree(j.tree, j.format);
-        done();
-      }
-      while (heavy.length > workers.length && !failed) {
-        const j = heavy.pop()!;
+      for (const j of mine) {
+        if (failed) return;
         out[j.nr] = await renderTree(j.tree, j.format);
         done();
       }
