@@ -61,9 +61,15 @@ let parser: ReturnType<typeof markdownParser> | undefined;
 
 /**
  * Builds the document trees for a validated tender (no files written). `only` selects documents by
- * id or id prefix (as `--only`); with `exact`, by whole id only.
+ * id or id prefix (as `--only`); with `exact`, by whole id only. `onTree` is called with each
+ * finished tree (numbered, not changed afterwards) as soon as it is built, before the whole
+ * tender's checks: the render pool starts writing while later documents are still being built.
  */
-export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[]; exact?: boolean } = {}): BuildResult {
+export function buildDocuments(
+  u: Udbud,
+  map: SourceMap,
+  opts: { templatesDir?: string; only?: string[]; exact?: boolean; onTree?: (tree: DocumentTree) => void } = {},
+): BuildResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const dir = opts.templatesDir ?? defaultTemplatesDir;
@@ -114,8 +120,10 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
     }
     const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
-    errors.push(...numberTree(tree, templates, plan.template));
+    const treeErrors = numberTree(tree, templates, plan.template);
+    errors.push(...treeErrors);
     trees.push(tree);
+    if (errors.length === 0) opts.onTree?.(tree);
   }
   // Defined terms: the contract defines them for itself and its annexes. With --only, usage in
   // documents that were not built is unknown, so only "used but undefined" is checked then.

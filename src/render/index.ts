@@ -75,11 +75,14 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
 async function renderWith(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }, pool: RenderPool | undefined): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
-  const built = buildDocuments(read.udbud, read.sourceMap, opts);
+  // With a pool, each tree goes to the workers as soon as it is built.
+  const batch = pool?.batch(opts.formats);
+  const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];
   if (built.errors.length) return { errors: built.errors, warnings, documents: [] };
   // Render everything in memory first: a failure leaves no half-written output.
-  const rendered = pool ? await pool.renderAll(built.trees, opts.formats) : await renderSequential(built.trees, opts.formats);
+  const byName = batch ? await batch.finish() : undefined;
+  const rendered = byName ? built.trees.flatMap((t) => opts.formats.map((f) => byName.get(`${t.id}.${f}`)!)) : await renderSequential(built.trees, opts.formats);
   const files: { name: string; data: Buffer }[] = [];
   const documents: ManifestEntry[] = [];
   built.trees.forEach((tree, t) => {

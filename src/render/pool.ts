@@ -2,7 +2,9 @@
  * Documents × formats on several cores: worker threads (worker.ts) render the heavy formats
  * while the main thread builds the trees and renders the rest. Each worker owns one format
  * (PDF first, then DOCX; more workers share a format), so a writer's modules, fonts and word
- * shaping are loaded and warmed in one thread only, not in every thread. Workers are started
+ * shaping are loaded and warmed in one thread only (the main thread does not take a worker's jobs:
+ * warming the PDF writer's word shaping a second time costs more than it saves). Each tree is
+ * handed to the workers as soon as it is built. Workers are started
  * before the spec is read, so loading the writers overlaps with reading and building. Every job
  * is a pure function of its tree and format, so the files are byte-identical to a run on one
  * thread (tests/parallel.test.ts compares the hashes of every file of both examples).
@@ -14,19 +16,28 @@ import { Worker } from "node:worker_threads";
 import type { DocumentTree } from "../doc/ast.js";
 import { compiledModule } from "../paths.js";
 import type { Format } from "./formats.js";
-import type { Job, Reply } from "./worker.js";
+import type { Reply, WorkerJob } from "./worker.js";
 import { renderTree } from "./write.js";
 
 /** Formats whose writers are heavy to load and run: worth a worker. */
 const HEAVY: ReadonlySet<Format> = new Set(["docx", "pdf"]);
-/** Relative cost of a format per block (for the order of the queue: largest first). */
+/** Relative cost of a format (which heavy format gets the first worker). */
 const COST: Record<Format, number> = { pdf: 4, docx: 3, md: 1, html: 0.2 };
 
 export interface RenderPool {
   readonly threads: number;
-  /** Renders every tree in every format; the result is in tree order, formats in the given order. */
-  renderAll(trees: DocumentTree[], formats: Format[]): Promise<Buffer[]>;
+  /**
+   * A batch of documents to render in these formats: `add` each tree as soon as it is built (its
+   * heavy formats start on a worker at once), then `finish` renders the main thread's share and
+   * resolves to every file's bytes by name (`<id>.<format>`).
+   */
+  batch(formats: Format[]): RenderBatch;
   close(): Promise<void>;
+}
+
+export interface RenderBatch {
+  add(tree: DocumentTree): void;
+  finish(): Promise<Map<string, Buffer>>;
 }
 
 /** The default number of workers: one core is left to the main thread. */
@@ -48,56 +59,92 @@ export function startPool(formats: Format[], threads = defaultThreads()): Render
   const workers = owners.map((format) => ({ format, worker: new Worker(url, { workerData: { formats: [format] } }) }));
   return {
     threads,
-    renderAll: (trees, fmts) => run(workers, trees, fmts),
+    batch: (fmts) => batch(workers, fmts),
     close: async () => {
       await Promise.all(workers.map((w) => w.worker.terminate()));
     },
   };
 }
 
-function run(workers: { format: Format; worker: Worker }[], trees: DocumentTree[], formats: Format[]): Promise<Buffer[]> {
-  const jobs: Job[] = trees.flatMap((tree, t) => formats.map((format, f) => ({ nr: t * formats.length + f, tree, format })));
-  const cost = (j: Job) => COST[j.format] * (j.tree.blocks.length + 1);
+interface Job { name: string; tree: DocumentTree; format: Format }
+
+function batch(workers: { format: Format; worker: Worker }[], formats: Format[]): RenderBatch {
   const owned = new Set(workers.map((w) => w.format));
-  // One queue per worker-owned format, largest documents first; the main thread's jobs in order.
-  const queues = new Map<Format, Job[]>([...owned].map((f) => [f, jobs.filter((j) => j.format === f).sort((a, b) => cost(b) - cost(a) || a.nr - b.nr)]));
-  const mine = jobs.filter((j) => !owned.has(j.format));
-  const out: Buffer[] = new Array(jobs.length);
-  return new Promise<Buffer[]>((resolve, reject) => {
-    let pending = jobs.length;
-    let failed = false;
-    const done = () => {
-      if (--pending === 0 && !failed) resolve(out);
-    };
-    const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
-      reject(e instanceof Error ? e : new Error(String(e)));
-    };
-    if (pending === 0) return resolve(out);
-    for (const { format, worker } of workers) {
-      const give = () => {
-        const job = queues.get(format)!.shift();
-        if (job) worker.postMessage(job);
-      };
-      worker.on("message", (r: Reply) => {
-        if ("error" in r) return fail(new Error(`render-tråd: ${r.error}`));
-        out[r.nr] = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-        give();
-        done();
-      });
-      worker.on("error", fail);
-      worker.on("exit", (code) => {
-        if (pending > 0 && !failed) fail(new Error(`render-tråd stoppede (kode ${code})`));
-      });
-      give();
+  // One queue per worker-owned format (in build order: the contract, the largest, comes first).
+  const queues = new Map<Format, Job[]>([...owned].map((f) => [f, []]));
+  const mine: Job[] = [];
+  const out = new Map<string, Buffer>();
+  const idle = new Set(workers);
+  let expected = 0;
+  let finished = false;
+  let failure: Error | undefined;
+  let settle: { resolve: (m: Map<string, Buffer>) => void; reject: (e: Error) => void } | undefined;
+  const check = () => {
+    if (!settle) return;
+    if (failure) settle.reject(failure);
+    else if (finished && out.size === expected) settle.resolve(out);
+  };
+  const fail = (e: unknown) => {
+    failure ??= e instanceof Error ? e : new Error(String(e));
+    check();
+  };
+  const kick = () => {
+    for (const w of [...idle]) {
+      const job = queues.get(w.format)!.shift();
+      if (!job) continue;
+      idle.delete(w);
+      w.worker.postMessage({ name: job.name, tree: job.tree, format: job.format } satisfies WorkerJob);
     }
-    (async () => {
-      for (const j of mine) {
-        if (failed) return;
-        out[j.nr] = await renderTree(j.tree, j.format);
-        done();
-      }
-    })().catch(fail);
+  };
+  const listeners = workers.map((w) => {
+    const onMessage = (r: Reply) => {
+      if ("error" in r) return fail(new Error(`render-tråd: ${r.error}`));
+      out.set(r.name, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+      idle.add(w);
+      kick();
+      check();
+    };
+    const onExit = (code: number) => {
+      if (!(finished && out.size === expected)) fail(new Error(`render-tråd stoppede (kode ${code})`));
+    };
+    w.worker.on("message", onMessage);
+    w.worker.on("error", fail);
+    w.worker.on("exit", onExit);
+    return { w, onMessage, onExit };
   });
+  const detach = () => {
+    for (const { w, onMessage, onExit } of listeners) {
+      w.worker.off("message", onMessage);
+      w.worker.off("error", fail);
+      w.worker.off("exit", onExit);
+    }
+  };
+  return {
+    add(tree) {
+      for (const format of formats) {
+        const job = { name: `${tree.id}.${format}`, tree, format };
+        expected++;
+        (queues.get(format) ?? mine).push(job);
+      }
+      kick();
+    },
+    async finish() {
+      const done = new Promise<Map<string, Buffer>>((resolve, reject) => (settle = { resolve, reject }));
+      try {
+        for (const j of mine) {
+          if (failure) break;
+          out.set(j.name, await renderTree(j.tree, j.format));
+        }
+      } catch (e) {
+        fail(e);
+      }
+      finished = true;
+      check();
+      try {
+        return await done;
+      } finally {
+        detach();
+      }
+    },
+  };
 }

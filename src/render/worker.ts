@@ -8,20 +8,21 @@ import type { DocumentTree } from "../doc/ast.js";
 import type { Format } from "./formats.js";
 import { preloadWriters, renderTree } from "./write.js";
 
-export interface Job { nr: number; tree: DocumentTree; format: Format }
-export type Reply = { nr: number; data: Uint8Array } | { nr: number; error: string };
+/** One file to render; `name` is `<id>.<format>`. */
+export interface WorkerJob { name: string; tree: DocumentTree; format: Format }
+export type Reply = { name: string; data: Uint8Array } | { name: string; error: string };
 
 const ready = preloadWriters((workerData as { formats: Format[] } | undefined)?.formats ?? []);
 
-parentPort?.on("message", async (job: Job) => {
+parentPort?.on("message", async (job: WorkerJob) => {
   try {
     await ready;
     const data = await renderTree(job.tree, job.format);
     const u8 = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     // Copy out of a pooled Buffer before transferring (its ArrayBuffer may be shared).
     const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? u8 : u8.slice();
-    parentPort!.postMessage({ nr: job.nr, data: own } satisfies Reply, [own.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ name: job.name, data: own } satisfies Reply, [own.buffer as ArrayBuffer]);
   } catch (e) {
-    parentPort!.postMessage({ nr: job.nr, error: (e as Error)?.stack ?? String(e) } satisfies Reply);
+    parentPort!.postMessage({ name: job.name, error: (e as Error)?.stack ?? String(e) } satisfies Reply);
   }
 });
