@@ -7,6 +7,7 @@ import { benchDiff } from "./diff.js";
 import { benchRender } from "./render.js";
 import { benchSession } from "./session.js";
 import { benchSimulate } from "./simulate.js";
+import { benchStudio } from "./studio.js";
 import { benchValidate, type BenchResult } from "./validate.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -17,6 +18,7 @@ if (!only || only === "validate") results.push(benchValidate(path.join(root, "sp
 if (!only || only === "render") results.push(...(await benchRender(root)));
 if (!only || only === "diff") results.push(...(await benchDiff(root)));
 if (!only || only === "simulate") results.push(...(await benchSimulate(root)));
+if (!only || only === "studio") results.push(...(await benchStudio(root)));
 if (!only || only === "session") results.push(...(await benchSession(root)));
 // Whole processes side by side with the references (issue 13): prints its own table.
 if (!only || only === "cli") await benchCli(root, Number(process.argv[3] ?? 10));
