@@ -146,6 +146,13 @@ async function open(name: string) {
   $("current-file").textContent = name;
   renderFiles();
   showProblems();
+  const nummer = b.kind === "delkontrakt" ? /^nummer:\s*(\d+)/m.exec(b.text)?.[1] : undefined;
+  const sel = $<HTMLSelectElement>("doc");
+  const annex = nummer ? [...sel.options].find((o) => o.value.startsWith(`bilag-a${nummer}-`)) : undefined;
+  if (annex && sel.value !== annex.value) {
+    sel.value = annex.value;
+    void refreshPreview();
+  }
 }
 
 function renderFiles() {
@@ -255,6 +262,60 @@ function showHtml(frame: HTMLIFrameElement, html: string) {
   const y = frame.contentWindow?.scrollY ?? 0;
   frame.addEventListener("load", () => frame.contentWindow?.scrollTo(0, y), { once: true });
   frame.srcdoc = html.replace(/<style>/g, `<style nonce="${nonce}">`);
+}
+
+/**
+ * A click in the preview jumps to the YAML the text came from: the spec's text is printed
+ * literally, so the clicked paragraph's words are looked up in the open files (block scalars wrap
+ * lines, so the search runs on words, not on lines). Generated text that has no source is said so.
+ */
+function wireSourceJump(frame: HTMLIFrameElement) {
+  frame.addEventListener("load", () => {
+    const doc = frame.contentDocument;
+    if (!doc) return;
+    doc.addEventListener("click", (ev) => {
+      const el = (ev.target as Element | null)?.closest("p, li, td, th, h1, h2, h3, h4, h5, h6, figcaption");
+      const text = (el?.textContent ?? "").replace(/\s+/g, " ").trim();
+      if (text) void jumpToSource(text);
+    });
+  });
+}
+
+function words(s: string): string[] {
+  return s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+async function jumpToSource(text: string) {
+  const want = words(text);
+  if (want.length === 0) return;
+  // Candidate needles: the paragraph's first 8 words, then any run of 6 (numbered headings and
+  // generated lead-ins put words before the spec's own text).
+  const needles: string[][] = [];
+  for (let i = 0; i + Math.min(6, want.length) <= want.length && needles.length < 40; i++) needles.push(want.slice(i, i + Math.min(8, want.length)));
+  const names = [...new Set([...state.files.map((f) => f.name), ...buffers.keys()])];
+  for (const needle of needles) {
+    for (const name of names) {
+      let b = buffers.get(name);
+      const textOf = b?.text ?? (await api<{ text: string }>(`/api/file?name=${encodeURIComponent(name)}`)).text;
+      const lines = textOf.split("\n");
+      // Words of the file with the line each word is on.
+      const flat: { w: string; line: number }[] = [];
+      lines.forEach((l, i) => { for (const w of words(l.replace(/#.*$/, ""))) flat.push({ w, line: i + 1 }); });
+      for (let i = 0; i + needle.length <= flat.length; i++) {
+        let ok = true;
+        for (let j = 0; j < needle.length && ok; j++) ok = flat[i + j].w === needle[j];
+        if (!ok) continue;
+        await open(name);
+        const line = view.state.doc.line(flat[i].line);
+        view.dispatch({ selection: { anchor: line.from, head: line.to }, scrollIntoView: true });
+        view.focus();
+        setStatus(`Teksten står i ${name}, linje ${flat[i].line}.`);
+        b = buffers.get(name);
+        return;
+      }
+    }
+  }
+  setStatus("Teksten kommer fra skabelonen, ikke fra udbuddets YAML.");
 }
 
 async function refreshPreview() {
@@ -643,6 +704,7 @@ async function start() {
   $("save").addEventListener("click", () => void save());
   $("new-lot").addEventListener("click", newLot);
   $("doc").addEventListener("change", () => void refreshPreview());
+  wireSourceJump($<HTMLIFrameElement>("preview"));
   $("compare-run").addEventListener("click", () => void runCompare());
   $("redline").addEventListener("click", () => void downloadBlob("/api/redline", { buffers: unsaved(), against: $<HTMLSelectElement>("against").value }, "redline.docx"));
   for (const btn of document.querySelectorAll<HTMLButtonElement>(".downloads button")) {

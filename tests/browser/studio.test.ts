@@ -247,6 +247,22 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     assert.ok(zip.file("[Content_Types].xml"));
   });
 
+  test("opening a lot file shows its kravspecifikation; a click in the preview jumps to the YAML the text came from", async () => {
+    await page.click("#tab-rediger");
+    await openFile("udbudsomraade-1.yaml");
+    await expect.poll(async () => page.inputValue("#doc"), { timeout: 10_000 }).toMatch(/^bilag-a1-/);
+    const frame = page.frameLocator("#preview");
+    const para = frame.locator("p", { hasText: "Beskæftigelsesrettet psykologbistand består alene" }).first();
+    await para.waitFor({ timeout: 20_000 });
+    await openFile("udbud.yaml");
+    await para.click();
+    await page.waitForFunction(() => document.getElementById("current-file")!.textContent === "udbudsomraade-1.yaml", null, { timeout: 10_000 });
+    const text = fs.readFileSync(path.join(dir, "udbudsomraade-1.yaml"), "utf8");
+    const line = lineOf(text, "Beskæftigelsesrettet psykologbistand består alene");
+    assert.equal(await page.textContent("#status"), `Teksten står i udbudsomraade-1.yaml, linje ${line}.`);
+    assert.match((await page.textContent(".cm-activeLine"))!, /Beskæftigelsesrettet psykologbistand består alene/);
+  });
+
   test("every view passes axe-core without serious or critical violations, and the tabs work by keyboard", async () => {
     await page.click("#tab-rediger");
     await axe("Redigér");
