@@ -9,24 +9,21 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
 import { buildDocuments } from "./build.js";
+import { checkOwner, MANIFEST, mergedManifest, type Manifest, type ManifestEntry } from "./manifest.js";
 import { startPool, type RenderPool } from "./pool.js";
 import { renderTree } from "./write.js";
+export type { Manifest, ManifestEntry } from "./manifest.js";
 
 import type { Format } from "./formats.js";
 export { FORMATS, type Format } from "./formats.js";
-
-export interface ManifestEntry {
-  id: string;
-  title: string;
-  files: Partial<Record<Format, string>>;
-  sha256: Partial<Record<Format, string>>;
-}
 
 export interface RenderResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
   documents: ManifestEntry[];
   outDir?: string;
+  /** The manifest as written (with --only: merged with the documents already in the folder). */
+  manifest?: Manifest;
 }
 
 /** Writes `data` to `dir/name` atomically (temp file in the same folder, then rename). */
@@ -57,12 +54,14 @@ async function renderSequential(trees: DocumentTree[], formats: Format[]): Promi
   return out;
 }
 
+export interface RenderOptions { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean; threads?: number }
+
 /**
  * Reads, builds and writes every document. Nothing is written unless the whole build succeeded.
  * `threads`: worker threads for DOCX and PDF (pool.ts; default one less than the cores, 0 = all on
  * this thread). The files are the same either way.
  */
-export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; threads?: number }): Promise<RenderResult> {
+export async function renderSpec(spec: string, opts: RenderOptions): Promise<RenderResult> {
   // Workers start first: loading the writers overlaps with reading and building.
   const pool = startPool(opts.formats, opts.threads);
   try {
@@ -72,7 +71,7 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
   }
 }
 
-async function renderWith(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }, pool: RenderPool | undefined): Promise<RenderResult> {
+async function renderWith(spec: string, opts: RenderOptions, pool: RenderPool | undefined): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   // With a pool, each tree goes to the workers as soon as it is built.
@@ -104,8 +103,12 @@ async function renderWith(spec: string, opts: { out?: string; formats: Format[];
       return { errors: [{ severity: "fejl", file: path.join(outDir, f.name), line: 1, column: 1, path: "", message: "Outputtet ville overskrive en af udbuddets egne filer. Vælg en anden --out-mappe.", code: "render.overwrite-input" }], warnings, documents: [] };
     }
   }
+  const specAbs = path.resolve(read.sourceMap.files[0]?.abs ?? spec);
+  const foreign = checkOwner(outDir, read.udbud.id, specAbs, { explicitOut: opts.out !== undefined, overskriv: !!opts.overskriv }, read.sourceMap.entry);
+  if (foreign) return { errors: [foreign], warnings, documents: [] };
+  const manifest = mergedManifest(outDir, read.udbud.id, specAbs, documents, !!opts.only?.length);
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of files) writeAtomic(outDir, f.name, f.data);
-  writeAtomic(outDir, "manifest.json", JSON.stringify({ documents }, null, 2) + "\n");
-  return { errors: [], warnings, documents, outDir };
+  writeAtomic(outDir, MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
+  return { errors: [], warnings, documents, outDir, manifest };
 }
