@@ -2,8 +2,10 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchCli } from "./cli.js";
 import { benchDiff } from "./diff.js";
 import { benchRender } from "./render.js";
+import { benchSession } from "./session.js";
 import { benchSimulate } from "./simulate.js";
 import { benchNotice } from "./notice.js";
 import { benchStudio } from "./studio.js";
@@ -19,6 +21,9 @@ if (!only || only === "diff") results.push(...(await benchDiff(root)));
 if (!only || only === "simulate") results.push(...(await benchSimulate(root)));
 if (!only || only === "notice") results.push(...(await benchNotice(root)));
 if (!only || only === "studio") results.push(...(await benchStudio(root)));
+if (!only || only === "session") results.push(...(await benchSession(root)));
+// Whole processes side by side with the references (issue 13): prints its own table.
+if (!only || only === "cli") await benchCli(root, Number(process.argv[3] ?? 10));
 
 console.log(`Maskine: ${os.cpus()[0]?.model ?? "ukendt"} (${os.cpus().length} kerner), Node ${process.version}, ${os.platform()} ${os.arch()}`);
 for (const r of results) {

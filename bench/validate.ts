@@ -17,6 +17,9 @@ export interface BenchResult {
   coldMs: number;
   medianMs: number;
   runs: number;
+  /** 95th percentile, where measured (wall clock and CPU time of the process). */
+  p95Ms?: number;
+  cpuP95Ms?: number;
 }
 
 export function makeSynthetic(exampleDir: string, factor: number): { dir: string; bytes: number; exampleBytes: number; files: number } {

@@ -12,8 +12,22 @@ function escapeLine(line: string): string {
   return s;
 }
 
+/** Escaped texts already seen (a pure function: a warm re-render escapes the same texts again). Bounded. */
+const memo = new Map<string, string>();
+const MEMO_MAX = 50_000;
+
 /** Escapes a (possibly multi-paragraph) text. Single line breaks inside a paragraph become spaces. */
 export function escapeMarkdown(text: string): string {
+  let out = memo.get(text);
+  if (out === undefined) {
+    out = escapeText(text);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(text, out);
+  }
+  return out;
+}
+
+function escapeText(text: string): string {
   return text
     .replace(/\r\n?/g, "\n")
     .split(/\n[ \t]*\n+/)

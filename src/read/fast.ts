@@ -66,26 +66,38 @@ function mapPositions(events: Event[], file: SourceFile, base: string, map: Sour
   }
 }
 
+/**
+ * Parsed files kept between reads (render/session.ts): absolute path → the text and what it
+ * parsed to. A file whose text is unchanged is not parsed again. The values are never modified
+ * (walk copies them).
+ */
+export type ParseCache = Map<string, { text: string; events: Event[]; value: unknown }>;
+
 interface Ctx {
   root: string;
   map: SourceMap;
   stack: string[];
   nodes: number;
   files: number;
+  cache?: ParseCache;
 }
 
-function parseFile(file: SourceFile): unknown {
+function parseFile(file: SourceFile, cache?: ParseCache): { events: Event[]; value: unknown } {
+  const hit = cache?.get(file.abs);
+  if (hit && hit.text === file.text) return hit;
   const events = parseEvents(file.text, { maxDepth: LIMITS.maxNesting });
   const docs = constructFromEvents(events, { source: file.text, schema: CORE_SCHEMA });
   if (docs.length !== 1) throw new Bail();
-  return { events, value: docs[0] };
+  const parsed = { events, value: docs[0] };
+  cache?.set(file.abs, { text: file.text, ...parsed });
+  return parsed;
 }
 
 function loadFile(ctx: Ctx, abs: string, base: string): unknown {
   const read = readSourceFile(abs);
   if ("error" in read) throw new Bail();
   ctx.map.files.push(read.file);
-  const { events, value } = parseFile(read.file) as { events: Event[]; value: unknown };
+  const { events, value } = parseFile(read.file, ctx.cache);
   if (value === null || value === undefined) throw new Bail();
   mapPositions(events, read.file, base, ctx.map);
   const path = base === "" ? [] : base.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -147,7 +159,7 @@ function include(ctx: Ctx, rel: unknown, from: SourceFile, ptr: string): unknown
 }
 
 /** Loads a well-formed spec quickly; undefined means "use the careful path". */
-export function loadFast(entry: string, root: string): { data: unknown; sourceMap: SourceMap } | undefined {
+export function loadFast(entry: string, root: string, cache?: ParseCache): { data: unknown; sourceMap: SourceMap } | undefined {
   const map = new SourceMap(displayPath(entry));
   let real: string;
   try {
@@ -155,7 +167,7 @@ export function loadFast(entry: string, root: string): { data: unknown; sourceMa
   } catch {
     return undefined;
   }
-  const ctx: Ctx = { root, map, stack: [real], nodes: 0, files: 0 };
+  const ctx: Ctx = { root, map, stack: [real], nodes: 0, files: 0, cache };
   try {
     const data = loadFile(ctx, real, "");
     return { data, sourceMap: map };

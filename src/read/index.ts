@@ -5,6 +5,7 @@ import { Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
 import { checkNumberHabits } from "../validate/habits.js";
 import { checkSemantics } from "../validate/semantic.js";
+import type { ParseCache } from "./fast.js";
 import { loadSpec } from "./load.js";
 import { validateSchemaDetailed } from "./schema.js";
 import type { SourceMap } from "./source.js";
@@ -19,9 +20,14 @@ export interface ReadResult {
   partial?: unknown;
 }
 
-/** Reads and validates a spec. Pure with respect to its input files; never throws for bad input. */
-export function readSpec(target: string): ReadResult {
-  const loaded = loadSpec(target);
+export type { ParseCache } from "./fast.js";
+
+/**
+ * Reads and validates a spec. Pure with respect to its input files; never throws for bad input.
+ * `cache` keeps parsed files between calls (a warm re-read parses only the files that changed).
+ */
+export function readSpec(target: string, opts: { cache?: ParseCache } = {}): ReadResult {
+  const loaded = loadSpec(target, opts.cache);
   let diags: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.data !== undefined && diags.every((d) => d.severity !== "fejl")) {
     // Rule checks run on every part that is schema-valid, in the same run (every error at once).

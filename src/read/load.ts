@@ -6,13 +6,21 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
 import { Diagnostic, joinPointer } from "../diagnostics.js";
-import { loadFast } from "./fast.js";
+import { loadFast, type ParseCache } from "./fast.js";
 import { LIMITS } from "./limits.js";
 import { Location, SourceFile, SourceMap, displayPath, readSourceFile } from "./source.js";
 
 export const INCLUDE_KEY = "$inkluder";
+
+/**
+ * `yaml` is loaded only when the fast path (fast.ts) gives up, i.e. for input with a problem to
+ * explain: a well-formed spec never pays for loading it.
+ */
+let yamlLib: typeof import("yaml") | undefined;
+const yaml = (): typeof import("yaml") => (yamlLib ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
 
 /** Keys whose scalar values (or list items) are ids or references: a bare number is read as text. */
 const ID_KEYS = new Set([
@@ -92,7 +100,7 @@ const TOO_DEEP = (file: SourceFile, offset: number): Diagnostic => {
 function parseFile(file: SourceFile, diags: Diagnostic[]): Document | undefined {
   let doc: Document;
   try {
-    doc = parseDocument(file.text, {
+    doc = yaml().parseDocument(file.text, {
       uniqueKeys: true,
       prettyErrors: false,
       strict: true,
@@ -139,13 +147,14 @@ function aliasTargets(doc: Document): Map<YamlNode, YamlNode> {
   if (map) return map;
   map = new Map();
   const anchors = new Map<string, YamlNode>();
-  visit(doc, (_key, node) => {
-    if (isAlias(node)) {
+  const y = yaml();
+  y.visit(doc, (_key, node) => {
+    if (y.isAlias(node)) {
       const target = anchors.get(node.source);
       if (target) map!.set(node, target);
       return;
     }
-    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
+    if ((y.isScalar(node) || y.isMap(node) || y.isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
   });
   aliasCache.set(doc, map);
   return map;
@@ -255,7 +264,7 @@ function walk(
     ctx.diags.push(error(ctx, offset, `Strukturen er indlejret for dybt (over ${LIMITS.maxNesting} niveauer).`, "read.too-deep"));
     return undefined;
   }
-  if (isAlias(node)) {
+  if (yaml().isAlias(node)) {
     const target = aliasTargets(ctx.doc).get(node);
     if (!target) {
       ctx.diags.push(error(ctx, offset, `Henvisningen *${node.source} peger på et anker, der ikke findes.`, "yaml.BAD_ALIAS"));
@@ -268,7 +277,7 @@ function walk(
     return value;
   }
   ctx.map.set(pointer, loc);
-  if (isScalar(node)) {
+  if (yaml().isScalar(node)) {
     const v = node.value;
     if (typeof v === "number") {
       if (!Number.isFinite(v)) {
@@ -280,19 +289,19 @@ function walk(
     if (typeof v === "bigint") return Number(v);
     return v;
   }
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     const items = node.items;
-    if (items.length === 1 && isScalar(items[0].key) && items[0].key.value === INCLUDE_KEY) {
+    if (items.length === 1 && yaml().isScalar(items[0].key) && items[0].key.value === INCLUDE_KEY) {
       const valueNode = items[0].value as YamlNode | null;
       const vOffset = valueNode?.range?.[0] ?? offset;
-      return include(ctx, isScalar(valueNode) ? valueNode.value : valueNode, vOffset, pointer, depth + 1);
+      return include(ctx, yaml().isScalar(valueNode) ? valueNode.value : valueNode, vOffset, pointer, depth + 1);
     }
     const obj: Record<string, unknown> = {};
     for (const pair of items) {
-      if (!isPair(pair)) continue;
+      if (!yaml().isPair(pair)) continue;
       const k = pair.key as YamlNode | null;
       const kOffset = k?.range?.[0] ?? offset;
-      if (!isScalar(k) || (typeof k.value !== "string" && typeof k.value !== "number")) {
+      if (!yaml().isScalar(k) || (typeof k.value !== "string" && typeof k.value !== "number")) {
         ctx.diags.push(error(ctx, kOffset, "Nøgler skal være enkle tekster (ikke lister eller grupper).", "read.complex-key", pointer));
         continue;
       }
@@ -303,7 +312,7 @@ function walk(
     }
     return obj;
   }
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     const arr: unknown[] = [];
     node.items.forEach((item, i) => {
       if (ctx.budget.exceeded) return;
@@ -318,8 +327,8 @@ function walk(
  * Loads a spec: a folder containing `udbud.yaml`, or a single YAML file.
  * Never throws for bad input: problems come back as diagnostics.
  */
-export function loadSpec(target: string): LoadResult {
-  return loadWith(target, true);
+export function loadSpec(target: string, cache?: ParseCache): LoadResult {
+  return loadWith(target, true, cache);
 }
 
 /** The careful path only (`yaml`, with Danish messages for every problem). For tests and diagnostics. */
@@ -327,7 +336,7 @@ export function loadCareful(target: string): LoadResult {
   return loadWith(target, false);
 }
 
-function loadWith(target: string, tryFast: boolean): LoadResult {
+function loadWith(target: string, tryFast: boolean, cache?: ParseCache): LoadResult {
   const abs = path.resolve(target);
   const diags: Diagnostic[] = [];
   let entry = abs;
@@ -353,7 +362,7 @@ function loadWith(target: string, tryFast: boolean): LoadResult {
     });
     return { data: undefined, sourceMap: map, diagnostics: diags, root };
   }
-  const fast = tryFast ? loadFast(entry, root) : undefined;
+  const fast = tryFast ? loadFast(entry, root, cache) : undefined;
   if (fast) return { data: fast.data, sourceMap: fast.sourceMap, diagnostics: [], root };
   const read = readSourceFile(entry);
   if ("error" in read) return { data: undefined, sourceMap: map, diagnostics: [read.error], root };

@@ -2,42 +2,23 @@
  * Schema validation with Danish messages, locations and suggestions.
  */
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
 import { schemasDir } from "../paths.js";
 import { hint } from "../suggest.js";
 import { SourceMap } from "./source.js";
+import { VALIDATED_SCHEMAS, isValidDate, preparedSchema, validator, type SchemaName } from "./validators.js";
+
+export { isValidDate } from "./validators.js";
 
 type Schema = Record<string, any>;
 
-let cached: { validate: ValidateFunction; schema: Schema } | undefined;
-/** Compiled validators of other schemas (e.g. the scenario schema), by schema object. */
+/** The tender schema as validated (no `$inkluder` alternatives), for the messages; built on the first error. */
+let preparedTender: Schema | undefined;
+/** Run-time compiled validators of other schemas, by schema object. */
 const compiledOther = new WeakMap<Schema, ValidateFunction>();
-
-/** Validates a calendar date written ÅÅÅÅ-MM-DD. */
-export function isValidDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
-}
-
-/** The editor schema allows `$inkluder` objects in place of a delkontrakt; after loading they are gone. */
-function collapseIncludes(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(collapseIncludes);
-  if (node && typeof node === "object") {
-    const o = node as Schema;
-    if (Array.isArray(o.anyOf) && o.anyOf.some((s: Schema) => s.$ref === "#/definitions/inkludering")) {
-      const rest = o.anyOf.filter((s: Schema) => s.$ref !== "#/definitions/inkludering");
-      const { anyOf: _drop, ...others } = o;
-      return collapseIncludes(rest.length === 1 ? { ...others, ...rest[0] } : { ...others, anyOf: rest });
-    }
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, collapseIncludes(v)]));
-  }
-  return node;
-}
 
 let schemaText: string | undefined;
 
@@ -47,21 +28,9 @@ export function loadSchema(): Schema {
   return JSON.parse(schemaText);
 }
 
-function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-  ajv.addFormat("date", isValidDate);
-  return ajv;
-}
-
-function compiled(): { validate: ValidateFunction; schema: Schema } {
-  if (!cached) {
-    const schema = collapseIncludes(loadSchema()) as Schema;
-    cached = { validate: newAjv().compile(schema), schema };
-  }
-  return cached;
-}
-
 const schemaFiles = new Map<string, Schema>();
+/** Schema objects returned by loadSchemaFile that have a generated validator. */
+const generatedFor = new WeakMap<Schema, SchemaName>();
 
 /** Another schema file in `schemas/` (e.g. `scenarie.schema.json`), parsed once and shared: do not modify it. */
 export function loadSchemaFile(name: string): Schema {
@@ -69,6 +38,7 @@ export function loadSchemaFile(name: string): Schema {
   if (!s) {
     s = JSON.parse(fs.readFileSync(path.join(schemasDir, name), "utf8")) as Schema;
     schemaFiles.set(name, s);
+    if ((VALIDATED_SCHEMAS as readonly string[]).includes(name)) generatedFor.set(s, name as SchemaName);
   }
   return s;
 }
@@ -222,9 +192,9 @@ export function validateSchema(data: unknown, map: SourceMap): Diagnostic[] {
  * field's own pointer), so that rule checks can run on the parts that are schema-valid.
  */
 export function validateSchemaDetailed(data: unknown, map: SourceMap): { diagnostics: Diagnostic[]; invalid: string[] } {
-  const { validate, schema } = compiled();
   const invalid: string[] = [];
-  return { diagnostics: diagnose(validate, schema, data, map, invalid), invalid };
+  const root = () => (preparedTender ??= preparedSchema("udbud.schema.json"));
+  return { diagnostics: diagnose(validator("udbud.schema.json").validate, root, data, map, invalid), invalid };
 }
 
 /**
@@ -233,16 +203,21 @@ export function validateSchemaDetailed(data: unknown, map: SourceMap): { diagnos
  * schema object, so pass the same object each time (e.g. from `loadSchemaFile`).
  */
 export function validateAgainst(schema: Schema, data: unknown, map: SourceMap): Diagnostic[] {
-  let validate = compiledOther.get(schema);
+  const name = generatedFor.get(schema);
+  let validate = name ? validator(name).validate : compiledOther.get(schema);
   if (!validate) {
-    validate = newAjv().compile(schema);
+    const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    ajv.addFormat("date", isValidDate);
+    validate = ajv.compile(schema);
     compiledOther.set(schema, validate);
   }
-  return diagnose(validate, schema, data, map);
+  return diagnose(validate, () => schema, data, map);
 }
 
-function diagnose(validate: ValidateFunction, schema: Schema, data: unknown, map: SourceMap, invalid: string[] = []): Diagnostic[] {
+function diagnose(validate: ValidateFunction, root: () => Schema, data: unknown, map: SourceMap, invalid: string[] = []): Diagnostic[] {
   if (validate(data)) return [];
+  const schema = root();
   for (const e of validate.errors ?? []) {
     if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
     const missing = e.keyword === "required" ? (e.params as { missingProperty?: string }).missingProperty : undefined;

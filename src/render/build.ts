@@ -75,8 +75,20 @@ function definitionPlace(u: Udbud, map: SourceMap, dir: string, term: string): P
   return { ...map.locate(""), path: "" };
 }
 
-/** Builds the document trees for a validated tender (no files written). */
-export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[] } = {}): BuildResult {
+/** One Markdown parser per process (creating one compiles its rules; parsing does not change it). */
+let parser: ReturnType<typeof markdownParser> | undefined;
+
+/**
+ * Builds the document trees for a validated tender (no files written). `only` selects documents by
+ * id or id prefix (as `--only`); with `exact`, by whole id only. `onTree` is called with each
+ * finished tree (numbered, not changed afterwards) as soon as it is built, before the whole
+ * tender's checks: the render pool starts writing while later documents are still being built.
+ */
+export function buildDocuments(
+  u: Udbud,
+  map: SourceMap,
+  opts: { templatesDir?: string; only?: string[]; exact?: boolean; onTree?: (tree: DocumentTree) => void } = {},
+): BuildResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const dir = opts.templatesDir ?? defaultTemplatesDir;
@@ -92,11 +104,11 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
   if (opts.only?.length) {
     const ids = plans.map((p) => p.id);
     for (const want of opts.only) {
-      if (!ids.includes(want) && !plans.some((p) => p.id.startsWith(want))) {
+      if (!ids.includes(want) && (opts.exact || !plans.some((p) => p.id.startsWith(want)))) {
         errors.push({ severity: "fejl", file: map.entry, line: 1, column: 1, path: "", message: `Dokumentet '${want}' findes ikke.${hint(want, ids)} Dokumenter: ${ids.join(", ")}.`, code: "render.unknown-document" });
       }
     }
-    selected = plans.filter((p) => opts.only!.some((w) => p.id === w || p.id.startsWith(w)));
+    selected = plans.filter((p) => opts.only!.some((w) => p.id === w || (!opts.exact && p.id.startsWith(w))));
   }
   // Overrides that name unknown documents.
   (u.klausuler ?? []).forEach((k, i) => {
@@ -104,7 +116,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
     if (!plans.some((p) => p.id === docId))
       errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
   });
-  const md = markdownParser();
+  const md = (parser ??= markdownParser());
   const known = standardDefinitions(dir, u).map((d) => d.begreb);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {
@@ -128,8 +140,10 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
     }
     const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
     if (u.kort_titel) tree.shortTitle = u.kort_titel;
-    errors.push(...numberTree(tree, templates, plan.template));
+    const treeErrors = numberTree(tree, templates, plan.template);
+    errors.push(...treeErrors);
     trees.push(tree);
+    if (errors.length === 0) opts.onTree?.(tree);
   }
   // Defined terms: the contract defines them for itself and its annexes. With --only, usage in
   // documents that were not built is unknown, so only "used but undefined" is checked then.

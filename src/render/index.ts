@@ -8,13 +8,11 @@ import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
-import { writeDocx } from "../write/docx.js";
-import { writeHtml } from "../write/html.js";
-import { writeMarkdown } from "../write/markdown.js";
 import { writeOutputSet } from "../write/output.js";
-import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
 import { checkOwner, MANIFEST, mergedManifest, type Manifest, type ManifestEntry } from "./manifest.js";
+import { startPool, type RenderPool } from "./pool.js";
+import { renderTree } from "./write.js";
 export type { Manifest, ManifestEntry } from "./manifest.js";
 
 import type { Format } from "./formats.js";
@@ -49,41 +47,55 @@ export function writeAtomic(dir: string, name: string, data: Buffer | string): v
   }
 }
 
-export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
-  switch (format) {
-    case "docx":
-      // The page layout (Word's, from docx/layout) only where its numbers are shown: a TOC.
-      return writeDocx(tree, { pageNumbers: tree.blocks.some((b) => b.type === "toc") });
-    case "pdf":
-      return writePdf(tree);
-    case "html":
-      return Buffer.from(writeHtml(tree), "utf8");
-    case "md":
-      return Buffer.from(writeMarkdown(tree), "utf8");
+export { renderTree } from "./write.js";
+
+async function renderSequential(trees: DocumentTree[], formats: Format[]): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (const tree of trees) for (const f of formats) out.push(await renderTree(tree, f));
+  return out;
+}
+
+export interface RenderOptions { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean; threads?: number }
+
+/**
+ * Reads, builds and writes every document. Nothing is written unless the whole build succeeded.
+ * `threads`: worker threads for DOCX and PDF (pool.ts; default one less than the cores, 0 = all on
+ * this thread). The files are the same either way.
+ */
+export async function renderSpec(spec: string, opts: RenderOptions): Promise<RenderResult> {
+  // Workers start first: loading the writers overlaps with reading and building.
+  const pool = startPool(opts.formats, opts.threads);
+  try {
+    return await renderWith(spec, opts, pool);
+  } finally {
+    await pool?.close();
   }
 }
 
-/** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
-export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean }): Promise<RenderResult> {
+async function renderWith(spec: string, opts: RenderOptions, pool: RenderPool | undefined): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
-  const built = buildDocuments(read.udbud, read.sourceMap, opts);
+  // With a pool, each tree goes to the workers as soon as it is built.
+  const batch = pool?.batch(opts.formats);
+  const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];
   if (built.errors.length) return { errors: built.errors, warnings, documents: [] };
   // Render everything in memory first: a failure leaves no half-written output.
+  const byName = batch ? await batch.finish() : undefined;
+  const rendered = byName ? built.trees.flatMap((t) => opts.formats.map((f) => byName.get(`${t.id}.${f}`)!)) : await renderSequential(built.trees, opts.formats);
   const files: { name: string; data: Buffer }[] = [];
   const documents: ManifestEntry[] = [];
-  for (const tree of built.trees) {
+  built.trees.forEach((tree, t) => {
     const entry: ManifestEntry = { id: tree.id, title: tree.title, files: {}, sha256: {} };
-    for (const f of opts.formats) {
-      const data = await renderTree(tree, f);
+    opts.formats.forEach((f, i) => {
+      const data = rendered[t * opts.formats.length + i]!;
       const name = `${tree.id}.${f}`;
       files.push({ name, data });
       entry.files[f] = name;
       entry.sha256[f] = createHash("sha256").update(data).digest("hex");
-    }
+    });
     documents.push(entry);
-  }
+  });
   // Default: output/<the tender's id> in the working directory.
   const outDir = path.resolve(opts.out ?? path.join("output", read.udbud.id));
   const inputs = new Set(read.sourceMap.files.map((f) => f.abs));

@@ -1,13 +1,20 @@
 /**
  * Template engine: Handlebars templates in templates/ that produce Markdown.
  * Strict: an unknown helper, a missing variable or a broken reference is an error that names the
- * template file, line and column. Templates are compiled once per environment.
+ * template file, line and column. A template set is compiled once per process and folder, and
+ * reused while the files' texts are unchanged; templates precompiled by the build
+ * (precompiled.ts) are used as they are.
  */
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import Handlebars from "handlebars";
+import type HandlebarsNs from "handlebars";
 import { displayPath } from "../read/source.js";
 import { HelperError, helpers } from "./helpers.js";
+import { precompiledSpecs, templateFiles, templateKey } from "./precompiled.js";
+
+type Handlebars = typeof HandlebarsNs;
+const requireHere = createRequire(import.meta.url);
 
 export class TemplateError extends Error {
   constructor(
@@ -26,6 +33,8 @@ const BUILTIN = ["if", "unless", "each", "with", "lookup", "log"];
 export interface TemplateSet {
   dir: string;
   render(name: string, view: unknown): string;
+  /** How many of the files came precompiled from the build (the rest were compiled now). */
+  precompiled: number;
   /** Where `{ref:id}` / `{nr:id}` occur in the templates: id → "file:line" places. */
   refPlaces(id: string): string[];
 }
@@ -59,24 +68,51 @@ function locate(e: unknown, file: string): TemplateError {
   return new TemplateError(displayPath(file), line, column, text);
 }
 
-export function loadTemplates(dir: string): TemplateSet {
-  const hb = Handlebars.create();
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+/** The compile options of every template (also the precompiled ones: part of their key). */
+export function compileOptions(): CompileOptions {
   const knownHelpers = Object.fromEntries([...BUILTIN, ...Object.keys(helpers)].map((h) => [h, true]));
-  const options: CompileOptions = { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true, preventIndent: true };
-  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  return { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true, preventIndent: true };
+}
+
+const sets = new Map<string, { key: string; set: TemplateSet }>();
+
+/**
+ * The templates of a folder, compiled. Cached per folder: a later call returns the same set while
+ * every file's text is unchanged (the files are re-read each call, which is cheap).
+ * `precompiled: false` compiles everything now (for tests comparing with the precompiled ones).
+ */
+export function loadTemplates(dir: string, opts: { precompiled?: boolean } = {}): TemplateSet {
+  const usePre = opts.precompiled !== false;
+  const files = templateFiles(dir).map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
+  const cacheKey = `${usePre}\u0000${files.map((f) => `${f.file}\u0000${f.text}`).join("\u0000")}`;
+  const hit = sets.get(dir);
+  if (hit && hit.key === cacheKey) return hit.set;
+  const set = compileSet(dir, files, usePre);
+  sets.set(dir, { key: cacheKey, set });
+  return set;
+}
+
+function compileSet(dir: string, files: { file: string; text: string }[], usePre: boolean): TemplateSet {
+  const options = compileOptions();
+  const pre = usePre ? precompiledSpecs() : {};
+  const specs = new Map(files.map((f) => [f.file, pre[templateKey(f.text, options)]] as const));
+  // Only the run time when everything is precompiled; the compiler otherwise.
+  const allPre = [...specs.values()].every((s) => s !== undefined);
+  const hb = (allPre ? (requireHere("handlebars/runtime") as Handlebars) : (requireHere("handlebars") as Handlebars)).create();
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as HandlebarsNs.HelperDelegate);
+  const compiled = new Map<string, HandlebarsNs.TemplateDelegate>();
   const sources = new Map<string, { file: string; text: string }>();
 
-  const compile = (file: string): Handlebars.TemplateDelegate => {
-    const text = fs.readFileSync(file, "utf8");
+  const compile = (file: string, text: string): HandlebarsNs.TemplateDelegate => {
     sources.set(file, { file, text });
-    let fn: Handlebars.TemplateDelegate;
+    const spec = specs.get(file);
+    let fn: HandlebarsNs.TemplateDelegate;
     try {
-      fn = hb.compile(text, options);
+      fn = spec ? hb.template(spec as any) : hb.compile(text, structuredClone(options)); // compile modifies its options
     } catch (e) {
       throw locate(e, file);
     }
-    return (ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
+    return (ctx: unknown, opts?: HandlebarsNs.RuntimeOptions) => {
       try {
         return fn(ctx, opts);
       } catch (e) {
@@ -86,18 +122,15 @@ export function loadTemplates(dir: string): TemplateSet {
   };
 
   const partialsDir = path.join(dir, "partials");
-  if (fs.existsSync(partialsDir)) {
-    for (const f of fs.readdirSync(partialsDir).filter((x) => x.endsWith(".md.hbs")).sort()) {
-      const fn = compile(path.join(partialsDir, f));
-      hb.registerPartial(f.replace(/\.md\.hbs$/, ""), fn as unknown as Handlebars.Template);
-    }
-  }
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".md.hbs")).sort()) {
-    compiled.set(f.replace(/\.md\.hbs$/, ""), compile(path.join(dir, f)));
+  for (const { file, text } of files) {
+    const name = path.basename(file).replace(/\.md\.hbs$/, "");
+    if (path.dirname(file) === partialsDir) hb.registerPartial(name, compile(file, text) as unknown as HandlebarsNs.Template);
+    else compiled.set(name, compile(file, text));
   }
 
   return {
     dir,
+    precompiled: [...specs.values()].filter((x) => x !== undefined).length,
     render(name, view) {
       const fn = compiled.get(name);
       if (!fn) throw new TemplateError(displayPath(path.join(dir, `${name}.md.hbs`)), 1, 1, `skabelonen '${name}' findes ikke`);

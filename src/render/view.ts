@@ -18,8 +18,13 @@ export interface Definition {
   definition: string;
 }
 
+/** The parsed definitioner.yaml of the last text read (re-read each call; parsed again only when changed). Not modified. */
+let definitionsCache: { text: string; raw: (Definition & { kun_ved?: string })[] } | undefined;
+
 export function standardDefinitions(templatesDir: string, u: Udbud): Definition[] {
-  const raw = parse(fs.readFileSync(path.join(templatesDir, "definitioner.yaml"), "utf8")) as (Definition & { kun_ved?: string })[];
+  const text = fs.readFileSync(path.join(templatesDir, "definitioner.yaml"), "utf8");
+  if (definitionsCache?.text !== text) definitionsCache = { text, raw: parse(text) as (Definition & { kun_ved?: string })[] };
+  const raw = definitionsCache.raw;
   const models = new Set(u.delkontrakter.map((d) => d.prismodel.type));
   const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
   for (const extra of u.definitioner ?? []) {
@@ -86,13 +91,16 @@ export function annexList(plans: DocumentPlan[], u: Udbud): Annex[] {
   return [...generated, ...other];
 }
 
+/** The tender schema for fillNulls (read-only here; parsed once per process). */
+let viewSchema: ReturnType<typeof loadSchema> | undefined;
+
 const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; base: any }>();
 
 /** The parts of the view that are the same for every document of a tender: computed once. */
 function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
   const hit = baseCache.get(u);
   if (hit && hit.plans === plans && hit.dir === templatesDir) return hit.base;
-  const schema = loadSchema();
+  const schema = (viewSchema ??= loadSchema());
   const full = fillNulls(u, schema, schema) as any;
   full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u));
   full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));

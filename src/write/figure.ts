@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
+import type { Resvg as ResvgClass } from "@resvg/resvg-js";
 
 /**
  * Elements removed with their content: they run code, embed HTML or load other documents (and
@@ -201,6 +201,8 @@ function dejavuFiles(): string[] {
   return fontFiles;
 }
 
+let resvg: typeof ResvgClass | undefined;
+
 /** PNGs already made, by SVG (a document's figures are rendered once even if it is written twice). */
 const pngCache = new Map<string, Buffer>();
 const PNG_CACHE_LIMIT = 32;
@@ -213,7 +215,9 @@ export function svgToPng(svg: string): Buffer {
   const clean = safeSvg(svg);
   const known = pngCache.get(clean);
   if (known) return known;
-  const png = new Resvg(clean, {
+  // Loaded on the first figure: resvg's native binding costs ~0,1 s to load, and most documents have no figure.
+  resvg ??= (createRequire(import.meta.url)("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
+  const png = new resvg(clean, {
     fitTo: { mode: "zoom", value: 2 },
     font: {
       loadSystemFonts: false,
