@@ -23,7 +23,7 @@ import type { SourceMap } from "../read/source.js";
 import { numberTree, templateDiag, treeFor } from "./build.js";
 import { lotsInOrder, planDocuments, type DocumentPlan } from "./documents.js";
 import { criteriaRows, lotTildeling, lotVolumes, priceFormula, PRICE_MODEL_NAMES } from "./evaluation-view.js";
-import { FORMATS, renderTree, writeAtomic, type Format } from "./index.js";
+import { DOC_FORMATS, renderTree, writeAtomic, type DocFormat } from "./index.js";
 import { TemplateError, loadTemplates } from "./templates.js";
 import { buildView } from "./view.js";
 
@@ -224,7 +224,7 @@ export function buildEvaluationRecord(u: Udbud, result: EvaluationResult, map: S
  * Writes the record as `evalueringsnotat.<format>` into `outDir` (created if needed), each file
  * atomically. Returns the file names written.
  */
-export async function writeEvaluationRecord(tree: DocumentTree, outDir: string, formats: readonly Format[] = FORMATS): Promise<string[]> {
+export async function writeEvaluationRecord(tree: DocumentTree, outDir: string, formats: readonly DocFormat[] = DOC_FORMATS): Promise<string[]> {
   const files: { name: string; data: Buffer }[] = [];
   for (const f of formats) files.push({ name: `${tree.id}.${f}`, data: await renderTree(tree, f) });
   fs.mkdirSync(path.resolve(outDir), { recursive: true });

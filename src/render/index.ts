@@ -14,8 +14,11 @@ import { writeMarkdown } from "../write/markdown.js";
 import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
 
-import type { Format } from "./formats.js";
-export { FORMATS, type Format } from "./formats.js";
+import { priceSchedule } from "../compute/price-schedule.js";
+import type { Udbud } from "../model/types.js";
+import { planDocuments } from "./documents.js";
+import { appliesTo, type DocFormat, type Format } from "./formats.js";
+export { DOC_FORMATS, FORMATS, type DocFormat, type Format } from "./formats.js";
 
 export interface ManifestEntry {
   id: string;
@@ -51,7 +54,7 @@ export function writeAtomic(dir: string, name: string, data: Buffer | string): v
   }
 }
 
-export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
+export async function renderTree(tree: DocumentTree, format: DocFormat): Promise<Buffer> {
   switch (format) {
     case "docx":
       return writeDocx(tree, { pageNumbers: false });
@@ -64,6 +67,13 @@ export async function renderTree(tree: DocumentTree, format: Format): Promise<Bu
   }
 }
 
+/** The tilbudsliste workbook of a lot (write/xlsx/): the same rows as the document. */
+export async function renderWorkbook(u: Udbud, lotId: string): Promise<Buffer> {
+  const { writeWorkbook } = await import("../write/xlsx/workbook.js");
+  const lot = u.delkontrakter.find((l) => l.id === lotId)!;
+  return writeWorkbook(priceSchedule(u, lot), { udbudTitel: u.titel, ordregiver: u.ordregiver.navn, dato: u.dato ?? u.tidsplan.offentliggørelse });
+}
+
 /** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
 export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }): Promise<RenderResult> {
   const read = readSpec(spec);
@@ -74,10 +84,13 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
   // Render everything in memory first: a failure leaves no half-written output.
   const files: { name: string; data: Buffer }[] = [];
   const documents: ManifestEntry[] = [];
+  const plans = new Map(planDocuments(read.udbud).map((p) => [p.id, p]));
   for (const tree of built.trees) {
     const entry: ManifestEntry = { id: tree.id, title: tree.title, files: {}, sha256: {} };
+    const plan = plans.get(tree.id)!;
     for (const f of opts.formats) {
-      const data = await renderTree(tree, f);
+      if (!appliesTo(f, plan.template)) continue;
+      const data = f === "xlsx" ? await renderWorkbook(read.udbud, plan.lot!.id) : await renderTree(tree, f);
       const name = `${tree.id}.${f}`;
       files.push({ name, data });
       entry.files[f] = name;
