@@ -87,9 +87,9 @@ export function priceName(kind: "indsats" | "element", id: string): string {
 }
 
 /** Rows of the hidden sheet. */
-export const META_KEYS = ["format", "udbud", "delkontrakt", "nummer", "digest"] as const;
-export const META_TABLE_ROW = 7;
-export const META_COLUMNS = ["id", "type", "nr", "mængde", "min", "max", "celle"] as const;
+export const META_KEYS = ["format", "udbud", "delkontrakt", "nummer", "titel", "prismodel", "digest"] as const;
+export const META_TABLE_ROW = 9;
+export const META_COLUMNS = ["id", "type", "nr", "ydelse", "enhed", "mængde", "min", "max", "celle"] as const;
 
 /** Text of the corridor cell, the way the document shows it. */
 export function corridorText(min: number | null, max: number | null, fmt: (n: number) => string): string {

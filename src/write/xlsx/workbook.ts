@@ -206,6 +206,8 @@ export async function writeWorkbook(s: PriceSchedule, opts: WorkbookOptions): Pr
     ["udbud", s.udbud],
     ["delkontrakt", s.delkontrakt],
     ["nummer", s.nummer],
+    ["titel", s.titel],
+    ["prismodel", s.prismodel],
     ["digest", scheduleDigest(s)],
   ];
   meta.forEach(([k, v], i) => {
@@ -214,7 +216,7 @@ export async function writeWorkbook(s: PriceSchedule, opts: WorkbookOptions): Pr
   });
   META_COLUMNS.forEach((h, i) => (m.getCell(META_TABLE_ROW, i + 1).value = h));
   s.rows.forEach((r, i) => {
-    const vals = [r.id, r.kind, r.nr, r.mængde, r.min, r.max, `${SHEET_PRICES}!${addr(c.pris, FIRST_ROW + i)}`];
+    const vals = [r.id, r.kind, r.nr, r.ydelse, r.enhed, r.mængde, r.min, r.max, `${SHEET_PRICES}!${addr(c.pris, FIRST_ROW + i)}`];
     vals.forEach((v, j) => (m.getCell(META_TABLE_ROW + 1 + i, j + 1).value = v));
   });
   await m.protect("", {});
