@@ -8,20 +8,21 @@ export const register: Register = (program, { io, setCode }) => {
     .command("evaluate")
     .description("evaluér tilbud: evalueringspris, pris- og kvalitetspoint, rangfølge, rangomvending og vægtfølsomhed pr. delkontrakt")
     .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
-    .requiredOption("--bids <fil>", "budfilen: YAML (bud: …) eller CSV (tilbudsgiver;delkontrakt;type;id;værdi;bedømmer;begrundelse)")
+    .requiredOption("--bids <filer...>", "budfiler: YAML (bud: …) eller CSV (tilbudsgiver;delkontrakt;type;id;værdi;bedømmer;begrundelse), og/eller udfyldte tilbudslister (.xlsx, én pr. tilbudsgiver og delkontrakt) eller en mappe med tilbudslister")
+    .option("--bedømmelser <fil>", "kvalitetspoint og mindstekrav (YAML eller CSV i budformatet, uden priser) til tilbuddene i tilbudslisterne (.xlsx)")
     .option("-f, --format <format>", "terminal eller json", "terminal")
     .option("--json", "skriv resultatet som JSON på stdout (det samme som --format json)")
-    .option("-o, --out <mappe>", "skriv også evalueringsnotatet (evalueringsnotat.docx, .pdf, .html, .md) i denne mappe")
+    .option("-o, --out <mappe>", "skriv også evalueringsnotatet (evalueringsnotat.docx, .pdf, .html, .md) og prissammenligning.xlsx i denne mappe")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (spec: string, opts: { bids: string; format: string; json?: boolean; out?: string }) => {
+    .action(async (spec: string, opts: { bids: string[]; bedømmelser?: string; format: string; json?: boolean; out?: string }) => {
       const format = opts.json ? "json" : opts.format.trim().toLowerCase();
       if (format !== "terminal" && format !== "json") {
         io.err(`fejl: ukendt format '${opts.format}'. Mulige formater: terminal, json.\n`);
         setCode(EXIT_USAGE);
         return;
       }
-      const { evaluateSpec, evaluationJson, evaluationTerminal } = await import("../evaluate/evaluate.js");
-      const res = evaluateSpec(spec, opts.bids);
+      const { evaluateSources, evaluationJson, evaluationTerminal } = await import("../evaluate/evaluate.js");
+      const res = await evaluateSources(spec, opts.bids, opts.bedømmelser);
       if (!res.result) {
         if (format === "json") {
           io.out(JSON.stringify({ errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
@@ -44,9 +45,21 @@ export const register: Register = (program, { io, setCode }) => {
           return;
         }
         const names = await writeEvaluationRecord(rec.tree, opts.out);
-        io.err(`✓ evalueringsnotatet er skrevet: ${names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
+        const { comparePrices } = await import("../evaluate/comparison.js");
+        const { writeComparisonWorkbook } = await import("../write/xlsx/comparison.js");
+        const { writeAtomic } = await import("../render/index.js");
+        const u = read.udbud!;
+        const xlsx = await writeComparisonWorkbook(comparePrices(u, res.bids!), { titel: u.titel, ordregiver: u.ordregiver.navn, dato: u.dato ?? u.tidsplan.offentliggørelse });
+        writeAtomic(path.resolve(opts.out), "prissammenligning.xlsx", xlsx);
+        names.push("prissammenligning.xlsx");
+        io.err(`✓ evalueringsnotatet og prissammenligningen er skrevet: ${names.map((n) => path.join(opts.out!, n)).join(", ")}\n`);
       }
-      io.out(format === "json" ? evaluationJson(res.result) : evaluationTerminal(res.result));
+      if (format === "json") io.out(evaluationJson(res.result));
+      else {
+        const { comparePrices, comparisonTerminal } = await import("../evaluate/comparison.js");
+        const { readSpec } = await import("../read/index.js");
+        io.out(evaluationTerminal(res.result) + comparisonTerminal(comparePrices(readSpec(spec).udbud!, res.bids!)));
+      }
       setCode(EXIT_OK);
     });
 };
