@@ -206,7 +206,10 @@ async function read(data: Uint8Array, rep: Report, u: Udbud | undefined, lim: Zi
     const bytes = n === "[Content_Types].xml" ? ct : await zip.inflate(n);
     if (bytes) zip.checkXml(n, bytes);
   }
-  if (/macroEnabled/i.test(new TextDecoder().decode(ct))) {
+  // The main part's content type says whether it is a macro-enabled workbook (a Default for
+  // .bin, which some writers always list, does not).
+  const overrides = new TextDecoder().decode(ct).match(/<Override\b[^>]*>/g) ?? [];
+  if (overrides.some((o) => /macroEnabled/i.test(o) && /PartName="\/?xl\/workbook\.xml"/i.test(o))) {
     rep.file_("macro", "Filen er en projektmappe med makroer. Gem tilbudslisten som almindelig Excel-projektmappe (.xlsx).");
     return done();
   }
