@@ -44,7 +44,8 @@ export const register: Register = (program, { io, setCode }) => {
         if (res.bid) {
           const b = res.bid;
           const total = b.total !== null ? `, evalueringsteknisk pris ${formatKr(b.total)}` : "";
-          io.out(`✓ ${f}: ${b.tilbudsgiver.navn} (CVR ${b.tilbudsgiver.cvr}), delkontrakt ${b.delkontrakt}: ${b.linjer.length} priser${total}${res.warnings.length ? `; ${res.warnings.length} advarsler` : ""}.\n`);
+          const line = `✓ ${f}: ${b.tilbudsgiver.navn} (CVR ${b.tilbudsgiver.cvr}), delkontrakt ${b.delkontrakt}: ${b.linjer.length} priser${total}${res.warnings.length ? `; ${res.warnings.length} ${res.warnings.length === 1 ? "advarsel" : "advarsler"}` : ""}.`;
+          io.out(line.replace(/\.\.$/, ".") + "\n");
         } else io.err(`✗ ${f}: ${res.errors.length} fejl; tilbudslisten kan ikke bruges, før fejlene er rettet.\n`);
       }
       if (opts.json) io.out(JSON.stringify(json, null, 2) + "\n");

@@ -1,17 +1,19 @@
 #!/usr/bin/python3
-"""Fills a tilbudsliste workbook in LibreOffice Calc through Python-UNO, the way a bidder would,
-and saves it as .xlsx ("Calc MS Excel 2007 XML").
+"""Fills tilbudsliste workbooks in LibreOffice Calc through Python-UNO, the way a bidder would,
+and saves them as .xlsx ("Calc MS Excel 2007 XML"). One LibreOffice for the whole batch.
 
-    xlsx_fill.py <in.xlsx> <out.xlsx> <fill.json>
+    xlsx_fill.py <jobs.json>
 
-fill.json: {"cells": {"F6": 3100, "C15": "Firma A/S", ...}, "probe": ["F6", 99999]}
+jobs.json: [{"in": "a.xlsx", "out": "b.xlsx", "cells": {"F6": 3100, "C15": "Firma A/S"}, "probe": ["F6", 99999]}, …]
   cells   values typed into sheet 'Priser' (numbers as numbers, text as text)
-  probe   optional [cell, value]: asks LibreOffice's validation of that cell whether the value
-          is allowed (the cell itself is not changed)
+  probe   optional [cell, value]: puts the value in and counts the cells LibreOffice's own
+          validation marks invalid (Detective › Mark Invalid Data) before and after; the cell
+          gets its old value back before saving
 
-Prints one JSON object on stdout: {"recalculated": {"G6": ..., "G12": ...}, "probe": bool|null,
-"validation": {...}} with every formula cell's value after LibreOffice recalculated the sheet.
-LibreOffice runs headless with its own profile and pipe, so parallel runs do not meet.
+Prints a JSON list on stdout, one object per job: {"recalculated": {"G6": …, "G12": …},
+"probe": {"before": n, "after": m} | null, "validation": {…} | null} with every formula cell's
+value after LibreOffice recalculated. LibreOffice runs headless with its own profile and pipe,
+so parallel runs do not meet.
 """
 import json
 import os
@@ -32,14 +34,14 @@ def prop(name, value):
 
 
 def main():
-    src, dst, spec = sys.argv[1], sys.argv[2], sys.argv[3]
-    fill = json.load(open(spec, encoding="utf-8"))
+    jobs = json.load(open(sys.argv[1], encoding="utf-8"))
     profile = tempfile.mkdtemp(prefix="udbud-lo-")
     pipe = "udbud_xlsx_%d" % os.getpid()
     proc = subprocess.Popen(
         ["soffice", "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
          "-env:UserInstallation=file://" + profile, "--accept=pipe,name=%s;urp;" % pipe],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    desktop = None
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -53,6 +55,22 @@ def main():
         if ctx is None:
             raise SystemExit("LibreOffice svarede ikke")
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        results = [run(desktop, job) for job in jobs]
+        print(json.dumps(results))
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+        try:
+            proc.wait(timeout=30)
+        except Exception:
+            proc.kill()
+
+
+def run(desktop, fill):
+    if True:
+        src, dst = fill["in"], fill["out"]
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),))
         sheet = doc.Sheets.getByName("Priser")
         for ref, value in fill.get("cells", {}).items():
@@ -100,16 +118,7 @@ def main():
         doc.calculateAll()
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)), (prop("FilterName", "Calc MS Excel 2007 XML"),))
         doc.close(True)
-        print(json.dumps(out))
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            proc.wait(timeout=30)
-        except Exception:
-            proc.kill()
+        return out
 
 
 if __name__ == "__main__":
