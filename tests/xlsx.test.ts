@@ -286,6 +286,12 @@ describe("udbud tilbud tjek and udbud evaluate with workbooks", () => {
     assert.equal(t.code, 0, t.stderr);
     assert.match(t.stdout, /Prissammenligning, delkontrakt 3 \(hjerneskade\)/);
     assert.match(t.stdout, /Fremdrift & Trivsel ApS, H2: 1\.400 kr\. = 58 % af medianen 2\.400 kr\./);
+    // The evaluation record carries the comparison and the § 169 flags (DOCX read back with mammoth).
+    const mammoth = await import("mammoth");
+    const docText = (await mammoth.extractRawText({ path: path.join(out, "evalueringsnotat.docx") })).value;
+    assert.match(docText, /Prissammenligning/);
+    assert.match(docText, /Fremdrift & Trivsel ApS, H2: 1\.400 kr\. \(58 % af medianen på 2\.400 kr\.\)/);
+    assert.match(docText, /udbudslovens § 169/);
     const cmp = XLSX.read(fs.readFileSync(path.join(out, "prissammenligning.xlsx")), { type: "buffer" });
     assert.deepEqual(cmp.SheetNames, ["Delkontrakt 1", "Delkontrakt 2", "Delkontrakt 3"]);
     const rows = XLSX.utils.sheet_to_json<any[]>(cmp.Sheets["Delkontrakt 3"], { header: 1 });

@@ -6,7 +6,7 @@
  */
 import { priceSchedule } from "../compute/price-schedule.js";
 import { formatNumber } from "../format.js";
-import type { Udbud } from "../model/types.js";
+import type { Delkontrakt, Udbud } from "../model/types.js";
 import type { Bid } from "./types.js";
 
 /** A price below this share of the median of the other bids on the line is flagged. */
@@ -54,30 +54,31 @@ export function median(xs: readonly number[]): number | null {
 
 /** The comparison for every lot with at least one bid, in lot order. */
 export function comparePrices(u: Udbud, bids: readonly Bid[]): LotComparison[] {
-  const out: LotComparison[] = [];
-  for (const lot of [...u.delkontrakter].sort((a, b) => a.nummer - b.nummer)) {
-    const lotBids = bids.filter((b) => b.delkontrakt === lot.id);
-    if (!lotBids.length) continue;
-    const s = priceSchedule(u, lot);
-    const names = lotBids.map((b) => b.tilbudsgiver);
-    const priceOf = (b: Bid, kind: string, id: string) => b.priser.find((p) => (kind === "indsats" ? p.indsats : p.element) === id)?.pris;
-    const lave: LotComparison["lave"] = [];
-    const linjer: ComparedLine[] = s.rows.map((r) => {
-      const given = lotBids.map((b) => ({ tilbudsgiver: b.tilbudsgiver, pris: priceOf(b, r.kind, r.id) })).filter((x): x is { tilbudsgiver: string; pris: number } => typeof x.pris === "number");
-      const lowest = Math.min(...given.map((g) => g.pris));
-      const priser = given.map((g, i) => {
-        const others = given.filter((_, j) => j !== i).map((o) => o.pris);
-        const med = median(others);
-        const lav = med !== null && med > 0 && g.pris < LOW_PRICE_SHARE * med;
-        if (lav) lave.push({ tilbudsgiver: g.tilbudsgiver, id: r.id, pris: g.pris, median: med!, andel: g.pris / med! });
-        return { tilbudsgiver: g.tilbudsgiver, pris: g.pris, lavest: g.pris === lowest, medianAndre: med, lav };
-      });
-      return { nr: r.nr, id: r.id, kind: r.kind, ydelse: r.ydelse, enhed: r.enhed, mængde: r.mængde, priser };
+  return [...u.delkontrakter]
+    .sort((a, b) => a.nummer - b.nummer)
+    .filter((lot) => bids.some((b) => b.delkontrakt === lot.id))
+    .map((lot) => compareLot(u, lot, bids.filter((b) => b.delkontrakt === lot.id)));
+}
+
+/** The comparison of one lot's bids (prices only are used). */
+export function compareLot(u: Udbud, lot: Delkontrakt, lotBids: readonly Pick<Bid, "tilbudsgiver" | "priser">[]): LotComparison {
+  const s = priceSchedule(u, lot);
+  const names = lotBids.map((b) => b.tilbudsgiver);
+  const priceOf = (b: Pick<Bid, "priser">, kind: string, id: string) => b.priser.find((p) => (kind === "indsats" ? p.indsats : p.element) === id)?.pris;
+  const lave: LotComparison["lave"] = [];
+  const linjer: ComparedLine[] = s.rows.map((r) => {
+    const given = lotBids.map((b) => ({ tilbudsgiver: b.tilbudsgiver, pris: priceOf(b, r.kind, r.id) })).filter((x): x is { tilbudsgiver: string; pris: number } => typeof x.pris === "number" && Number.isFinite(x.pris));
+    const lowest = Math.min(...given.map((g) => g.pris));
+    const priser = given.map((g, i) => {
+      const med = median(given.filter((_, j) => j !== i).map((o) => o.pris));
+      const lav = med !== null && med > 0 && g.pris < LOW_PRICE_SHARE * med;
+      if (lav) lave.push({ tilbudsgiver: g.tilbudsgiver, id: r.id, pris: g.pris, median: med!, andel: g.pris / med! });
+      return { tilbudsgiver: g.tilbudsgiver, pris: g.pris, lavest: g.pris === lowest, medianAndre: med, lav };
     });
-    const totaler = lotBids.map((b) => (s.harMængder ? s.rows.reduce((sum, r) => sum + (priceOf(b, r.kind, r.id) ?? NaN) * r.mængde!, 0) : null));
-    out.push({ delkontrakt: lot.id, nummer: lot.nummer, titel: s.titel, tilbudsgivere: names, linjer, totaler, lave });
-  }
-  return out;
+    return { nr: r.nr, id: r.id, kind: r.kind, ydelse: r.ydelse, enhed: r.enhed, mængde: r.mængde, priser };
+  });
+  const totaler = lotBids.map((b) => (s.harMængder ? s.rows.reduce((sum, r) => sum + (priceOf(b, r.kind, r.id) ?? NaN) * r.mængde!, 0) : null));
+  return { delkontrakt: lot.id, nummer: lot.nummer, titel: s.titel, tilbudsgivere: names, linjer, totaler, lave };
 }
 
 function table(rows: string[][], right: boolean[]): string[] {

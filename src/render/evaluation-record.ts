@@ -14,6 +14,7 @@ import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
 import { markdownParser, parseMarkdown } from "../doc/parse.js";
+import { compareLot, LOW_PRICE_SHARE } from "../evaluate/comparison.js";
 import { isConsensus } from "../evaluate/models.js";
 import type { EvaluationResult, LotEvaluation, ScoredBid } from "../evaluate/types.js";
 import { escapeDeep } from "../compute/escape.js";
@@ -82,6 +83,21 @@ export function recordLotView(u: Udbud, lotResult: LotEvaluation): Record<string
   const ties = new Map<number, string[]>();
   for (const b of accepted) if (b.lighed) ties.set(b.placering!, [...(ties.get(b.placering!) ?? []), b.tilbudsgiver]);
   const title = (id: string) => rows.find((r) => r.id === id)?.titel ?? id;
+  // The line-by-line comparison of unit prices (evaluate/comparison.ts), from the bids' price lines.
+  const cmp = compareLot(u, lot, lotResult.bud.map((b) => ({ tilbudsgiver: b.tilbudsgiver, priser: b.prislinjer.map((l) => (l.indsats !== undefined ? { indsats: l.indsats, pris: l.pris } : { element: l.element, pris: l.pris })) })));
+  const prissammenligning = cmp.tilbudsgivere.length < 2 ? null : {
+    tilbudsgivere: cmp.tilbudsgivere,
+    linjer: cmp.linjer.map((l) => ({
+      nr: l.nr,
+      ydelse: l.ydelse,
+      priser: cmp.tilbudsgivere.map((n) => {
+        const p = l.priser.find((x) => x.tilbudsgiver === n);
+        return { pris: num(p?.pris), lavest: p?.lavest ?? false, lav: p?.lav ?? false };
+      }),
+    })),
+    lave: cmp.lave.map((f) => ({ tilbudsgiver: f.tilbudsgiver, id: f.id, pris: f.pris, median: f.median, procent: Math.round(f.andel * 100) })),
+    grænse: LOW_PRICE_SHARE * 100,
+  };
 
   return {
     id: lot.id,
@@ -154,6 +170,7 @@ export function recordLotView(u: Udbud, lotResult: LotEvaluation): Record<string
     færre_end_antal: accepted.length < lotResult.antalLeverandører,
     uafgjorte: [...ties.entries()].sort((a, b) => a[0] - b[0]).map(([placering, navne]) => ({ placering, tekst: listText(navne) })),
     advarsler: lotResult.advarsler,
+    prissammenligning,
     rangomvending: lotResult.rangomvending.map((r) => ({ fjernet: r.fjernet, før: r.før.join(", "), efter: r.efter.join(", ") })),
     vægtfølsomhed: lotResult.vægtfølsomhed.map((v) => ({
       kriterium: title(v.kriterium),
