@@ -9,7 +9,7 @@ export const register: Register = (program, { io, setCode }) => {
     .description("lav udbudsmaterialet: rammeaftale, kravspecifikationer, betalingsbilag og tilbudslister")
     .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
     .option("-o, --out <mappe>", "mappe til dokumenterne (standard: output/<udbuddets id>)")
-    .option("-f, --format <formater>", `formater, kommasepareret: ${FORMATS.join(",")}`, FORMATS.join(","))
+    .option("-f, --format <formater>", `formater, kommasepareret: ${FORMATS.join(",")} (xlsx: tilbudslisterne som regneark)`, FORMATS.join(","))
     .option("--only <id...>", "kun disse dokumenter (id eller begyndelsen af et id, fx rammeaftale eller bilag-a1)")
     .helpOption("-h, --help", "vis hjælp")
     .action(async (spec: string, opts: { out?: string; format: string; only?: string[] }) => {

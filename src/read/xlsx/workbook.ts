@@ -287,6 +287,7 @@ function checkPrices(ws: ExcelJS.Worksheet, s: PriceSchedule, rep: Report, _data
     return { errors: rep.errors, warnings: rep.warnings };
   }
   const lines: WorkbookLine[] = [];
+  let textPrices = false;
   s.rows.forEach((r, i) => {
     const row = FIRST_ROW + i;
     expectText(c.nr, row, r.nr, `Nr. i række ${row}`);
@@ -302,6 +303,7 @@ function checkPrices(ws: ExcelJS.Worksheet, s: PriceSchedule, rep: Report, _data
     const pc = ws.getCell(row, c.pris);
     const pris = readPrice(pc, r, rep, sheet, c.pris, row);
     const asText = typeof pc.value === "string";
+    if (asText && pris !== null) textPrices = true;
     // Line formula and cached value.
     const bc = ws.getCell(row, c.beløb);
     let beløb: number | null = null;
@@ -334,7 +336,8 @@ function checkPrices(ws: ExcelJS.Worksheet, s: PriceSchedule, rep: Report, _data
       total = lines.reduce((sum, l) => sum + (l.beløb ?? 0), 0);
       const cached = cachedResult(tc);
       if (cached !== null && Math.abs(cached - total) > RECOMPUTE_TOLERANCE) {
-        rep.warn("cached", sheet, c.beløb, tr, `Regnearket viser ${formatNumber(cached)} kr. som evalueringsteknisk pris i alt, men summen af pris × mængde er ${formatNumber(total)} kr. Udbud bruger ${formatNumber(total)} kr. (filen er måske redigeret uden for et regneark).`);
+        const why = textPrices ? "priser skrevet som tekst, se ovenfor" : "filen er måske redigeret uden for et regneark";
+        rep.warn("cached", sheet, c.beløb, tr, `Regnearket viser ${formatNumber(cached)} kr. som evalueringsteknisk pris i alt, men summen af pris × mængde er ${formatNumber(total)} kr. Udbud bruger ${formatNumber(total)} kr. (${why}).`);
       }
     }
   }
