@@ -209,6 +209,12 @@ describe("reading a filled workbook back", () => {
     const r1 = await readPriceWorkbookData(bomb, "bombe.xlsx", u2024, { entryBytes: 10 * 1024 * 1024 });
     assert.match(r1.errors.map(formatDiagnostic).join("\n"), /bombe\.xlsx:1:1: fejl: Filen er ikke en gyldig XLSX \(xl\/worksheets\/sheet1\.xml fylder 30 MB udpakket; højst 10 MB er tilladt – filen ligner en zip-bombe\)/);
 
+    // A bomb in a part that is not XML (exceljs would unpack it without limits).
+    const media = await JSZip.loadAsync(await renderWorkbook(u2024, "udsatte"));
+    media.file("xl/media/image1.png", Buffer.alloc(30 * 1024 * 1024, 0));
+    const r5 = await readPriceWorkbookData(await media.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }), "billede.xlsx", u2024, { entryBytes: 10 * 1024 * 1024 });
+    assert.match(r5.errors[0].message, /xl\/media\/image1\.png fylder 30 MB udpakket; højst 10 MB er tilladt – filen ligner en zip-bombe/);
+
     const good = await JSZip.loadAsync(await renderWorkbook(u2024, "udsatte"));
     good.file("xl/sharedStrings.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><sst/>');
     const r2 = await readPriceWorkbookData(await good.generateAsync({ type: "nodebuffer" }), "dtd.xlsx", u2024);

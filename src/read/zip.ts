@@ -72,12 +72,12 @@ export class SafeZip {
     private readonly invalid: (detail: string) => ZipReadError,
   ) {}
 
-  /** `kind` names the format in messages ("XLSX", "DOCX"). */
-  static async open(data: Uint8Array, limits: ZipLimits, kind: string): Promise<SafeZip> {
+  /** `kind` names the format in messages ("XLSX", "DOCX"); `legacy` says what an OLE2 file (0xD0CF11E0) is. */
+  static async open(data: Uint8Array, limits: ZipLimits, kind: string, legacy = "det er en ældre Office-fil (fx .xls eller .doc) eller en adgangskodebeskyttet fil"): Promise<SafeZip> {
     const invalid = (detail: string) => new ZipReadError(`Filen er ikke en gyldig ${kind} (${detail})`);
     if (data.length > limits.fileBytes) throw new ZipReadError(`Filen er for stor til at blive læst som ${kind} (${mb(data.length)}; højst ${mb(limits.fileBytes)})`);
     if (data.length >= 8 && data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0) {
-      throw invalid("det er en ældre Office-fil (fx .xls eller .doc) eller en adgangskodebeskyttet fil");
+      throw invalid(legacy);
     }
     const eocd = endOfCentralDirectory(data);
     if (eocd < 0) {
@@ -102,8 +102,22 @@ export class SafeZip {
     return Object.keys(this.zip.files).filter((n) => !this.zip.files[n].dir);
   }
 
-  /** Inflates a part within the limits; null when there is no such part. */
+  /** Inflates a part within the limits, into one buffer; null when there is no such part. */
   async inflate(name: string): Promise<Uint8Array | null> {
+    const chunks = await this.inflateChunks(name);
+    if (!chunks) return null;
+    if (chunks.length === 1) return chunks[0];
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /** Inflates a part within the limits, as the inflater's chunks; null when there is no such part. */
+  async inflateChunks(name: string): Promise<Uint8Array[] | null> {
     const file = this.zip.files[name];
     if (!file || file.dir) return null;
     const { entryBytes, totalBytes } = this.limits;
@@ -139,13 +153,7 @@ export class SafeZip {
       });
       stream.resume();
     });
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return chunks;
   }
 
   /**

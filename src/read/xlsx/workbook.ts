@@ -201,10 +201,11 @@ async function read(data: Uint8Array, rep: Report, u: Udbud | undefined, lim: Zi
   }
   const ct = await zip.inflate("[Content_Types].xml");
   if (!ct) throw new ZipReadError("Filen er ikke en gyldig XLSX ([Content_Types].xml mangler)");
+  // Every entry is inflated within the limits before exceljs sees the file (it unpacks everything,
+  // without limits); XML parts are also parsed without DOCTYPE and within depth and size.
   for (const n of names) {
-    if (!/\.(xml|rels|vml)$/i.test(n)) continue;
     const bytes = n === "[Content_Types].xml" ? ct : await zip.inflate(n);
-    if (bytes) zip.checkXml(n, bytes);
+    if (bytes && /\.(xml|rels|vml)$/i.test(n)) zip.checkXml(n, bytes);
   }
   // The main part's content type says whether it is a macro-enabled workbook (a Default for
   // .bin, which some writers always list, does not).
