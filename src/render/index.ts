@@ -96,7 +96,8 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
       entry.files[f] = name;
       entry.sha256[f] = createHash("sha256").update(data).digest("hex");
     }
-    documents.push(entry);
+    // A document none of the requested formats applies to (--format xlsx and a contract) is not listed.
+    if (Object.keys(entry.files).length) documents.push(entry);
   }
   // Default: output/<the tender's id> in the working directory.
   const outDir = path.resolve(opts.out ?? path.join("output", read.udbud.id));
