@@ -7,7 +7,7 @@ export const register: Register = (program, { io, setCode }) => {
   tilbud
     .command("tjek")
     .description("kontrollér udfyldte tilbudslister (.xlsx): at intet andet end priserne og tilbudsgivers oplysninger er ændret, at priserne er tal inden for priskorridoren, og at summerne passer")
-    .argument("<filer...>", "udfyldte tilbudslister (tilbudsliste-N-<delkontrakt>.xlsx)")
+    .argument("<filer...>", "udfyldte tilbudslister (tilbudsliste-N-<delkontrakt>.xlsx) eller mapper med dem")
     .option("-s, --spec <spec>", "udbuddet (mappe med udbud.yaml): kontrollér også, at tilbudslisten hører til netop dette udbud og denne version")
     .option("--json", "skriv resultatet som JSON på stdout")
     .helpOption("-h, --help", "vis hjælp")
@@ -31,9 +31,13 @@ export const register: Register = (program, { io, setCode }) => {
       }
       const { readPriceWorkbook } = await import("../read/xlsx/workbook.js");
       const { formatKr } = await import("../format.js");
-      let failed = 0;
+      const { expandSources } = await import("../evaluate/sources.js");
+      const expanded = expandSources(files);
+      let failed = expanded.errors.length;
+      await printDiagnostics(io, expanded.errors);
       const json: unknown[] = [];
-      for (const f of files) {
+      const { displayPath } = await import("../read/source.js");
+      for (const f of expanded.files.map(displayPath)) {
         const res = await readPriceWorkbook(f, udbud);
         if (res.errors.length) failed++;
         if (opts.json) {
