@@ -244,6 +244,29 @@ describe("reading a filled workbook back", () => {
   });
 });
 
+describe("a lot without corridors or published volumes", () => {
+  test("no corridor column, no line totals or total; prices ≥ 0 are read back, negative ones refused", async () => {
+    const u = structuredClone(readSpec(path.join(repoRoot, "tests", "fixtures", "minimal")).udbud as Udbud);
+    for (const p of u.delkontrakter[0].prismodel.priser) {
+      delete p.min;
+      delete p.max;
+    }
+    delete u.tildeling.prisevaluering!.evalueringsteknisk_pris;
+    const s = priceSchedule(u, u.delkontrakter[0]);
+    assert.equal(s.harKorridor, false);
+    const data = await renderWorkbook(u, "mentor");
+    const wb = XLSX.read(data, { type: "buffer", cellFormula: true });
+    const header = XLSX.utils.sheet_to_json<any[]>(wb.Sheets["Priser"], { header: 1 })[4];
+    assert.deepEqual(header, ["Nr.", "Ydelse", "Enhed", "Evalueringsmængde", "Tilbudt enhedspris (kr. ekskl. moms)", "Pris × mængde (kr.)"]);
+    const r = await readPriceWorkbookData(fill(data, [1500, 0, 800]), "uden.xlsx", u);
+    assert.deepEqual(r.errors, [], r.errors.map(formatDiagnostic).join("\n"));
+    assert.deepEqual(r.bid!.linjer.map((l) => [l.id, l.pris, l.mængde, l.beløb]), [["1A", 1500, null, null], ["1B", 0, null, null], ["E1", 800, null, null]]);
+    assert.equal(r.bid!.total, null);
+    const neg = await readPriceWorkbookData(fill(data, [1500, -5, 800]), "uden.xlsx", u);
+    assert.match(neg.errors.map(formatDiagnostic).join("\n"), /uden\.xlsx › Priser › E7: fejl: Prisen for 1B er negativ \(-5 kr\.\)/);
+  });
+});
+
 describe("udbud tilbud tjek and udbud evaluate with workbooks", () => {
   test("tjek: exit 0 with a summary; exit 1 with located errors; --json", async () => {
     const dir = tmpDir();
