@@ -123,7 +123,7 @@ describe("the workbook", () => {
         const base = `tilbudsliste-${lot.nummer}-${lot.id}`;
         const md = fs.readFileSync(path.join(out, `${base}.md`), "utf8");
         const section = md.slice(md.indexOf("{#priser}"), md.indexOf("{#evalueringsteknisk-pris}") > 0 ? md.indexOf("{#evalueringsteknisk-pris}") : md.indexOf("{#tilbudsgiver}"));
-        const docRows = section.split("\n").filter((l) => /^\| (\d+|E\d+) \|/.test(l)).map((l) => l.split("|").slice(1, 4).map((c) => c.trim().replace(/\\(.)/g, "$1")));
+        const docRows = section.split("\n").filter((l) => /^\| [^ |]+ \|/.test(l) && !/^\| (Id|---) \|/.test(l)).map((l) => l.split("|").slice(1, 4).map((c) => c.trim().replace(/\\(.)/g, "$1")));
         const wb = XLSX.read(fs.readFileSync(path.join(out, `${base}.xlsx`)), { type: "buffer" });
         const sheetRows = XLSX.utils.sheet_to_json<any[]>(wb.Sheets["Priser"], { header: 1, range: 5 }).filter((r) => r[0] !== undefined && r[0] !== "").map((r) => [String(r[0]), r[1], r[2]]);
         assert.ok(docRows.length > 0, base);
@@ -159,7 +159,8 @@ describe("reading a filled workbook back", () => {
 
   const tamper: [string, (ws: XLSX.WorkSheet, wb: XLSX.WorkBook) => void, RegExp][] = [
     ["changed quantity", (ws) => (ws["E7"] = { t: "n", v: 1 }), /tilbud\.xlsx › Priser › E7: fejl: Evalueringsmængden for T2 er ændret: den skal være 4\.550, men er '1'/],
-    ["changed id", (ws) => (ws["B6"] = { t: "s", v: "Indsats T9: Tværfagligt forløb – særligt stort støttebehov" }), /tilbud\.xlsx › Priser › B6: fejl: Ydelsen i række 6 er ændret: der skal stå 'Indsats T1: /],
+    ["changed id", (ws) => (ws["A6"] = { t: "s", v: "T9" }), /tilbud\.xlsx › Priser › A6: fejl: Id'et i række 6 er ændret: der skal stå 'T1', men der står 'T9'/],
+    ["changed text", (ws) => (ws["B7"] = { t: "s", v: "Noget andet" }), /tilbud\.xlsx › Priser › B7: fejl: Ydelsen i række 7 er ændret: der skal stå 'Tværfagligt forløb – stort støttebehov', men der står 'Noget andet'/],
     ["changed corridor", (ws) => (ws["D8"] = { t: "s", v: "0–9.999" }), /Priser › D8: fejl: Priskorridoren for V1 er ændret/],
     ["changed formula", (ws) => (ws["G9"] = { t: "n", v: 0, f: "F9*1" }), /Priser › G9: fejl: Formlen for pris × mængde er ændret: der skal stå =IF\(F9="","",F9\*E9\), men der står =F9\*1/],
     ["row inserted", (ws) => shiftRows(ws, 8, 1), /Priser › B13: fejl: Der er indsat én række i prislisten: 'Evalueringsteknisk pris i alt' står i række 13, men skal stå i række 12/],
@@ -257,7 +258,7 @@ describe("a lot without corridors or published volumes", () => {
     const data = await renderWorkbook(u, "mentor");
     const wb = XLSX.read(data, { type: "buffer", cellFormula: true });
     const header = XLSX.utils.sheet_to_json<any[]>(wb.Sheets["Priser"], { header: 1 })[4];
-    assert.deepEqual(header, ["Nr.", "Ydelse", "Enhed", "Evalueringsmængde", "Tilbudt enhedspris (kr. ekskl. moms)", "Pris × mængde (kr.)"]);
+    assert.deepEqual(header, ["Id", "Ydelse", "Enhed", "Evalueringsmængde", "Tilbudt enhedspris (kr. ekskl. moms)", "Pris × mængde (kr.)"]);
     const r = await readPriceWorkbookData(fill(data, [1500, 0, 800]), "uden.xlsx", u);
     assert.deepEqual(r.errors, [], r.errors.map(formatDiagnostic).join("\n"));
     assert.deepEqual(r.bid!.linjer.map((l) => [l.id, l.pris, l.mængde, l.beløb]), [["1A", 1500, null, null], ["1B", 0, null, null], ["E1", 800, null, null]]);
@@ -324,7 +325,7 @@ describe("udbud tilbud tjek and udbud evaluate with workbooks", () => {
     const cmp = XLSX.read(fs.readFileSync(path.join(out, "prissammenligning.xlsx")), { type: "buffer" });
     assert.deepEqual(cmp.SheetNames, ["Delkontrakt 1", "Delkontrakt 2", "Delkontrakt 3"]);
     const rows = XLSX.utils.sheet_to_json<any[]>(cmp.Sheets["Delkontrakt 3"], { header: 1 });
-    assert.deepEqual(rows[3], ["Nr.", "Ydelse", "Enhed", "Evalueringsmængde", "NeuroJob ApS", "Hjernekraft Rehabilitering", "Kompetencecenter Amager", "Fremdrift & Trivsel ApS"]);
+    assert.deepEqual(rows[3], ["Id", "Ydelse", "Enhed", "Evalueringsmængde", "NeuroJob ApS", "Hjernekraft Rehabilitering", "Kompetencecenter Amager", "Fremdrift & Trivsel ApS"]);
     assert.deepEqual(rows[4].slice(4), [5800, 5200, 6300, 4000]);
   });
 

@@ -18,7 +18,7 @@ export interface PriceRow {
   kind: "indsats" | "element";
   /** The offer's or element's id (T1, 1A, PSY). */
   id: string;
-  /** "Indsats T1: Titel" / "Element 2: Titel", on one line. */
+  /** The offer's or element's title, on one line (the id has its own column). */
   ydelse: string;
   /** The unit the price is given per (uge, time, dag, plads, forløb). */
   enhed: string;
@@ -77,14 +77,14 @@ export function priceSchedule(u: Udbud, lot: Delkontrakt): PriceSchedule {
     rows.push({ nr, kind, id, ydelse: oneLine(ydelse), enhed, min: p?.min ?? null, max: p?.max ?? null, mængde: volume(kind, id) });
   };
   let n = 0;
-  for (const spor of lot.indsatsspor) for (const i of spor.indsatser) row("indsats", i.id, String(++n), `Indsats ${i.id}: ${i.titel}`);
+  for (const spor of lot.indsatsspor) for (const i of spor.indsatser) row("indsats", i.id, String(++n), i.titel);
   (lot.elementer ?? []).forEach((e, k) => row("element", e.id, `E${k + 1}`, `Element ${e.nummer ?? e.id}: ${e.titel}`));
   // Prices for ids that are neither an offer nor an element of the lot (validation reports them):
   // kept so that every price the evaluation reads has a row.
   for (const p of lot.prismodel.priser) {
     const kind = p.indsats !== undefined ? "indsats" : "element";
     const id = (p.indsats ?? p.element)!;
-    if (!rows.some((r) => r.kind === kind && r.id === id)) row(kind, id, kind === "indsats" ? String(++n) : `E${rows.filter((r) => r.kind === "element").length + 1}`, `${kind === "indsats" ? "Indsats" : "Element"} ${id}`);
+    if (!rows.some((r) => r.kind === kind && r.id === id)) row(kind, id, kind === "indsats" ? String(++n) : `E${rows.filter((r) => r.kind === "element").length + 1}`, kind === "indsats" ? `Indsats ${id}` : `Element ${id}`);
   }
   return {
     udbud: u.id,

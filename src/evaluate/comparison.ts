@@ -92,13 +92,13 @@ export function comparisonTerminal(list: readonly LotComparison[]): string {
   for (const c of list) {
     if (c.tilbudsgivere.length < 2) continue;
     out.push("", `Prissammenligning, delkontrakt ${c.nummer} (${c.delkontrakt}): enhedspriser i kr. ekskl. moms`);
-    const head = ["Nr.", "Id", ...c.tilbudsgivere];
-    const rows = c.linjer.map((l) => [l.nr, l.id, ...c.tilbudsgivere.map((n) => {
+    const head = ["Id", ...c.tilbudsgivere];
+    const rows = c.linjer.map((l) => [l.id, ...c.tilbudsgivere.map((n) => {
       const p = l.priser.find((x) => x.tilbudsgiver === n);
       return p ? `${formatNumber(p.pris)} ${p.lavest ? "*" : " "}${p.lav ? "!" : " "}` : "–";
     })]);
-    const total = ["", "I alt", ...c.totaler.map((t) => (t === null ? "–" : `${formatNumber(Math.round(t))}   `))];
-    out.push(...table([head, ...rows, total], head.map((_, i) => i >= 2)).map((l) => `  ${l}`));
+    const total = ["I alt", ...c.totaler.map((t) => (t === null ? "–" : `${formatNumber(Math.round(t))}   `))];
+    out.push(...table([head, ...rows, total], head.map((_, i) => i >= 1)).map((l) => `  ${l}`));
     out.push("  * laveste pris på linjen");
     if (c.lave.length) {
       out.push(`  ! usædvanligt lav pris (under ${formatNumber(LOW_PRICE_SHARE * 100)} % af medianen af de andre tilbud på linjen): bed om en forklaring, jf. udbudslovens § 169. Det er ikke en udelukkelse.`);

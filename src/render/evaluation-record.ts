@@ -88,7 +88,7 @@ export function recordLotView(u: Udbud, lotResult: LotEvaluation): Record<string
   const prissammenligning = cmp.tilbudsgivere.length < 2 ? null : {
     tilbudsgivere: cmp.tilbudsgivere,
     linjer: cmp.linjer.map((l) => ({
-      nr: l.nr,
+      id: l.id,
       ydelse: l.ydelse,
       priser: cmp.tilbudsgivere.map((n) => {
         const p = l.priser.find((x) => x.tilbudsgiver === n);

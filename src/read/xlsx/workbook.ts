@@ -291,7 +291,7 @@ function checkPrices(ws: ExcelJS.Worksheet, s: PriceSchedule, rep: Report, _data
   let textPrices = false;
   s.rows.forEach((r, i) => {
     const row = FIRST_ROW + i;
-    expectText(c.nr, row, r.nr, `Nr. i række ${row}`);
+    expectText(c.id, row, r.id, `Id'et i række ${row}`);
     expectText(c.ydelse, row, r.ydelse, `Ydelsen i række ${row}`);
     expectText(c.enhed, row, r.enhed, `Enheden i række ${row}`);
     if (c.korridor) expectText(c.korridor, row, corridorText(r.min, r.max, formatNumber), `Priskorridoren for ${r.id}`);

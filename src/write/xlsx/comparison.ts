@@ -27,7 +27,7 @@ export async function writeComparisonWorkbook(list: readonly LotComparison[], op
     ws.getCell(1, 1).value = `Prissammenligning, delkontrakt ${c.nummer}: ${c.titel}`;
     ws.getCell(1, 1).font = { bold: true, size: 14 };
     ws.getCell(2, 1).value = `Enhedspriser i kr. ekskl. moms. Grøn: laveste pris på linjen. Rød: under ${formatNumber(LOW_PRICE_SHARE * 100)} % af medianen af de andre tilbud på linjen – bed om en forklaring, jf. udbudslovens § 169 (ikke en udelukkelse).`;
-    const head = ["Nr.", "Ydelse", "Enhed", "Evalueringsmængde", ...c.tilbudsgivere];
+    const head = ["Id", "Ydelse", "Enhed", "Evalueringsmængde", ...c.tilbudsgivere];
     head.forEach((h, i) => {
       const cell = ws.getCell(4, i + 1);
       cell.value = h;
@@ -35,14 +35,14 @@ export async function writeComparisonWorkbook(list: readonly LotComparison[], op
       cell.fill = HEAD;
       cell.alignment = { wrapText: true, vertical: "middle" };
     });
-    ws.getColumn(1).width = 6;
+    ws.getColumn(1).width = 8;
     ws.getColumn(2).width = 50;
     ws.getColumn(3).width = 8;
     ws.getColumn(4).width = 16;
     c.tilbudsgivere.forEach((_, i) => (ws.getColumn(5 + i).width = 20));
     c.linjer.forEach((l, r) => {
       const row = 5 + r;
-      ws.getCell(row, 1).value = l.nr;
+      ws.getCell(row, 1).value = l.id;
       ws.getCell(row, 2).value = l.ydelse;
       ws.getCell(row, 3).value = l.enhed;
       ws.getCell(row, 4).value = l.mængde;

@@ -31,7 +31,8 @@ export const BIDDER_LABEL_COL = 2;
 export const BIDDER_VALUE_COL = 3;
 
 export interface Columns {
-  nr: number;
+  /** The offer's or element's id (T1, PSY). */
+  id: number;
   ydelse: number;
   enhed: number;
   /** 0 when the schedule has no corridor (no column). */
@@ -45,8 +46,8 @@ export interface Columns {
 
 export function columns(s: PriceSchedule): Columns {
   const k = s.harKorridor ? 1 : 0;
-  const headers = ["Nr.", "Ydelse", "Enhed", ...(k ? ["Priskorridor (kr.)"] : []), "Evalueringsmængde", "Tilbudt enhedspris (kr. ekskl. moms)", "Pris × mængde (kr.)"];
-  return { nr: 1, ydelse: 2, enhed: 3, korridor: k ? 4 : 0, mængde: 4 + k, pris: 5 + k, beløb: 6 + k, last: 6 + k, headers };
+  const headers = ["Id", "Ydelse", "Enhed", ...(k ? ["Priskorridor (kr.)"] : []), "Evalueringsmængde", "Tilbudt enhedspris (kr. ekskl. moms)", "Pris × mængde (kr.)"];
+  return { id: 1, ydelse: 2, enhed: 3, korridor: k ? 4 : 0, mængde: 4 + k, pris: 5 + k, beløb: 6 + k, last: 6 + k, headers };
 }
 
 export function totalRow(s: PriceSchedule): number {

@@ -110,7 +110,7 @@ export async function writeWorkbook(s: PriceSchedule, opts: WorkbookOptions): Pr
     },
     headerFooter: { oddFooter: `&L${s.udbud} · udbudsområde ${s.nummer}&RSide &P af &N` },
   });
-  const widths: Record<number, number> = { [c.nr]: 6, [c.ydelse]: 60, [c.enhed]: 9, [c.mængde]: 18, [c.pris]: 22, [c.beløb]: 22 };
+  const widths: Record<number, number> = { [c.id]: 8, [c.ydelse]: 60, [c.enhed]: 9, [c.mængde]: 18, [c.pris]: 22, [c.beløb]: 22 };
   if (c.korridor) widths[c.korridor] = 18;
   for (const [col, w] of Object.entries(widths)) ws.getColumn(Number(col)).width = w;
 
@@ -139,7 +139,7 @@ export async function writeWorkbook(s: PriceSchedule, opts: WorkbookOptions): Pr
       if (fmt) cell.numFmt = fmt;
       return cell;
     };
-    set(c.nr, r.nr);
+    set(c.id, r.id);
     set(c.ydelse, r.ydelse).alignment = { wrapText: true, vertical: "top" };
     set(c.enhed, r.enhed);
     if (c.korridor) set(c.korridor, corridorText(r.min, r.max, formatNumber)).alignment = { horizontal: "right" };
