@@ -81,7 +81,7 @@ describe("the workbook", () => {
     const dv = [...sheet.matchAll(/<dataValidation [^>]*sqref="(F\d+)"[^>]*>\s*<formula1>(\d+)<\/formula1><formula2>(\d+)<\/formula2>/g)].map((m) => [m[1], m[2], m[3]]);
     assert.deepEqual(dv.sort(), [["F10", "1000", "2100"], ["F11", "800", "1400"], ["F6", "2400", "4200"], ["F7", "2700", "4700"], ["F8", "2000", "3600"], ["F9", "900", "1800"]]);
     assert.match(sheet, /type="decimal"/);
-    assert.match(sheet, /error="Ugyldig pris for T1\. Prisen skal ligge inden for priskorridoren 2\.400–4\.200 kr\."/);
+    assert.match(sheet, /error="Ugyldig pris for T1\. Prisen skal ligge inden for priskorridoren 2\.400 til 4\.200 kr\."/);
     assert.match(sheet, /prompt="Skriv prisen i kr\. ekskl\. moms pr\. uge\./);
     assert.ok(sheet.includes("<f>IF(F6=&quot;&quot;,&quot;&quot;,F6*E6)</f>"));
     assert.match(sheet, /<f>SUM\(G6:G11\)<\/f>/);
@@ -171,7 +171,7 @@ describe("reading a filled workbook back", () => {
     ["text in a price cell", (ws) => (ws["F6"] = { t: "s", v: "cirka tre tusind" }), /Priser › F6: fejl: Prisen for T1 er ikke et tal: 'cirka tre tusind'/],
     ["formula in a price cell", (ws) => (ws["F7"] = { t: "n", v: 3500, f: "3000+500" }), /Priser › F7: fejl: Prisen for T2 er en formel \(=3000\+500\)/],
     ["empty price cell", (ws) => delete ws["F11"], /Priser › F11: fejl: Prisen for PSY mangler\. Alle priscellerne skal udfyldes\./],
-    ["price outside the corridor", (ws) => (ws["F6"] = { t: "n", v: 99999 }), /Priser › F6: fejl: Prisen for T1 \(99\.999 kr\.\) ligger uden for priskorridoren 2\.400–4\.200 kr\./],
+    ["price outside the corridor", (ws) => (ws["F6"] = { t: "n", v: 99999 }), /Priser › F6: fejl: Prisen for T1 \(99\.999 kr\.\) ligger uden for priskorridoren 2\.400 til 4\.200 kr\./],
     ["hidden sheet edited", (_ws, wb) => (wb.Sheets["udbud-data"]["F10"] = { t: "n", v: 1 }), /tilbud\.xlsx › udbud-data › B7: fejl: Indholdet af det skjulte ark 'udbud-data' passer ikke med dets kontrolsum/],
     ["missing hidden sheet", (_ws, wb) => {
       wb.SheetNames = wb.SheetNames.filter((n) => n !== "udbud-data");

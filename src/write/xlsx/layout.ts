@@ -94,7 +94,7 @@ export const META_COLUMNS = ["id", "type", "nr", "ydelse", "enhed", "mængde", "
 
 /** Text of the corridor cell, the way the document shows it. */
 export function corridorText(min: number | null, max: number | null, fmt: (n: number) => string): string {
-  if (min !== null && max !== null) return `${fmt(min)}–${fmt(max)}`;
+  if (min !== null && max !== null) return `${fmt(min)} til ${fmt(max)}`;
   if (min !== null) return `mindst ${fmt(min)}`;
   if (max !== null) return `højst ${fmt(max)}`;
   return "–";
