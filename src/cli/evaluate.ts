@@ -1,7 +1,8 @@
 /** `udbud evaluate`: bids scored with the published model; the evaluation record. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, printDiagnostics } from "./shared.js";
+import { DOC_FORMATS, type DocFormat } from "../render/formats.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -10,22 +11,39 @@ export const register: Register = (program, { io, setCode }) => {
     .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
     .requiredOption("--bids <filer...>", "budfiler: YAML (bud: …) eller CSV (tilbudsgiver;delkontrakt;type;id;værdi;bedømmer;begrundelse), og/eller udfyldte tilbudslister (.xlsx, én pr. tilbudsgiver og delkontrakt) eller en mappe med tilbudslister")
     .option("--bedømmelser <fil>", "kvalitetspoint og mindstekrav (YAML eller CSV i budformatet, uden priser) til tilbuddene i tilbudslisterne (.xlsx)")
-    .option("-f, --format <format>", "terminal eller json", "terminal")
-    .option("--json", "skriv resultatet som JSON på stdout (det samme som --format json)")
     .option("-o, --out <mappe>", "skriv også evalueringsnotatet (evalueringsnotat.docx, .pdf, .html, .md) og prissammenligning.xlsx i denne mappe")
+    .option("-f, --format <formater>", `evalueringsnotatets formater med --out, kommasepareret: ${DOC_FORMATS.join(",")} (standard: alle)`)
+    .option("--json", "skriv resultatet som JSON på stdout i stedet for oversigten")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (spec: string, opts: { bids: string[]; bedømmelser?: string; format: string; json?: boolean; out?: string }) => {
-      const format = opts.json ? "json" : opts.format.trim().toLowerCase();
-      if (format !== "terminal" && format !== "json") {
-        io.err(`fejl: ukendt format '${opts.format}'. Mulige formater: terminal, json.\n`);
-        setCode(EXIT_USAGE);
-        return;
+    .addHelpText("after", `
+Eksempler:
+  udbud evaluate mit-udbud --bids mit-udbud/bud.yaml
+  udbud evaluate mit-udbud --bids tilbud.csv --out output/evaluering --json
+  udbud evaluate mit-udbud --bids modtagne-tilbud/ --bedømmelser bedømmelser.yaml`)
+    .action(async (spec: string, opts: { bids: string[]; bedømmelser?: string; format?: string; json?: boolean; out?: string }) => {
+      // --format names file formats (of the evaluation record); 'json' and 'terminal' are the
+      // stdout choices of earlier versions and still accepted.
+      const legacy = opts.format?.trim().toLowerCase();
+      const format = opts.json || legacy === "json" ? "json" : "terminal";
+      let recordFormats: DocFormat[] | undefined;
+      if (opts.format !== undefined && legacy !== "json" && legacy !== "terminal") {
+        const f = parseFormats<DocFormat>(opts.format, DOC_FORMATS, io);
+        if (!f) {
+          setCode(EXIT_USAGE);
+          return;
+        }
+        if (!opts.out) {
+          io.err("fejl: --format vælger evalueringsnotatets formater; angiv også --out <mappe>.\n");
+          setCode(EXIT_USAGE);
+          return;
+        }
+        recordFormats = f;
       }
       const { evaluateSources, evaluationJson, evaluationTerminal } = await import("../evaluate/evaluate.js");
       const res = await evaluateSources(spec, opts.bids, opts.bedømmelser);
       if (!res.result) {
         if (format === "json") {
-          io.out(JSON.stringify({ errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
+          io.out(jsonErrors(res.errors, res.warnings));
         } else {
           await printDiagnostics(io, [...res.errors, ...res.warnings]);
           io.err(`✗ ${res.errors.length} fejl; tilbuddene er ikke evalueret.\n`);
@@ -44,7 +62,7 @@ export const register: Register = (program, { io, setCode }) => {
           setCode(EXIT_INVALID);
           return;
         }
-        const names = await writeEvaluationRecord(rec.tree, opts.out);
+        const names = await writeEvaluationRecord(rec.tree, opts.out, recordFormats);
         const { comparePrices } = await import("../evaluate/comparison.js");
         const { writeComparisonWorkbook } = await import("../write/xlsx/comparison.js");
         const { writeAtomic } = await import("../render/index.js");

@@ -3,9 +3,10 @@
  */
 import { Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
+import { checkNumberHabits } from "../validate/habits.js";
 import { checkSemantics } from "../validate/semantic.js";
 import { loadSpec } from "./load.js";
-import { validateSchema } from "./schema.js";
+import { validateSchemaDetailed } from "./schema.js";
 import type { SourceMap } from "./source.js";
 
 export interface ReadResult {
@@ -14,6 +15,8 @@ export interface ReadResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
   sourceMap: SourceMap;
+  /** The loaded data even when it has errors (for callers that look for more errors elsewhere); do not trust its shape. */
+  partial?: unknown;
 }
 
 /** Reads and validates a spec. Pure with respect to its input files; never throws for bad input. */
@@ -21,9 +24,12 @@ export function readSpec(target: string): ReadResult {
   const loaded = loadSpec(target);
   let diags: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.data !== undefined && diags.every((d) => d.severity !== "fejl")) {
-    const schemaDiags = validateSchema(loaded.data, loaded.sourceMap);
-    diags = diags.concat(schemaDiags);
-    if (schemaDiags.length === 0) diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap));
+    // Rule checks run on every part that is schema-valid, in the same run (every error at once).
+    const schema = validateSchemaDetailed(loaded.data, loaded.sourceMap);
+    diags = diags.concat(schema.diagnostics);
+    diags = diags.concat(checkNumberHabits(loaded.data, loaded.sourceMap));
+    if (loaded.data && typeof loaded.data === "object" && !Array.isArray(loaded.data))
+      diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap, schema.invalid));
   }
   const errors = sortDiagnostics(diags.filter((d) => d.severity === "fejl"));
   const warnings = sortDiagnostics(diags.filter((d) => d.severity === "advarsel"));
@@ -32,5 +38,6 @@ export function readSpec(target: string): ReadResult {
     errors,
     warnings,
     sourceMap: loaded.sourceMap,
+    ...(errors.length ? { partial: loaded.data } : {}),
   };
 }
