@@ -93,6 +93,11 @@ export function evaluateSpec(specPath: string, bidsPath: string): { result?: Eva
  * `bedømmelser` (evaluate/sources.ts). Also returns the checked bids (for the comparison).
  */
 export async function evaluateSources(specPath: string, sources: readonly string[], bedømmelser?: string): Promise<{ result?: EvaluationResult; bids?: Bid[]; errors: Diagnostic[]; warnings: Diagnostic[] }> {
+  // One bids file: evaluateSpec, which also checks the bids against a spec that has errors.
+  if (sources.length === 1 && !bedømmelser && !/\.xls[xmb]?$/i.test(sources[0])) {
+    const one = evaluateSpec(specPath, sources[0]);
+    if (!one.result) return one;
+  }
   const spec = readSpec(specPath);
   if (!spec.udbud) return { errors: spec.errors, warnings: spec.warnings };
   const { readBidSources } = await import("./sources.js");
