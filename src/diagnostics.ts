@@ -18,6 +18,9 @@ export interface Diagnostic {
   message: string;
   /** Machine-readable code, e.g. `schema.enum`, `semantic.weights`. */
   code: string;
+  /** In a workbook: the sheet and the cell (line and column are then the cell's row and column). */
+  sheet?: string;
+  cell?: string;
 }
 
 /** Thrown for input that cannot be read at all; carries ready-made diagnostics. */
@@ -30,6 +33,7 @@ export class InputError extends Error {
 
 /** One line for the terminal; input text in it has its control and bidi characters made visible. */
 export function formatDiagnostic(d: Diagnostic): string {
+  if (d.sheet !== undefined) return `${d.file} › ${d.sheet}${d.cell ? ` › ${d.cell}` : ""}: ${d.severity}: ${d.message}`;
   const where = `${d.file}:${d.line}:${d.column}`;
   const path = d.path ? ` [${d.path}]` : "";
   return visible(`${where}: ${d.severity}: ${d.message}${path}`);

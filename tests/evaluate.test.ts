@@ -755,7 +755,7 @@ test("CLI: bad bids exit 1 with file:line:column; usage errors exit 2", async ()
   assert.equal(JSON.parse(j.stdout).errors[0].line, 8);
   const noBids = await cli("evaluate", spec2024);
   assert.equal(noBids.code, 2);
-  assert.match(noBids.stderr, /fejl: tilvalget '--bids <fil>' skal angives/);
+  assert.match(noBids.stderr, /fejl: tilvalget '--bids <filer...>' skal angives/);
   const fmt = await cli("evaluate", spec2024, "--bids", sampleBids, "--format", "xlsx", "--out", tmpDir());
   assert.equal(fmt.code, 2);
   assert.match(fmt.stderr, /ukendt format 'xlsx'\. Mulige formater: docx, pdf, html, md\./);
@@ -777,7 +777,7 @@ test("udbud evaluate --out writes the evaluation record in every format", async 
   const spec = path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte");
   const r = await cli("evaluate", spec, "--bids", path.join(spec, "bud.yaml"), "--out", out);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(fs.readdirSync(out).sort(), ["evalueringsnotat.docx", "evalueringsnotat.html", "evalueringsnotat.md", "evalueringsnotat.pdf"]);
+  assert.deepEqual(fs.readdirSync(out).sort(), ["evalueringsnotat.docx", "evalueringsnotat.html", "evalueringsnotat.md", "evalueringsnotat.pdf", "prissammenligning.xlsx"]);
   const md = fs.readFileSync(path.join(out, "evalueringsnotat.md"), "utf8");
   assert.match(md, /Nordvest Beskæftigelse A\/S/);
   assert.match(md, /MentalSund Rådgivning ApS/);

@@ -22,11 +22,12 @@ test("render the minimal spec: every document in every format, manifest with sha
   const out = tmpDir();
   const r = await cli("render", minimalDir, "--out", out);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /✓ 6 dokumenter, 24 filer/);
+  assert.match(r.stdout, /✓ 6 dokumenter, 25 filer/);
   const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
   assert.deepEqual(manifest.documents.map((d: any) => d.id), ["rammeaftale", "bilag-a1-mentor", "bilag-c1-mentor", "tilbudsliste-1-mentor", "evalueringsmodel", "evalueringsark-1-mentor"]);
   for (const d of manifest.documents) {
-    assert.deepEqual(Object.keys(d.files), ["docx", "pdf", "html", "md"]);
+    // The workbook (xlsx) is written for the tilbudsliste only.
+    assert.deepEqual(Object.keys(d.files), d.id.startsWith("tilbudsliste-") ? ["docx", "pdf", "html", "md", "xlsx"] : ["docx", "pdf", "html", "md"]);
     for (const [fmt, name] of Object.entries<string>(d.files)) {
       const data = fs.readFileSync(path.join(out, name));
       assert.equal(createHash("sha256").update(data).digest("hex"), d.sha256[fmt], name);

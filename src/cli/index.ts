@@ -18,6 +18,7 @@ import { register as indlaes } from "./indlaes.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as simulate } from "./simulate.js";
 import { register as bekendtgoerelse } from "./bekendtgoerelse.js";
+import { register as tilbud } from "./tilbud.js";
 import { register as ny } from "./ny.js";
 import { register as klausuler } from "./klausuler.js";
 import { register as studio } from "./studio.js";
@@ -25,7 +26,7 @@ import { register as studio } from "./studio.js";
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io } from "./shared.js";
 
 /** The commands, in the order of the help text. A new command is a new file and one line here. */
-const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, indlaes, evaluate, simulate, bekendtgoerelse, studio];
+const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, indlaes, evaluate, simulate, tilbud, bekendtgoerelse, studio];
 
 function version(): string {
   return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;

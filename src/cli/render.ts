@@ -9,7 +9,7 @@ export const register: Register = (program, { io, setCode }) => {
     .description("lav udbudsmaterialet: rammeaftale, kravspecifikationer, betalingsbilag og tilbudslister")
     .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
     .option("-o, --out <mappe>", "mappe til dokumenterne (standard: output/<udbuddets id>)")
-    .option("-f, --format <formater>", `formater, kommasepareret: ${FORMATS.join(",")}`, FORMATS.join(","))
+    .option("-f, --format <formater>", `formater, kommasepareret: ${FORMATS.join(",")} (xlsx: tilbudslisterne som regneark)`, FORMATS.join(","))
     .option("--only <id>", "kun disse dokumenter, kommasepareret eller gentaget (id eller begyndelsen af et id, fx rammeaftale eller bilag-a1); de øvrige i mappen bliver stående i manifest.json", collectList)
     .option("--overskriv", "brug --out-mappen, selv om den tilhører et andet udbud")
     .option("--json", "skriv manifestet og advarslerne som JSON på stdout")

@@ -27,7 +27,7 @@ export interface CommandContext {
 export type Register = (program: Command, ctx: CommandContext) => void;
 
 export function jsonDiag(d: Diagnostic) {
-  return { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, code: d.code };
+  return { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, code: d.code, ...(d.sheet !== undefined ? { sheet: d.sheet, cell: d.cell } : {}) };
 }
 
 /** `--format a,b`: the distinct formats in order, or null (with a Danish message) when one is unknown. */

@@ -42,8 +42,8 @@
  *   title         docProps/core.xml dc:title, else the first Title-style paragraph, else `name`
  *                 (the Title paragraph itself stays a preamble paragraph)
  */
-import JSZip from "jszip";
 import { SaxesParser } from "saxes";
+import { SafeZip, ZipReadError } from "../read/zip.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -82,7 +82,6 @@ export class DocxReadError extends Error {
 }
 
 const invalid = (detail: string): DocxReadError => new DocxReadError(`Filen er ikke en gyldig DOCX (${detail})`);
-const mb = (n: number): string => `${Math.round(n / MB)} MB`;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Namespaces and elements                                                                     */
@@ -188,106 +187,34 @@ interface XmlSink {
   text(text: string): void;
 }
 
-/** jszip's streaming API (public since 3.0, missing from its typings) and its parsed header sizes. */
-interface StreamingEntry {
-  internalStream(type: "uint8array"): {
-    on(event: "data", cb: (chunk: Uint8Array) => void): unknown;
-    on(event: "error", cb: (e: Error) => void): unknown;
-    on(event: "end", cb: () => void): unknown;
-    pause(): unknown;
-    resume(): unknown;
-  };
-  _data?: { uncompressedSize?: number };
-}
-
+/**
+ * The package, opened within the limits by read/zip.ts (shared with the XLSX reader: end-record
+ * entry count, bytes counted while inflating, so a zip bomb stops at the limit whatever its
+ * header claims). OPC part names are case-insensitive.
+ */
 class Package {
-  /** Uncompressed bytes inflated so far, over all parts. */
-  private inflated = 0;
-  private readonly byLowerName = new Map<string, JSZip.JSZipObject>();
+  private readonly byLowerName = new Map<string, string>();
 
-  private constructor(
-    private readonly zip: JSZip,
-    private readonly limits: DocxLimits,
-  ) {
-    for (const [n, f] of Object.entries(zip.files)) if (!f.dir) this.byLowerName.set(n.toLowerCase(), f);
+  private constructor(private readonly zip: SafeZip) {
+    for (const n of zip.names()) this.byLowerName.set(n.toLowerCase(), n);
   }
 
   static async open(data: Uint8Array, limits: DocxLimits): Promise<Package> {
-    if (data.length > limits.fileBytes) {
-      throw new DocxReadError(`Filen er for stor til at blive læst som DOCX (${mb(data.length)}; højst ${mb(limits.fileBytes)})`);
-    }
-    if (data.length >= 8 && data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0) {
-      throw invalid("det er en ældre Word-fil (.doc) eller en adgangskodebeskyttet fil");
-    }
-    const eocd = endOfCentralDirectory(data);
-    if (eocd < 0) {
-      const zipStart = data.length >= 4 && data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04;
-      throw invalid(zipStart ? "ZIP-arkivet er afkortet eller beskadiget" : "den er ikke et ZIP-arkiv");
-    }
-    // Entry count from the end record, before jszip builds an object per entry.
-    const declared = data[eocd + 10] | (data[eocd + 11] << 8);
-    if (declared !== 0xffff && declared > limits.entries) throw invalid(`ZIP-arkivet har ${declared} poster; højst ${limits.entries} er tilladt`);
-    let zip: JSZip;
-    try {
-      zip = await JSZip.loadAsync(data, { checkCRC32: false, createFolders: false });
-    } catch (e) {
-      throw invalid(`ZIP-arkivet er beskadiget eller afkortet: ${(e as Error).message}`);
-    }
-    const count = Object.keys(zip.files).length;
-    if (count > limits.entries) throw invalid(`ZIP-arkivet har ${count} poster; højst ${limits.entries} er tilladt`);
-    return new Package(zip, limits);
+    return new Package(await SafeZip.open(data, limits, "DOCX", "det er en ældre Word-fil (.doc) eller en adgangskodebeskyttet fil"));
   }
 
-  /** A part by name (OPC part names are case-insensitive). */
-  entry(name: string): JSZip.JSZipObject | undefined {
-    return this.zip.files[name] && !this.zip.files[name].dir ? this.zip.files[name] : this.byLowerName.get(name.toLowerCase());
+  /** A part's name as stored, looked up case-insensitively. */
+  entry(name: string): string | undefined {
+    const f = this.zip.zip.files[name];
+    return f && !f.dir ? name : this.byLowerName.get(name.toLowerCase());
   }
 
-  /**
-   * Inflates a part, counting the bytes as they come out of the inflater: a part over the size
-   * limit is abandoned right there, whatever its header claims, and long before it could fill the
-   * memory. Returns the part's bytes in chunks, or null when the part doesn't exist.
-   */
+  /** Inflates a part within the limits; null when the part doesn't exist. */
   async inflate(name: string): Promise<Part | null> {
-    const file = this.entry(name);
-    if (!file) return null;
-    const part = file.name;
-    const { entryBytes, totalBytes } = this.limits;
-    const bomb = (what: string) => invalid(`${what} – filen ligner en zip-bombe`);
-    const entry = file as unknown as StreamingEntry;
-    const claimed = entry._data?.uncompressedSize;
-    if (typeof claimed === "number" && claimed > entryBytes) throw bomb(`${part} fylder ${mb(claimed)} udpakket; højst ${mb(entryBytes)} er tilladt`);
-
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    await new Promise<void>((resolve, reject) => {
-      const stream = entry.internalStream("uint8array");
-      let settled = false;
-      const fail = (e: DocxReadError): void => {
-        if (settled) return;
-        settled = true;
-        stream.pause();
-        chunks.length = 0;
-        reject(e);
-      };
-      stream.on("data", (chunk) => {
-        if (settled) return;
-        size += chunk.length;
-        this.inflated += chunk.length;
-        if (size > entryBytes) return fail(bomb(`${part} fylder over ${mb(entryBytes)} udpakket`));
-        if (this.inflated > totalBytes) return fail(bomb(`indholdet fylder over ${mb(totalBytes)} udpakket`));
-        // A view into a larger buffer (a stored entry's input, the inflater's last partial block) is copied.
-        chunks.push(chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice());
-      });
-      stream.on("error", (e) => fail(invalid(`${part} kan ikke pakkes ud – ZIP-arkivet er beskadiget: ${e?.message ?? e}`)));
-      stream.on("end", () => {
-        if (settled) return;
-        settled = true;
-        resolve();
-      });
-      stream.resume();
-    });
-    return { name: part, chunks };
+    const part = this.entry(name);
+    if (!part) return null;
+    const chunks = await this.zip.inflateChunks(part);
+    return chunks ? { name: part, chunks } : null;
   }
 }
 
@@ -303,15 +230,6 @@ function parseXml(part: Part | null, sink: XmlSink, limits: DocxLimits): void {
   const xml = new XmlStream(part.name, sink, limits);
   for (const chunk of part.chunks) xml.write(chunk);
   xml.end();
-}
-
-/** The offset of the ZIP end-of-central-directory record, or -1. */
-function endOfCentralDirectory(data: Uint8Array): number {
-  const min = Math.max(0, data.length - 22 - 0xffff);
-  for (let i = data.length - 22; i >= min; i--) {
-    if (data[i] === 0x50 && data[i + 1] === 0x4b && data[i + 2] === 0x05 && data[i + 3] === 0x06) return i;
-  }
-  return -1;
 }
 
 /**
@@ -1183,6 +1101,7 @@ export async function readDocx(data: Buffer, name: string, limits: Partial<DocxL
     return await read(data, name, { ...DOCX_LIMITS, ...limits });
   } catch (e) {
     if (e instanceof DocxReadError) throw e;
+    if (e instanceof ZipReadError) throw new DocxReadError(e.message, { cause: e });
     // Whatever else a hostile or broken file provokes in the libraries is still a bad file.
     throw new DocxReadError(`Filen kunne ikke læses som DOCX (${(e as Error)?.message ?? e})`, { cause: e });
   }

@@ -167,6 +167,8 @@ export interface CheckOptions {
   locator?: Locator;
   /** Pointers whose (non-numeric) value has already been reported by the file reader. */
   reported?: Set<string>;
+  /** The prices come from elsewhere (the bidders' workbooks): a bid without prices is no error. */
+  pricesOptional?: boolean;
 }
 
 /**
@@ -214,12 +216,12 @@ export function checkBids(udbud: Udbud, bids: readonly Bid[], opts: CheckOptions
         r.error("duplicate-bidder", p(bp, "tilbudsgiver"), `'${name}' har allerede et bud på delkontrakten '${lot.id}' (${r.line(first)}). Hver tilbudsgiver har ét bud pr. delkontrakt; saml priser og point i ét bud.`);
       } else seen.set(key, bp);
     }
-    out.push(checkOne(r, reported, info, bid, bp, name));
+    out.push(checkOne(r, reported, info, bid, bp, name, opts.pricesOptional ?? false));
   });
   return { bids: out, errors: r.errors };
 }
 
-function checkOne(r: Reporter, reported: Set<string>, info: LotInfo, bid: Bid, bp: string, name: string): Bid {
+function checkOne(r: Reporter, reported: Set<string>, info: LotInfo, bid: Bid, bp: string, name: string, pricesOptional: boolean): Bid {
   const lot = info.lot;
   const who = name ? `tilbuddet fra '${name}' på delkontrakten '${lot.id}'` : `buddet uden tilbudsgiver på delkontrakten '${lot.id}'`;
   // Prices
@@ -266,7 +268,7 @@ function checkOne(r: Reporter, reported: Set<string>, info: LotInfo, bid: Bid, b
     priser.push(kind === "indsats" ? { indsats: id, pris: value } : { element: id, pris: value });
   });
   const missing = [...info.priced.keys()].filter((id) => !have.has(id));
-  if (missing.length) {
+  if (missing.length && !(pricesOptional && have.size === 0)) {
     r.error("missing-price", bid.priser?.length ? p(bp, "priser") : bp, `${cap(who)} mangler pris for ${list(missing)}. Der skal være en pris for hver indsats og hvert element i tilbudslisten (${info.priced.size} i alt).`, true);
   }
   // Quality
@@ -406,19 +408,19 @@ function precheck(abs: string): Diagnostic | undefined {
  * Reads a bids file (.yaml/.yml or .csv/.tsv/.txt) and checks it against the spec.
  * Never throws for bad input: problems come back as Danish diagnostics with file:line:column.
  */
-export function readBids(bidsPath: string, udbud: Udbud): BidsResult {
+export function readBids(bidsPath: string, udbud: Udbud, opts: { pricesOptional?: boolean } = {}): BidsResult {
   const abs = path.resolve(bidsPath);
   const ext = path.extname(abs).toLowerCase();
   const display = displayPath(abs);
   const pre = precheck(abs);
   if (pre) return { errors: [pre] };
-  if (ext === ".yaml" || ext === ".yml") return readYamlBids(abs, udbud);
-  if (ext === ".csv" || ext === ".tsv" || ext === ".txt") return readCsvBids(abs, udbud);
+  if (ext === ".yaml" || ext === ".yml") return readYamlBids(abs, udbud, opts.pricesOptional ?? false);
+  if (ext === ".csv" || ext === ".tsv" || ext === ".txt") return readCsvBids(abs, udbud, opts.pricesOptional ?? false);
   return { errors: [fileDiag(display, `Budfilen skal være en YAML-fil (.yaml, .yml) eller en CSV-fil (.csv), ikke '${ext || path.basename(abs)}'.`, "format")] };
 }
 
-function finish(udbud: Udbud, bids: Bid[], loc: Locator, pre: Reporter, reported: Set<string>): BidsResult {
-  const checked = checkBids(udbud, bids, { locator: loc, reported });
+function finish(udbud: Udbud, bids: Bid[], loc: Locator, pre: Reporter, reported: Set<string>, pricesOptional: boolean): BidsResult {
+  const checked = checkBids(udbud, bids, { locator: loc, reported, pricesOptional });
   const errors = sortErrors([...pre.errors, ...checked.errors]);
   return errors.length ? { errors } : { bids: checked.bids, errors: [] };
 }
@@ -435,7 +437,7 @@ const SCORE_KEYS = ["kriterium", "point", "bedømmer", "begrundelse"];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function readYamlBids(abs: string, udbud: Udbud): BidsResult {
+function readYamlBids(abs: string, udbud: Udbud, pricesOptional: boolean): BidsResult {
   const loaded = loadCareful(abs);
   const fatal = loaded.diagnostics.filter((d) => d.severity === "fejl");
   if (loaded.data === undefined || fatal.length) return { errors: sortErrors(fatal.length ? fatal : loaded.diagnostics) };
@@ -470,7 +472,7 @@ function readYamlBids(abs: string, udbud: Udbud): BidsResult {
     const bp = p("/bud", i);
     bids.push(yamlBid(r, reported, raw, bp));
   });
-  return finish(udbud, bids, loc, r, reported);
+  return finish(udbud, bids, loc, r, reported, pricesOptional);
 }
 
 /** Text of an id-like value (numbers allowed); undefined when absent; reports other types. */
@@ -692,7 +694,7 @@ function decodeCsv(abs: string): { text: string } | { error: Diagnostic } {
   return { text };
 }
 
-function readCsvBids(abs: string, udbud: Udbud): BidsResult {
+function readCsvBids(abs: string, udbud: Udbud, pricesOptional: boolean): BidsResult {
   const decoded = decodeCsv(abs);
   if ("error" in decoded) return { errors: [decoded.error] };
   const display = displayPath(abs);
@@ -833,7 +835,7 @@ function readCsvBids(abs: string, udbud: Udbud): BidsResult {
     }
   }
   if (bids.length === 0 && r.errors.length === 0) return { errors: [fileDiag(display, "Budfilen har en overskrift, men ingen rækker med bud.", "empty", 2)] };
-  return finish(udbud, bids, loc, r, reported);
+  return finish(udbud, bids, loc, r, reported, pricesOptional);
 }
 
 function isBlank(row: Row): boolean {

@@ -87,6 +87,28 @@ export function evaluateSpec(specPath: string, bidsPath: string): { result?: Eva
   return { result: evaluate(spec.udbud, read.bids), errors: [], warnings: spec.warnings };
 }
 
+/**
+ * Like evaluateSpec, with bids from several sources: bids files (YAML/CSV) and filled tilbudsliste
+ * workbooks (.xlsx files or folders of them), whose prices are joined with the quality scores of
+ * `bedømmelser` (evaluate/sources.ts). Also returns the checked bids (for the comparison).
+ */
+export async function evaluateSources(specPath: string, sources: readonly string[], bedømmelser?: string): Promise<{ result?: EvaluationResult; bids?: Bid[]; errors: Diagnostic[]; warnings: Diagnostic[] }> {
+  // One bids file: evaluateSpec, which also checks the bids against a spec that has errors.
+  if (sources.length === 1 && !bedømmelser && !/\.xls[xmb]?$/i.test(sources[0])) {
+    const one = evaluateSpec(specPath, sources[0]);
+    if (!one.result) return one;
+  }
+  const spec = readSpec(specPath);
+  if (!spec.udbud) return { errors: spec.errors, warnings: spec.warnings };
+  const { readBidSources } = await import("./sources.js");
+  const read = await readBidSources(spec.udbud, sources, bedømmelser);
+  const warnings = [...spec.warnings, ...read.warnings];
+  if (!read.bids) return { errors: read.errors, warnings };
+  const checked = checkBids(spec.udbud, read.bids);
+  if (checked.errors.length) return { errors: checked.errors, warnings };
+  return { result: evaluate(spec.udbud, checked.bids), bids: checked.bids, errors: [], warnings };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface Prepared {

@@ -14,6 +14,7 @@ import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
 import { markdownParser, parseMarkdown } from "../doc/parse.js";
+import { compareLot, LOW_PRICE_SHARE } from "../evaluate/comparison.js";
 import { isConsensus } from "../evaluate/models.js";
 import type { EvaluationResult, LotEvaluation, ScoredBid } from "../evaluate/types.js";
 import { escapeDeep } from "../compute/escape.js";
@@ -24,7 +25,7 @@ import { numberTree, templateDiag, treeFor } from "./build.js";
 import { lotsInOrder, planDocuments, type DocumentPlan } from "./documents.js";
 import { criteriaRows, lotTildeling, lotVolumes, priceFormula, PRICE_MODEL_NAMES } from "./evaluation-view.js";
 import { writeOutputSet } from "../write/output.js";
-import { FORMATS, renderTree, type Format } from "./index.js";
+import { DOC_FORMATS, renderTree, type DocFormat } from "./index.js";
 import { TemplateError, loadTemplates } from "./templates.js";
 import { buildView } from "./view.js";
 
@@ -83,6 +84,21 @@ export function recordLotView(u: Udbud, lotResult: LotEvaluation): Record<string
   const ties = new Map<number, string[]>();
   for (const b of accepted) if (b.lighed) ties.set(b.placering!, [...(ties.get(b.placering!) ?? []), b.tilbudsgiver]);
   const title = (id: string) => rows.find((r) => r.id === id)?.titel ?? id;
+  // The line-by-line comparison of unit prices (evaluate/comparison.ts), from the bids' price lines.
+  const cmp = compareLot(u, lot, lotResult.bud.map((b) => ({ tilbudsgiver: b.tilbudsgiver, priser: b.prislinjer.map((l) => (l.indsats !== undefined ? { indsats: l.indsats, pris: l.pris } : { element: l.element, pris: l.pris })) })));
+  const prissammenligning = cmp.tilbudsgivere.length < 2 ? null : {
+    tilbudsgivere: cmp.tilbudsgivere,
+    linjer: cmp.linjer.map((l) => ({
+      id: l.id,
+      ydelse: l.ydelse,
+      priser: cmp.tilbudsgivere.map((n) => {
+        const p = l.priser.find((x) => x.tilbudsgiver === n);
+        return { pris: num(p?.pris), lavest: p?.lavest ?? false, lav: p?.lav ?? false };
+      }),
+    })),
+    lave: cmp.lave.map((f) => ({ tilbudsgiver: f.tilbudsgiver, id: f.id, pris: f.pris, median: f.median, procent: Math.round(f.andel * 100) })),
+    grænse: LOW_PRICE_SHARE * 100,
+  };
 
   return {
     id: lot.id,
@@ -155,6 +171,7 @@ export function recordLotView(u: Udbud, lotResult: LotEvaluation): Record<string
     færre_end_antal: accepted.length < lotResult.antalLeverandører,
     uafgjorte: [...ties.entries()].sort((a, b) => a[0] - b[0]).map(([placering, navne]) => ({ placering, tekst: listText(navne) })),
     advarsler: lotResult.advarsler,
+    prissammenligning,
     rangomvending: lotResult.rangomvending.map((r) => ({ fjernet: r.fjernet, før: r.før.join(", "), efter: r.efter.join(", ") })),
     vægtfølsomhed: lotResult.vægtfølsomhed.map((v) => ({
       kriterium: title(v.kriterium),
@@ -225,9 +242,11 @@ export function buildEvaluationRecord(u: Udbud, result: EvaluationResult, map: S
  * Writes the record as `evalueringsnotat.<format>` into `outDir` (created if needed), each file
  * atomically. Returns the file names written.
  */
-export async function writeEvaluationRecord(tree: DocumentTree, outDir: string, formats: readonly Format[] = FORMATS, protect: readonly string[] = []): Promise<{ names: string[]; errors: Diagnostic[] }> {
+/** Writes the record in `formats` plus `extra` files (the price comparison workbook) as one all-or-nothing set. */
+export async function writeEvaluationRecord(tree: DocumentTree, outDir: string, formats: readonly DocFormat[] = DOC_FORMATS, protect: readonly string[] = [], extra: readonly { name: string; data: Buffer }[] = []): Promise<{ names: string[]; errors: Diagnostic[] }> {
   const files: { name: string; data: Buffer }[] = [];
   for (const f of formats) files.push({ name: `${tree.id}.${f}`, data: await renderTree(tree, f) });
+  files.push(...extra);
   // All or nothing (src/write/output.ts).
   const written = writeOutputSet(outDir, files, { protect });
   if (written.errors.length) return { names: [], errors: written.errors };

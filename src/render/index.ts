@@ -15,8 +15,11 @@ import { startPool, type RenderPool } from "./pool.js";
 import { renderTree } from "./write.js";
 export type { Manifest, ManifestEntry } from "./manifest.js";
 
-import type { Format } from "./formats.js";
-export { FORMATS, type Format } from "./formats.js";
+import { priceSchedule } from "../compute/price-schedule.js";
+import type { Udbud } from "../model/types.js";
+import { planDocuments } from "./documents.js";
+import { appliesTo, type DocFormat, type Format } from "./formats.js";
+export { DOC_FORMATS, FORMATS, type DocFormat, type Format } from "./formats.js";
 
 export interface RenderResult {
   errors: Diagnostic[];
@@ -49,10 +52,17 @@ export function writeAtomic(dir: string, name: string, data: Buffer | string): v
 
 export { renderTree } from "./write.js";
 
-async function renderSequential(trees: DocumentTree[], formats: Format[]): Promise<Buffer[]> {
+async function renderSequential(trees: DocumentTree[], formats: DocFormat[]): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for (const tree of trees) for (const f of formats) out.push(await renderTree(tree, f));
   return out;
+}
+
+/** The tilbudsliste workbook of a lot (write/xlsx/): the same rows as the document. */
+export async function renderWorkbook(u: Udbud, lotId: string): Promise<Buffer> {
+  const { writeWorkbook } = await import("../write/xlsx/workbook.js");
+  const lot = u.delkontrakter.find((l) => l.id === lotId)!;
+  return writeWorkbook(priceSchedule(u, lot), { udbudTitel: u.titel, ordregiver: u.ordregiver.navn, dato: u.dato ?? u.tidsplan.offentliggørelse });
 }
 
 export interface RenderOptions { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean; threads?: number }
@@ -60,42 +70,48 @@ export interface RenderOptions { out?: string; formats: Format[]; only?: string[
 /**
  * Reads, builds and writes every document. Nothing is written unless the whole build succeeded.
  * `threads`: worker threads for DOCX and PDF (pool.ts; default one less than the cores, 0 = all on
- * this thread). The files are the same either way.
+ * this thread). The files are the same either way. The xlsx workbook (tilbudslister only) is
+ * written on this thread.
  */
 export async function renderSpec(spec: string, opts: RenderOptions): Promise<RenderResult> {
+  const docFormats = opts.formats.filter((f): f is DocFormat => f !== "xlsx");
   // Workers start first: loading the writers overlaps with reading and building.
-  const pool = startPool(opts.formats, opts.threads);
+  const pool = startPool(docFormats, opts.threads);
   try {
-    return await renderWith(spec, opts, pool);
+    return await renderWith(spec, opts, docFormats, pool);
   } finally {
     await pool?.close();
   }
 }
 
-async function renderWith(spec: string, opts: RenderOptions, pool: RenderPool | undefined): Promise<RenderResult> {
+async function renderWith(spec: string, opts: RenderOptions, docFormats: DocFormat[], pool: RenderPool | undefined): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   // With a pool, each tree goes to the workers as soon as it is built.
-  const batch = pool?.batch(opts.formats);
+  const batch = docFormats.length ? pool?.batch(docFormats) : undefined;
   const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];
   if (built.errors.length) return { errors: built.errors, warnings, documents: [] };
   // Render everything in memory first: a failure leaves no half-written output.
   const byName = batch ? await batch.finish() : undefined;
-  const rendered = byName ? built.trees.flatMap((t) => opts.formats.map((f) => byName.get(`${t.id}.${f}`)!)) : await renderSequential(built.trees, opts.formats);
+  const rendered = byName ? built.trees.flatMap((t) => docFormats.map((f) => byName.get(`${t.id}.${f}`)!)) : await renderSequential(built.trees, docFormats);
   const files: { name: string; data: Buffer }[] = [];
   const documents: ManifestEntry[] = [];
-  built.trees.forEach((tree, t) => {
+  const plans = new Map(planDocuments(read.udbud).map((p) => [p.id, p]));
+  for (const [t, tree] of built.trees.entries()) {
     const entry: ManifestEntry = { id: tree.id, title: tree.title, files: {}, sha256: {} };
-    opts.formats.forEach((f, i) => {
-      const data = rendered[t * opts.formats.length + i]!;
+    const plan = plans.get(tree.id)!;
+    for (const f of opts.formats) {
+      if (!appliesTo(f, plan.template)) continue;
+      const data = f === "xlsx" ? await renderWorkbook(read.udbud, plan.lot!.id) : rendered[t * docFormats.length + docFormats.indexOf(f)]!;
       const name = `${tree.id}.${f}`;
       files.push({ name, data });
       entry.files[f] = name;
       entry.sha256[f] = createHash("sha256").update(data).digest("hex");
-    });
-    documents.push(entry);
-  });
+    }
+    // A document none of the requested formats applies to (--format xlsx and a contract) is not listed.
+    if (Object.keys(entry.files).length) documents.push(entry);
+  }
   // Default: output/<the tender's id> in the working directory.
   const outDir = path.resolve(opts.out ?? path.join("output", read.udbud.id));
   const inputs = new Set(read.sourceMap.files.map((f) => f.abs));

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DocumentTree } from "../doc/ast.js";
 import { compiledModule } from "../paths.js";
-import type { Format } from "./formats.js";
+import type { DocFormat as Format } from "./formats.js";
 import type { Reply, WorkerJob } from "./worker.js";
 import { renderTree } from "./write.js";
 

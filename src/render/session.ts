@@ -28,7 +28,7 @@ import { readSpec, type ParseCache, type ReadResult } from "../read/index.js";
 import { readSourceFile } from "../read/source.js";
 import { buildDocuments } from "./build.js";
 import { planDocuments } from "./documents.js";
-import type { Format } from "./formats.js";
+import type { DocFormat as Format } from "./formats.js";
 import { renderTree } from "./write.js";
 
 export interface SessionRender {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { escapeDeep } from "../compute/escape.js";
+import { priceSchedule } from "../compute/price-schedule.js";
 import type { Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
@@ -74,6 +75,8 @@ function lotView(lot: any, u: Udbud): any {
     indsatsspor: lot.indsatsspor.map((sp: any) => ({ ...sp, indsatser: sp.indsatser.map(attach) })),
     elementer: lot.elementer ? lot.elementer.map(attach) : null,
     alle_indsatser: lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map((i: any) => ({ ...attach(i), spor: sp.titel, spor_nummer: sp.nummer }))),
+    // The price schedule's rows (compute/price-schedule.ts): the same rows as the workbook.
+    tilbudsliste: priceSchedule(u, u.delkontrakter.find((d) => d.id === lot.id)!),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { DocumentTree } from "../doc/ast.js";
-import type { Format } from "./formats.js";
+import type { DocFormat as Format } from "./formats.js";
 import { preloadWriters, renderTree } from "./write.js";
 
 /** One file to render; `name` is `<id>.<format>`. */

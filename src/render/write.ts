@@ -3,7 +3,7 @@
  * asked for, so `--format html` never loads the DOCX or PDF stacks (docx, pdfkit, fontkit).
  */
 import type { DocumentTree } from "../doc/ast.js";
-import type { Format } from "./formats.js";
+import type { DocFormat as Format } from "./formats.js";
 
 export async function renderTree(tree: DocumentTree, format: Format): Promise<Buffer> {
   switch (format) {
