@@ -72,9 +72,17 @@ export interface Aftaleperiode {
 export interface Option { id: string; titel: string; beskrivelse?: Tekst; estimeret_værdi: number; evalueres?: boolean }
 
 export interface Mål { formål: string; resultatmål?: string[]; delresultatmål?: string[] }
-export interface Tabel { id?: string; titel: string; kolonner: string[]; rækker: (string | number)[][]; kilde?: string; note?: string }
+export interface Tabel { id?: string; titel?: string; kolonner: string[]; rækker: (string | number)[][]; kilde?: string; note?: string }
 export interface Afsnit {
-  id?: string; titel: string; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
+  id?: string; titel: string; unummereret?: boolean; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
+  /** The section's blocks in order (the spec decides the outline); when given, the slot fields above are not used. */
+  indhold?: Blok[];
+}
+/** One block of a section: exactly one field. */
+export interface Blok {
+  tekst?: Tekst; punkter?: string[]; nummererede_punkter?: string[]; tabel?: Tabel; mål?: Mål[]; afsnit?: Afsnit;
+  /** A generated block placed by the spec: "indsatsoversigt", "delområder", "elementoversigt", "priser", "indsats:ID". */
+  indsæt?: string | { blok: string; titel?: string };
 }
 export interface Lovhenvisning { lov: "LAB" | "SDP" | "andet"; kapitel?: number; paragraf?: string; betegnelse: string }
 export interface Dokumentation { tekst?: Tekst; afsluttende_rapport?: string[]; case_i_løsningsbeskrivelse?: boolean; frist_arbejdsdage?: number }
@@ -97,7 +105,7 @@ export interface Element {
 }
 export interface Elementeksempel { titel: string; tekst?: Tekst; indsats?: string; elementer: string[] }
 export interface Delområde { id: string; titel: string; beskrivelse?: Tekst; indsatsspor: string[]; antal_leverandører?: number }
-export interface Målgruppe { titel?: string; beskrivelse: Tekst; ydelsesgrupper?: string[]; kilder?: string[]; afsnit?: Afsnit[] }
+export interface Målgruppe { titel?: string; beskrivelse?: Tekst; disposition?: Afsnit[]; ydelsesgrupper?: string[]; kilder?: string[]; afsnit?: Afsnit[] }
 
 export type Afregningsform = "timepris" | "ugepris" | "dagspris" | "helårsperson" | "resultatbaseret";
 export interface Pris { indsats?: string; element?: string; beløb: number; min?: number; max?: number; pladser?: number; bemærkning?: string }
@@ -114,6 +122,8 @@ export interface Delkontrakt {
   værdi?: Værdi; delområder?: Delområde[]; målgruppe?: Målgruppe; generelle_krav?: Afsnit[]; indsatsspor: Indsatsspor[];
   elementer?: Element[]; elementregler?: string[]; elementeksempler?: Elementeksempel[]; prismodel: Prismodel;
   tildeling?: Tildeling; leveringssted?: Tekst; øvrige_afsnit?: Afsnit[];
+  /** Bilag A's own outline: when given, the kravspecifikation is exactly these sections. */
+  disposition?: Afsnit[];
 }
 
 export interface Prisreduktion { budgetændring_procent: number; maks_reduktion_procent: number; grundlag?: string }

@@ -57,15 +57,58 @@ export function fillNulls(value: unknown, node: SchemaNode | undefined, root: Sc
   return value;
 }
 
-function lotView(lot: any, u: Udbud): any {
+/** Danish labels for the support-need enum (never print the raw key). */
+export const STØTTEBEHOV: Record<string, string> = {
+  "særligt-stort": "særligt stort",
+  "meget-stort": "meget stort",
+  stort: "stort",
+  meget: "meget",
+  nogen: "nogen",
+  mindre: "mindre",
+  lidt: "lidt",
+  begrænset: "begrænset",
+};
+
+/**
+ * A spec outline (afsnit with ordered `indhold`) for templates: every `indsæt` becomes
+ * { blok, titel, indsats } ("indsats:1A" carries that offer's view), recursively.
+ */
+function outlineView(sections: any[], offers: any[]): any[] {
+  const block = (b: any): any => {
+    const out = { ...b };
+    if (b.afsnit) out.afsnit = section(b.afsnit);
+    if (b.indsæt != null) {
+      const raw = typeof b.indsæt === "string" ? { blok: b.indsæt, titel: null } : { blok: b.indsæt.blok, titel: b.indsæt.titel ?? null };
+      const m = /^indsats:(.+)$/.exec(raw.blok);
+      out.indsæt = { blok: m ? "indsats" : raw.blok, titel: raw.titel, indsats: m ? offers.find((o) => o.id === m[1]) ?? null : null };
+    }
+    return out;
+  };
+  const section = (a: any): any => ({ ...a, indhold: a.indhold ? a.indhold.map(block) : null, afsnit: a.afsnit ? a.afsnit.map(section) : null });
+  return sections.map(section);
+}
+
+/** Spec text is escaped; in an outline `{ref:id}` and `{nr:id}` are references and come back. */
+export function unescapeRefs<T>(value: T): T {
+  if (typeof value === "string") return value.replace(/\\\{(ref|nr):([\p{L}\p{N}_.\\-]+)\\\}/gu, (_m, form, id) => `{${form}:${id.replace(/\\/g, "")}}`) as T;
+  if (Array.isArray(value)) return value.map(unescapeRefs) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unescapeRefs(v)])) as T;
+  return value;
+}
+
+function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
   // The published volumes of the lot's evaluation model (its own tildeling, else the udbud's).
   const volumes = lotTildeling(u, u.delkontrakter.find((d) => d.id === lot.id)!).prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
   const inLot = (id: string) => lot.indsatsspor.some((s: any) => s.indsatser.some((i: any) => i.id === id)) || (lot.elementer ?? []).some((e: any) => e.id === id);
   const volume = (id: string) => volumes.find((v) => (v.indsats ?? v.element) === id && (v.delkontrakt === lot.id || (v.delkontrakt === undefined && inLot(id))))?.mængde ?? null;
   const priser = new Map<string, any>(lot.prismodel.priser.map((p: any) => [p.indsats ?? p.element, p]));
-  const attach = (x: any) => ({ ...x, pris: priser.get(x.id) ?? null, evalueringsmængde: volume(x.id) });
+  const attach = (x: any) => ({ ...x, pris: priser.get(x.id) ?? null, evalueringsmængde: volume(x.id), støttebehov_tekst: x.støttebehov ? STØTTEBEHOV[x.støttebehov] ?? x.støttebehov : null });
+  const offers = lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map(attach));
   return {
     ...lot,
+    disposition: lot.disposition ? outlineView(lot.disposition, offers) : null,
+    målgruppe: lot.målgruppe ? { ...lot.målgruppe, disposition: lot.målgruppe.disposition ? outlineView(lot.målgruppe.disposition, offers) : null } : null,
+    tilbudsliste_bilag: plans.find((p) => p.template === "tilbudsliste" && p.lot?.id === lot.id)?.bilag ?? null,
     indsatsspor: lot.indsatsspor.map((sp: any) => ({ ...sp, indsatser: sp.indsatser.map(attach) })),
     elementer: lot.elementer ? lot.elementer.map(attach) : null,
     alle_indsatser: lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map((i: any) => ({ ...attach(i), spor: sp.titel, spor_nummer: sp.nummer }))),
@@ -94,7 +137,7 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
   if (hit && hit.plans === plans && hit.dir === templatesDir) return hit.base;
   const schema = loadSchema();
   const full = fillNulls(u, schema, schema) as any;
-  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u));
+  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u, plans));
   full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));
   full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
   const a = u.aftaleperiode;
@@ -117,6 +160,10 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
       tilbudslister: plans.filter((p) => p.template === "tilbudsliste").map((p) => p.bilag),
     },
   });
+  for (const l of base.udbud.delkontrakter) {
+    if (l.disposition) l.disposition = unescapeRefs(l.disposition);
+    if (l.målgruppe?.disposition) l.målgruppe.disposition = unescapeRefs(l.målgruppe.disposition);
+  }
   // Clause-id parts built from lot ids (schema-restricted, like the ids escapeDeep keeps) stay raw.
   base.evaluering.modeller.forEach((m: any, i: number) => {
     m.nøgle = evaluationModelsRaw[i].nøgle;
