@@ -33,9 +33,14 @@ export function renderedHeadings(md: string): Heading[] {
   return out;
 }
 
+/** Markdown's internal links (a resolved reference "[4.4](#id)") as their text. */
+export function stripLinks(s: string): string {
+  return s.replace(/\[([^\]]*)\]\(#[^)]*\)/g, "$1");
+}
+
 /** Normalise for comparison: quotes, dashes and hyphenation, Markdown escapes and emphasis, case, whitespace. */
 export function norm(s: string): string {
-  return s
+  return stripLinks(s)
     .replace(/\\([\\`*_{}[\]()#+\-.!|>~=<])/g, "$1")
     .replace(/\*\*|__/g, "")
     .replace(/[”“"„«»]/g, '"')

@@ -36,10 +36,11 @@ function specDiag(map: SourceMap, pointer: string, message: string, code: string
  * Numbers a document tree and resolves its references (doc/number.ts). An unknown reference or a
  * duplicate clause id is a diagnostic located in the template (`template` is its name).
  */
-export function numberTree(tree: DocumentTree, templates: TemplateSet, template: string): Diagnostic[] {
+export function numberTree(tree: DocumentTree, templates: TemplateSet, template: string, inSpec: (id: string) => boolean = () => false): Diagnostic[] {
   const errors: Diagnostic[] = [];
   const dir = templates.dir;
   for (const p of numberDocument(tree)) {
+    if (p.kind === "unknown-ref" && inSpec(p.id)) continue; // reported located in the spec (outlineRefErrors)
     if (p.kind === "unknown-ref") {
       const places = templates.refPlaces(p.id);
       const [file, line] = (places[0] ?? `${path.join(dir, `${template}.md.hbs`)}:1`).split(/:(?=\d+$)/);
@@ -49,6 +50,28 @@ export function numberTree(tree: DocumentTree, templates: TemplateSet, template:
     }
   }
   return errors;
+}
+
+/** `{ref:id}` / `{nr:id}` in a lot's outline (disposition) for this document, with their JSON pointers. */
+function outlineRefs(u: Udbud, plan: DocumentPlan): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const lotIndex = plan.lot ? u.delkontrakter.findIndex((d) => d.id === plan.lot!.id) : -1;
+  if (lotIndex < 0) return out;
+  const lot = u.delkontrakter[lotIndex];
+  const [root, outline] =
+    plan.template === "kravspecifikation" ? [`/delkontrakter/${lotIndex}/disposition`, lot.disposition] : plan.template === "maalgruppe" ? [`/delkontrakter/${lotIndex}/målgruppe/disposition`, lot.målgruppe?.disposition] : ["", undefined];
+  const walk = (v: unknown, ptr: string): void => {
+    if (typeof v === "string") {
+      for (const m of v.matchAll(/\{(?:ref|nr):([\p{L}\p{N}_.-]+)\}/gu)) out.set(m[1], [...(out.get(m[1]) ?? []), ptr]);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, joinPointer(ptr, i)));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, joinPointer(ptr, k));
+  };
+  if (outline) walk(outline, root);
+  return out;
+}
+
+function headingIds(tree: DocumentTree): string[] {
+  return tree.blocks.flatMap((b) => (b.type === "heading" && b.id ? [b.id] : []));
 }
 
 /** A document tree for a plan: its id, titles and metadata, and the blocks. */
@@ -108,7 +131,13 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
     }
     const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
-    errors.push(...numberTree(tree, templates, plan.template));
+    const specRefs = outlineRefs(u, plan);
+    errors.push(...numberTree(tree, templates, plan.template, (id) => specRefs.has(id)));
+    const ids = headingIds(tree);
+    for (const [id, ptrs] of specRefs) {
+      if (ids.includes(id)) continue;
+      for (const ptr of ptrs) errors.push(specDiag(map, ptr, `Henvisningen til afsnittet '${id}' kan ikke findes i dokumentet '${tree.id}'.${hint(id, ids)}`, "render.outline-ref"));
+    }
     trees.push(tree);
   }
   // Defined terms: the contract defines them for itself and its annexes. With --only, usage in
