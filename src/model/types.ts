@@ -118,7 +118,9 @@ export interface Prismodel {
   fakturering?: Fakturering; bemærkning?: Tekst;
 }
 export interface Delkontrakt {
-  id: string; nummer: number; titel: string; kravspecifikation_titel?: string; indledning?: Tekst; antal_leverandører: number;
+  id: string; nummer: number; titel: string; kravspecifikation_titel?: string; indledning?: Tekst; antal_leverandører: number | { højst: number };
+  /** helårsperson: places each supplier provides (else total ÷ suppliers when it divides). */
+  pladser_pr_leverandør?: number;
   værdi?: Værdi; delområder?: Delområde[]; målgruppe?: Målgruppe; generelle_krav?: Afsnit[]; indsatsspor: Indsatsspor[];
   elementer?: Element[]; elementregler?: string[]; elementeksempler?: Elementeksempel[]; prismodel: Prismodel;
   tildeling?: Tildeling; leveringssted?: Tekst; øvrige_afsnit?: Afsnit[];
@@ -127,7 +129,7 @@ export interface Delkontrakt {
 }
 
 export interface Prisreduktion { budgetændring_procent: number; maks_reduktion_procent: number; grundlag?: string }
-export interface Prisvilkår { valuta?: "DKK"; faste_priser: boolean; prisregulering?: string; prisreduktion: Prisreduktion }
+export interface Prisvilkår { valuta?: "DKK"; faste_priser: boolean; prisregulering?: string; prisreduktion?: Prisreduktion }
 
 export type Tildelingskriterium = "pris" | "omkostninger" | "bedste-forhold-mellem-pris-og-kvalitet";
 export interface Underkriterium {
@@ -162,4 +164,9 @@ export interface Kontraktvilkår {
   force_majeure: { redegørelse_dage: number; opsigelse_efter_dage: number; opsigelse_varsel_dage: number };
   tvister: { forhandling_varsel_arbejdsdage: number; forhandlingsmøder: number; værneting: string };
   eksemplarer?: number;
+}
+
+/** The number of suppliers a lot is awarded to (the ceiling when the spec gives { højst: N }). */
+export function supplierCount(lot: Pick<Delkontrakt, "antal_leverandører">): number {
+  return typeof lot.antal_leverandører === "number" ? lot.antal_leverandører : lot.antal_leverandører.højst;
 }

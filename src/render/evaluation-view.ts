@@ -8,7 +8,7 @@
  * Values are plain (unescaped); view.ts escapes them with the rest of the view.
  */
 import { formatNumber, formatPercent } from "../format.js";
-import type { Delkontrakt, Pointskala, Prisevaluering, Tildeling, Udbud, Underkriterium } from "../model/types.js";
+import { supplierCount, type Delkontrakt, type Pointskala, type Prisevaluering, type Tildeling, type Udbud, type Underkriterium } from "../model/types.js";
 import {
   convertedPrice,
   dependsOnLowestBid,
@@ -125,6 +125,8 @@ export interface LotEvaluationView {
   nummer: number;
   titel: string;
   antal_leverandører: number;
+  /** True when the spec gives a ceiling ({ højst: N }): documents say "op til N". */
+  antal_leverandører_højst: boolean;
   ydelser: VolumeRow[];
   har_mængder: boolean;
   /** Blank rows for the evaluation sheets: [1, 2, …]. */
@@ -343,12 +345,13 @@ export function lotVolumes(u: Udbud, lot: Delkontrakt): VolumeRow[] {
 
 function lotEvaluationView(u: Udbud, lot: Delkontrakt): LotEvaluationView {
   const ydelser = lotVolumes(u, lot);
-  const rows = Math.max(5, lot.antal_leverandører + 2);
+  const rows = Math.max(5, supplierCount(lot) + 2);
   return {
     id: lot.id,
     nummer: lot.nummer,
     titel: lot.titel,
-    antal_leverandører: lot.antal_leverandører,
+    antal_leverandører: supplierCount(lot),
+    antal_leverandører_højst: typeof lot.antal_leverandører === "object",
     ydelser,
     har_mængder: ydelser.some((y) => y.mængde !== null),
     ark_rækker: Array.from({ length: rows }, (_, i) => i + 1),

@@ -7,10 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { escapeDeep } from "../compute/escape.js";
-import type { Udbud } from "../model/types.js";
+import { supplierCount, type Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
-import { DocumentPlan } from "./documents.js";
+import { DocumentPlan, lotsInOrder } from "./documents.js";
 import { evaluationModels, evaluationView, lotTildeling } from "./evaluation-view.js";
 
 export interface Definition {
@@ -96,6 +96,15 @@ export function unescapeRefs<T>(value: T): T {
   return value;
 }
 
+/** Places per supplier of a helårsperson lot: the spec's own figure, else total ÷ suppliers when it divides evenly. */
+function placesPerSupplier(lot: any): number | null {
+  if (lot.prismodel.type !== "helårsperson") return null;
+  if (lot.pladser_pr_leverandør != null) return lot.pladser_pr_leverandør;
+  const total = lot.prismodel.priser.reduce((s: number, p: any) => s + (p.pladser ?? 0), 0);
+  const n = supplierCount(lot);
+  return n > 1 && total % n === 0 ? total / n : null;
+}
+
 function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
   // The published volumes of the lot's evaluation model (its own tildeling, else the udbud's).
   const volumes = lotTildeling(u, u.delkontrakter.find((d) => d.id === lot.id)!).prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
@@ -106,8 +115,14 @@ function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
   const offers = lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map(attach));
   return {
     ...lot,
+    // Templates see the number (the ceiling for { højst: N }) and whether it is a ceiling ("op til fire").
+    antal_leverandører: supplierCount(lot),
+    antal_leverandører_højst: typeof lot.antal_leverandører === "object" && lot.antal_leverandører !== null,
     disposition: lot.disposition ? outlineView(lot.disposition, offers) : null,
     målgruppe: lot.målgruppe ? { ...lot.målgruppe, disposition: lot.målgruppe.disposition ? outlineView(lot.målgruppe.disposition, offers) : null } : null,
+    helårspladser: lot.prismodel.type === "helårsperson" ? lot.prismodel.priser.reduce((s: number, p: any) => s + (p.pladser ?? 0), 0) : null,
+    pladser_pr_leverandør: placesPerSupplier(lot),
+    har_priskorridor: lot.prismodel.priser.some((p: any) => p.min != null || p.max != null),
     tilbudsliste_bilag: plans.find((p) => p.template === "tilbudsliste" && p.lot?.id === lot.id)?.bilag ?? null,
     indsatsspor: lot.indsatsspor.map((sp: any) => ({ ...sp, indsatser: sp.indsatser.map(attach) })),
     elementer: lot.elementer ? lot.elementer.map(attach) : null,
@@ -154,6 +169,13 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
       antal_delkontrakter: u.delkontrakter.length,
       prismodeller: models,
       timepris: models.includes("timepris"),
+      kun_helårsperson: models.length === 1 && models[0] === "helårsperson",
+      helårspladser: lotsInOrder(u)
+        .filter((l) => l.prismodel.type === "helårsperson")
+        .map((l) => {
+          const pladser = l.prismodel.priser.reduce((s, p) => s + (p.pladser ?? 0), 0);
+          return { nummer: l.nummer, titel: l.titel, pladser, pr_leverandør: placesPerSupplier(l), betalingsbilag: plans.find((p) => p.template === "betaling" && p.lot?.id === l.id)?.bilag ?? "C" };
+        }),
       flere_delkontrakter: u.delkontrakter.length > 1,
       kravspecifikationer: plans.filter((p) => p.template === "kravspecifikation").map((p) => p.bilag),
       betalingsbilag: plans.filter((p) => p.template === "betaling").map((p) => p.bilag),

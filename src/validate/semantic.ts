@@ -4,7 +4,7 @@
  */
 import { Diagnostic, Severity, joinPointer, pointerToPath } from "../diagnostics.js";
 import { formatKr, formatNumber } from "../format.js";
-import type { Delkontrakt, Interval, Tildeling, Udbud, Underkriterium } from "../model/types.js";
+import { supplierCount, type Delkontrakt, type Interval, type Tildeling, type Udbud, type Underkriterium } from "../model/types.js";
 import type { SourceMap } from "../read/source.js";
 import { hint } from "../suggest.js";
 import { lightRegimeThreshold } from "./thresholds.js";
@@ -92,8 +92,8 @@ function checkLot(r: Reporter, idx: LotIndex): void {
       d.indsatsspor.forEach((ref, j) => {
         if (checkRef(r, p(p(p(p(ptr, "delområder"), i), "indsatsspor"), j), ref, idx.spor, "Indsatssporet", where)) used.add(ref);
       });
-      if (d.antal_leverandører !== undefined && d.antal_leverandører > lot.antal_leverandører)
-        r.warn("min-max", p(p(p(ptr, "delområder"), i), "antal_leverandører"), `Delområdet har flere leverandører (${d.antal_leverandører}) end delkontrakten (${lot.antal_leverandører}).`);
+      if (d.antal_leverandører !== undefined && d.antal_leverandører > supplierCount(lot))
+        r.warn("min-max", p(p(p(ptr, "delområder"), i), "antal_leverandører"), `Delområdet har flere leverandører (${d.antal_leverandører}) end delkontrakten (${supplierCount(lot)}).`);
     });
     for (const [id, sp] of idx.spor) {
       if (!used.has(id)) r.warn("unassigned-track", p(sp, "id"), `Indsatssporet '${id}' hører ikke til noget delområde.`);
