@@ -8,6 +8,7 @@
  * Values are plain (unescaped); view.ts escapes them with the rest of the view.
  */
 import { formatNumber, formatPercent } from "../format.js";
+import { offerLabel } from "../compute/labels.js";
 import { supplierCount, type Delkontrakt, type Pointskala, type Prisevaluering, type Tildeling, type Udbud, type Underkriterium } from "../model/types.js";
 import {
   convertedPrice,
@@ -334,7 +335,7 @@ export function lotVolumes(u: Udbud, lot: Delkontrakt): VolumeRow[] {
   const rows: VolumeRow[] = [];
   for (const i of offers) {
     const p = lot.prismodel.priser.find((x) => x.indsats === i.id);
-    if (p) rows.push({ id: i.id, art: "indsats", ydelse: `Indsats ${i.id}: ${i.titel}`, mængde: volume(i.id), pris: p.beløb });
+    if (p) rows.push({ id: i.id, art: "indsats", ydelse: offerLabel(i.id, i.titel), mængde: volume(i.id), pris: p.beløb });
   }
   for (const e of elements) {
     const p = lot.prismodel.priser.find((x) => x.element === e.id);

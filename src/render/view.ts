@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { escapeDeep } from "../compute/escape.js";
+import { offerLabel, STØTTEBEHOV } from "../compute/labels.js";
 import { supplierCount, type Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
@@ -57,17 +58,6 @@ export function fillNulls(value: unknown, node: SchemaNode | undefined, root: Sc
   return value;
 }
 
-/** Danish labels for the support-need enum (never print the raw key). */
-export const STØTTEBEHOV: Record<string, string> = {
-  "særligt-stort": "særligt stort",
-  "meget-stort": "meget stort",
-  stort: "stort",
-  meget: "meget",
-  nogen: "nogen",
-  mindre: "mindre",
-  lidt: "lidt",
-  begrænset: "begrænset",
-};
 
 /**
  * A spec outline (afsnit with ordered `indhold`) for templates: every `indsæt` becomes
@@ -105,13 +95,30 @@ function placesPerSupplier(lot: any): number | null {
   return n > 1 && total % n === 0 ? total / n : null;
 }
 
+/**
+ * A frequency's free text either continues the generated sentence ("hver 14. dag ved …": it starts in
+ * lower case) or is a sentence of its own; either way it ends with a full stop.
+ */
+function frequencyView(h: any): any {
+  const tekst = h.tekst ? String(h.tekst).trim() : null;
+  return { ...h, tekst: tekst && !/[.!?]$/.test(tekst) ? `${tekst}.` : tekst, fortsætter: !!tekst && /^\p{Ll}/u.test(tekst) };
+}
+
 function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
   // The published volumes of the lot's evaluation model (its own tildeling, else the udbud's).
   const volumes = lotTildeling(u, u.delkontrakter.find((d) => d.id === lot.id)!).prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
   const inLot = (id: string) => lot.indsatsspor.some((s: any) => s.indsatser.some((i: any) => i.id === id)) || (lot.elementer ?? []).some((e: any) => e.id === id);
   const volume = (id: string) => volumes.find((v) => (v.indsats ?? v.element) === id && (v.delkontrakt === lot.id || (v.delkontrakt === undefined && inLot(id))))?.mængde ?? null;
   const priser = new Map<string, any>(lot.prismodel.priser.map((p: any) => [p.indsats ?? p.element, p]));
-  const attach = (x: any) => ({ ...x, pris: priser.get(x.id) ?? null, evalueringsmængde: volume(x.id), støttebehov_tekst: x.støttebehov ? STØTTEBEHOV[x.støttebehov] ?? x.støttebehov : null });
+  const attach = (x: any) => ({
+    ...x,
+    pris: priser.get(x.id) ?? null,
+    evalueringsmængde: volume(x.id),
+    støttebehov_tekst: x.støttebehov ? STØTTEBEHOV[x.støttebehov] ?? x.støttebehov : null,
+    betegnelse: offerLabel(x.id, x.titel),
+    opfølgning: x.opfølgning ? frequencyView(x.opfølgning) : x.opfølgning,
+    virksomhedsbesøg: x.virksomhedsbesøg ? frequencyView(x.virksomhedsbesøg) : x.virksomhedsbesøg,
+  });
   const offers = lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map(attach));
   return {
     ...lot,
@@ -126,6 +133,10 @@ function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
     tilbudsliste_bilag: plans.find((p) => p.template === "tilbudsliste" && p.lot?.id === lot.id)?.bilag ?? null,
     indsatsspor: lot.indsatsspor.map((sp: any) => ({ ...sp, indsatser: sp.indsatser.map(attach) })),
     elementer: lot.elementer ? lot.elementer.map(attach) : null,
+    // "Eksempel 2: Titel", or the title alone when it already is "Eksempel 2" (never "Eksempel 2: Eksempel 2").
+    elementeksempler: lot.elementeksempler
+      ? lot.elementeksempler.map((e: any, i: number) => ({ ...e, overskrift: /^Eksempel\b/i.test(e.titel) ? e.titel : `Eksempel ${i + 1}: ${e.titel}` }))
+      : null,
     alle_indsatser: lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map((i: any) => ({ ...attach(i), spor: sp.titel, spor_nummer: sp.nummer }))),
   };
 }
