@@ -11,15 +11,16 @@ export const register: Register = (program, { io, setCode }) => {
     .option("-o, --out <mappe>", "mappe til dokumenterne (standard: output/<udbuddets id>)")
     .option("-f, --format <formater>", `formater, kommasepareret: ${FORMATS.join(",")}`, FORMATS.join(","))
     .option("--only <id...>", "kun disse dokumenter (id eller begyndelsen af et id, fx rammeaftale eller bilag-a1)")
+    .option("--endelig", "endelig udgave til offentliggørelse: afvis, hvis der er eksempelværdier (# illustrativ) tilbage")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (spec: string, opts: { out?: string; format: string; only?: string[] }) => {
+    .action(async (spec: string, opts: { out?: string; format: string; only?: string[]; endelig?: boolean }) => {
       const formats = parseFormats<Format>(opts.format, FORMATS, io);
       if (!formats) {
         setCode(EXIT_USAGE);
         return;
       }
       const { renderSpec } = await import("../render/index.js");
-      const res = await renderSpec(spec, { out: opts.out, formats, only: opts.only });
+      const res = await renderSpec(spec, { out: opts.out, formats, only: opts.only, endelig: opts.endelig });
       await printDiagnostics(io, [...res.errors, ...res.warnings]);
       if (res.errors.length) {
         io.err(`✗ ${res.errors.length} fejl; ingen dokumenter er skrevet.\n`);

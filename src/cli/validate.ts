@@ -8,10 +8,13 @@ export const register: Register = (program, { io, setCode }) => {
     .description("validér et udbud: skema og faglige regler (udbudsloven). Viser alle fejl på én gang.")
     .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
     .option("--json", "skriv resultatet som JSON på stdout")
+    .option("--endelig", "kontrollér at udbudsmaterialet kan offentliggøres: hver eksempelværdi (# illustrativ) er en fejl")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (spec: string, opts: { json?: boolean }) => {
+    .action(async (spec: string, opts: { json?: boolean; endelig?: boolean }) => {
       const { readSpec } = await import("../read/index.js");
-      const res = readSpec(spec);
+      const read = readSpec(spec);
+      const { finalDiagnostics } = await import("../read/illustrative.js");
+      const res = opts.endelig ? { ...read, errors: [...read.errors, ...finalDiagnostics(read.eksempelværdier)] } : read;
       if (opts.json) {
         io.out(JSON.stringify({ valid: res.errors.length === 0, errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
       } else {

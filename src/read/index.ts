@@ -8,12 +8,16 @@ import { loadSpec } from "./load.js";
 import { validateSchema } from "./schema.js";
 import type { SourceMap } from "./source.js";
 
+import { exampleValues, type ExampleValue } from "./illustrative.js";
+
 export interface ReadResult {
   /** The typed tender, present when there are no errors (warnings allowed). */
   udbud?: Udbud;
   errors: Diagnostic[];
   warnings: Diagnostic[];
   sourceMap: SourceMap;
+  /** Values marked `# illustrativ` in the YAML (examples, not decisions), in document order. */
+  eksempelværdier: ExampleValue[];
 }
 
 /** Reads and validates a spec. Pure with respect to its input files; never throws for bad input. */
@@ -32,5 +36,6 @@ export function readSpec(target: string): ReadResult {
     errors,
     warnings,
     sourceMap: loaded.sourceMap,
+    eksempelværdier: errors.length === 0 ? exampleValues(loaded.data, loaded.sourceMap) : [],
   };
 }

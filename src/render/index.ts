@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
+import { finalDiagnostics } from "../read/illustrative.js";
 import { writeDocx } from "../write/docx.js";
 import { writeHtml } from "../write/html.js";
 import { writeMarkdown } from "../write/markdown.js";
@@ -65,9 +66,10 @@ export async function renderTree(tree: DocumentTree, format: Format): Promise<Bu
 }
 
 /** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
-export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string }): Promise<RenderResult> {
+export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; endelig?: boolean }): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
+  if (opts.endelig && read.eksempelværdier.length) return { errors: finalDiagnostics(read.eksempelværdier), warnings: read.warnings, documents: [] };
   const built = buildDocuments(read.udbud, read.sourceMap, opts);
   const warnings = [...read.warnings, ...built.warnings];
   if (built.errors.length) return { errors: built.errors, warnings, documents: [] };
