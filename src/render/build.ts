@@ -4,7 +4,8 @@
  */
 import * as path from "node:path";
 import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
-import type { DocumentTree } from "../doc/ast.js";
+import type { Block, DocumentTree, Inline } from "../doc/ast.js";
+import { exampleValues } from "../read/illustrative.js";
 import { numberDocument } from "../doc/number.js";
 import { applyOverrides } from "../doc/overrides.js";
 import { markdownParser, parseMarkdown } from "../doc/parse.js";
@@ -74,6 +75,37 @@ function headingIds(tree: DocumentTree): string[] {
   return tree.blocks.flatMap((b) => (b.type === "heading" && b.id ? [b.id] : []));
 }
 
+/** How many example values (`# illustrativ`) a document's blocks show. */
+export function countExamples(blocks: Block[]): number {
+  const inl = (xs: Inline[]): number => xs.reduce((n, x) => n + (x.type === "example" ? 1 : "content" in x ? inl(x.content) : 0), 0);
+  const blk = (b: Block): number => {
+    switch (b.type) {
+      case "heading":
+      case "paragraph":
+        return inl(b.content);
+      case "figure":
+        return inl(b.caption);
+      case "list":
+        return b.items.reduce((n, it) => n + it.reduce((m, x) => m + blk(x), 0), 0);
+      case "table":
+        return [b.header, ...b.rows].reduce((n, r) => n + r.reduce((m, c) => m + inl(c.content), 0), 0);
+      case "blockquote":
+        return b.content.reduce((n, x) => n + blk(x), 0);
+      default:
+        return 0;
+    }
+  };
+  return blocks.reduce((n, b) => n + blk(b), 0);
+}
+
+/** The first page says how many example values the document holds, before anything else. */
+function withExampleNotice(blocks: Block[]): Block[] {
+  const n = countExamples(blocks);
+  if (n === 0) return blocks;
+  const text = `Dokumentet indeholder ${n === 1 ? "én eksempelværdi" : `${n} eksempelværdier`} (markeret), som ikke er endelig${n === 1 ? "" : "e"}. ${n === 1 ? "Den" : "De"} skal erstattes med de endelige værdier, før udbudsmaterialet offentliggøres.`;
+  return [{ type: "paragraph", content: [{ type: "strong", content: [{ type: "text", text }] }] }, ...blocks];
+}
+
 /** A document tree for a plan: its id, titles and metadata, and the blocks. */
 export function treeFor(plan: DocumentPlan, date: string, author: string, blocks: DocumentTree["blocks"]): DocumentTree {
   return { id: plan.id, title: plan.title, subtitle: plan.subtitle, label: plan.label, lang: "da", date, author, blocks };
@@ -110,11 +142,12 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
   });
   const md = markdownParser();
   const known = standardDefinitions(dir, u).map((d) => d.begreb);
+  const examples = exampleValues(u, map).map((v) => v.pointer);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {
     let markdown: string;
     try {
-      markdown = templates.render(plan.template, buildView(u, plan, plans, dir));
+      markdown = templates.render(plan.template, buildView(u, plan, plans, dir, examples));
     } catch (e) {
       if (e instanceof TemplateError) {
         const d = templateDiag(e);
@@ -130,7 +163,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
       errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
     }
-    const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
+    const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, withExampleNotice(applied.blocks));
     const specRefs = outlineRefs(u, plan);
     errors.push(...numberTree(tree, templates, plan.template, (id) => specRefs.has(id)));
     const ids = headingIds(tree);

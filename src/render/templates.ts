@@ -8,6 +8,7 @@ import * as path from "node:path";
 import Handlebars from "handlebars";
 import { displayPath } from "../read/source.js";
 import { HelperError, helpers } from "./helpers.js";
+import { exampleAware } from "../compute/example.js";
 
 export class TemplateError extends Error {
   constructor(
@@ -61,7 +62,7 @@ function locate(e: unknown, file: string): TemplateError {
 
 export function loadTemplates(dir: string): TemplateSet {
   const hb = Handlebars.create();
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, exampleAware(fn) as Handlebars.HelperDelegate);
   const knownHelpers = Object.fromEntries([...BUILTIN, ...Object.keys(helpers)].map((h) => [h, true]));
   const options: CompileOptions = { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true, preventIndent: true };
   const compiled = new Map<string, Handlebars.TemplateDelegate>();

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { escapeDeep } from "../compute/escape.js";
 import { offerLabel, STØTTEBEHOV } from "../compute/labels.js";
+import { Example, markPointers, unwrap } from "../compute/example.js";
 import { supplierCount, type Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
@@ -86,12 +87,18 @@ export function unescapeRefs<T>(value: T): T {
   return value;
 }
 
+/** The supplier count of a view lot: the number (or its Example), or the ceiling of { højst: N }. */
+function countOf(al: any): any {
+  return al instanceof Example || typeof al === "number" ? al : al?.højst;
+}
+const isCeiling = (al: any): boolean => !(al instanceof Example) && typeof al === "object" && al !== null;
+
 /** Places per supplier of a helårsperson lot: the spec's own figure, else total ÷ suppliers when it divides evenly. */
 function placesPerSupplier(lot: any): number | null {
   if (lot.prismodel.type !== "helårsperson") return null;
   if (lot.pladser_pr_leverandør != null) return lot.pladser_pr_leverandør;
-  const total = lot.prismodel.priser.reduce((s: number, p: any) => s + (p.pladser ?? 0), 0);
-  const n = supplierCount(lot);
+  const total = lot.prismodel.priser.reduce((s: number, p: any) => s + Number(unwrap(p.pladser ?? 0)), 0);
+  const n = Number(unwrap(countOf(lot.antal_leverandører)));
   return n > 1 && total % n === 0 ? total / n : null;
 }
 
@@ -100,7 +107,7 @@ function placesPerSupplier(lot: any): number | null {
  * lower case) or is a sentence of its own; either way it ends with a full stop.
  */
 function frequencyView(h: any): any {
-  const tekst = h.tekst ? String(h.tekst).trim() : null;
+  const tekst = h.tekst ? String(unwrap(h.tekst)).trim() : null;
   return { ...h, tekst: tekst && !/[.!?]$/.test(tekst) ? `${tekst}.` : tekst, fortsætter: !!tekst && /^\p{Ll}/u.test(tekst) };
 }
 
@@ -123,11 +130,11 @@ function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
   return {
     ...lot,
     // Templates see the number (the ceiling for { højst: N }) and whether it is a ceiling ("op til fire").
-    antal_leverandører: supplierCount(lot),
-    antal_leverandører_højst: typeof lot.antal_leverandører === "object" && lot.antal_leverandører !== null,
+    antal_leverandører: countOf(lot.antal_leverandører),
+    antal_leverandører_højst: isCeiling(lot.antal_leverandører),
     disposition: lot.disposition ? outlineView(lot.disposition, offers) : null,
     målgruppe: lot.målgruppe ? { ...lot.målgruppe, disposition: lot.målgruppe.disposition ? outlineView(lot.målgruppe.disposition, offers) : null } : null,
-    helårspladser: lot.prismodel.type === "helårsperson" ? lot.prismodel.priser.reduce((s: number, p: any) => s + (p.pladser ?? 0), 0) : null,
+    helårspladser: lot.prismodel.type === "helårsperson" ? lot.prismodel.priser.reduce((s: number, p: any) => s + Number(unwrap(p.pladser ?? 0)), 0) : null,
     pladser_pr_leverandør: placesPerSupplier(lot),
     har_priskorridor: lot.prismodel.priser.some((p: any) => p.min != null || p.max != null),
     tilbudsliste_bilag: plans.find((p) => p.template === "tilbudsliste" && p.lot?.id === lot.id)?.bilag ?? null,
@@ -155,14 +162,15 @@ export function annexList(plans: DocumentPlan[], u: Udbud): Annex[] {
   return [...generated, ...other];
 }
 
-const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; base: any }>();
+const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; examples: readonly string[]; base: any }>();
 
 /** The parts of the view that are the same for every document of a tender: computed once. */
-function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
+function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string, examples: readonly string[]): any {
   const hit = baseCache.get(u);
-  if (hit && hit.plans === plans && hit.dir === templatesDir) return hit.base;
+  if (hit && hit.plans === plans && hit.dir === templatesDir && hit.examples === examples) return hit.base;
   const schema = loadSchema();
   const full = fillNulls(u, schema, schema) as any;
+  markPointers(full, examples);
   full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u, plans));
   full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));
   full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
@@ -202,12 +210,15 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
     m.nøgle = evaluationModelsRaw[i].nøgle;
     m.suffiks = evaluationModelsRaw[i].suffiks;
   });
-  baseCache.set(u, { plans, dir: templatesDir, base });
+  baseCache.set(u, { plans, dir: templatesDir, examples, base });
   return base;
 }
 
-export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string): unknown {
-  const base = baseView(u, plans, templatesDir);
+const NO_EXAMPLES: readonly string[] = [];
+
+/** The view of one document. `examples`: JSON pointers of the spec's example values (`# illustrativ`), shown marked. */
+export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string, examples: readonly string[] = NO_EXAMPLES): unknown {
+  const base = baseView(u, plans, templatesDir, examples);
   const lot = plan.lot ? base.udbud.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null;
   return {
     ...base,

@@ -200,6 +200,8 @@ interface Fmt {
   /** Inside a hyperlink: references and links only leave their text. */
   inLink?: boolean;
   hyperlink?: boolean;
+  /** An example value (`# illustrativ`): highlighted. */
+  example?: boolean;
 }
 
 interface Ctx {
@@ -235,6 +237,7 @@ class DocxWriter {
       ...(f.bold ? { bold: true } : {}),
       ...(f.italics ? { italics: true } : {}),
       ...(f.hyperlink ? { style: "Hyperlink" } : {}),
+      ...(f.example ? { highlight: "yellow" } : {}),
     };
     return new TextRun(o);
   }
@@ -253,6 +256,8 @@ class DocxWriter {
         return this.inlines(i.content, { ...f, bold: true });
       case "emph":
         return this.inlines(i.content, { ...f, italics: true });
+      case "example":
+        return this.inlines(i.content, { ...f, example: true });
       case "ref": {
         const anchor = this.bookmarks.clause.get(i.target);
         if (!anchor || f.inLink) return [this.run(i.text, f)];
