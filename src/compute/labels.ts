@@ -1,8 +1,8 @@
 /** Danish labels for model values that documents print (never a raw key). */
 
-/** "Indsats 1A: Titel" for short offer ids ("1A", "3"); a word id ("psykiske-lidelser") is a handle, not a label: the title alone. */
+/** "Indsats 1A: Titel" for short offer codes ("1A", "3", "T1", "MK": up to four letters or digits, with a digit or in capitals); a word id ("psykiske-lidelser") is a handle, not a label: the title alone. */
 export function offerLabel(id: string, titel: string): string {
-  return /^\d+[A-Za-zÆØÅæøå]?$/.test(id) ? `Indsats ${id}: ${titel}` : titel;
+  return /^(?=.{1,4}$)(?=.*\d|[A-ZÆØÅ\d]+$)[A-Za-zÆØÅæøå\d]+$/.test(id) ? `Indsats ${id}: ${titel}` : titel;
 }
 
 /** The support-need enum as Danish words. */
