@@ -141,7 +141,10 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
       errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
   });
   const md = markdownParser();
-  const known = standardDefinitions(dir, u).map((d) => d.begreb);
+  const definitions = standardDefinitions(dir, u);
+  const known = definitions.map((d) => d.begreb);
+  // A term the spec defines itself is deliberate (seed 003 defines "Kvartal" without using it): no "unused" warning.
+  const own = new Set(definitions.filter((d) => d.egen).map((d) => d.begreb));
   const examples = exampleValues(u, map).map((v) => v.pointer);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {
@@ -178,7 +181,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
   const contract = trees.find((t) => t.id === "rammeaftale");
   if (contract) {
     const terms = checkTerms(contract, known, trees.filter((t) => t !== contract));
-    if (!opts.only?.length) for (const t of terms.unused) warnings.push(specDiag(map, "", `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, "render.term-unused", "advarsel"));
+    if (!opts.only?.length) for (const t of terms.unused.filter((x) => !own.has(x))) warnings.push(specDiag(map, "", `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, "render.term-unused", "advarsel"));
     for (const t of terms.undefinedUsed) warnings.push(specDiag(map, "", `Begrebet ”${t}” bruges i rammeaftalen, men er ikke defineret.`, "render.term-undefined", "advarsel"));
   }
   return { trees, errors, warnings };

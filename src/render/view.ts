@@ -18,6 +18,8 @@ import { evaluationModels, evaluationView, lotTildeling } from "./evaluation-vie
 export interface Definition {
   begreb: string;
   definition: string;
+  /** True when the spec defines the term itself (its own wording, always printed). */
+  egen?: boolean;
 }
 
 export function standardDefinitions(templatesDir: string, u: Udbud): Definition[] {
@@ -25,9 +27,10 @@ export function standardDefinitions(templatesDir: string, u: Udbud): Definition[
   const models = new Set(u.delkontrakter.map((d) => d.prismodel.type));
   const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
   for (const extra of u.definitioner ?? []) {
+    const own = { begreb: extra.begreb, definition: extra.definition, egen: true };
     const i = list.findIndex((d) => d.begreb === extra.begreb);
-    if (i >= 0) list[i] = extra;
-    else list.push(extra);
+    if (i >= 0) list[i] = own;
+    else list.push(own);
   }
   return list.sort((a, b) => a.begreb.localeCompare(b.begreb, "da"));
 }
