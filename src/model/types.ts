@@ -134,6 +134,8 @@ export interface Prisvilkår { valuta?: "DKK"; faste_priser: boolean; prisregule
 export type Tildelingskriterium = "pris" | "omkostninger" | "bedste-forhold-mellem-pris-og-kvalitet";
 export interface Underkriterium {
   id: string; titel: string; type: "pris" | "omkostninger" | "kvalitet"; vægt: number; beskrivelse?: Tekst; dokumentation?: string;
+  /** The evaluation aspects ("der lægges vægt på …"). */
+  lægges_vægt_på?: string[];
   minimumspoint?: number; underkriterier?: Underkriterium[];
 }
 export type Prispointmodel =

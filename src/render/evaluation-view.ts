@@ -61,6 +61,8 @@ export interface CriterionRow {
   blad: boolean;
   beskrivelse: string | null;
   dokumentation: string | null;
+  /** The evaluation aspects ("der lægges vægt på"), or null. */
+  lægges_vægt_på: string[] | null;
   minimumspoint: number | null;
   antal_underkriterier: number;
 }
@@ -227,6 +229,7 @@ export function criteriaRows(tree: readonly Underkriterium[]): CriterionRow[] {
         blad: w.leaf,
         beskrivelse: k.beskrivelse ?? null,
         dokumentation: k.dokumentation ?? null,
+        lægges_vægt_på: k.lægges_vægt_på ?? null,
         minimumspoint: k.minimumspoint ?? null,
         antal_underkriterier: subs.length,
       });
@@ -486,7 +489,7 @@ function modelView(u: Udbud, t: Tildeling, lots: Delkontrakt[], own: Delkontrakt
     delkontrakter_tekst: `${lots.length === 1 ? "udbudsområde" : "udbudsområderne"} ${listText(lots.map((l) => String(l.nummer)))}`,
     kriterier,
     kvalitetskriterier,
-    beskrevne_kriterier: kriterier.filter((r) => r.beskrivelse || r.dokumentation || r.antal_underkriterier > 0),
+    beskrevne_kriterier: kriterier.filter((r) => r.beskrivelse || r.dokumentation || r.lægges_vægt_på || r.antal_underkriterier > 0),
     priskriterium,
     har_kvalitet: kvalitetskriterier.length > 0,
     har_pris: priskriterium !== null,

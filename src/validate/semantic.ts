@@ -230,6 +230,16 @@ function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[]
   } else if (hasQuality) {
     r.error("criteria", p(ptr, "kriterium"), `Tildelingskriteriet er '${t.kriterium}', men der er kvalitetskriterier. Brug 'bedste-forhold-mellem-pris-og-kvalitet'.`);
   }
+  // § 160: the evaluators judge by what the tender says is emphasised; a scored quality criterion needs its aspects.
+  const walkQ = (list: Underkriterium[], base: string): void =>
+    list.forEach((k, i) => {
+      const kp = p(p(base, "underkriterier"), i);
+      const leaf = !(k.underkriterier ?? []).some((x) => x.type === "kvalitet");
+      if (k.type === "kvalitet" && leaf && !k.lægges_vægt_på?.length)
+        r.warn("criteria-aspects", kp, `Kvalitetskriteriet '${k.titel}' siger ikke, hvad der lægges vægt på. Angiv 'lægges_vægt_på' (evalueringsaspekterne), så bedømmelsen og begrundelsen har et grundlag, jf. udbudslovens § 160.`);
+      walkQ(k.underkriterier ?? [], kp);
+    });
+  walkQ(t.underkriterier, ptr);
   // § 160: the whole evaluation model with every bid-dependent parameter is fixed in advance.
   if (hasPrice) {
     const pe = t.prisevaluering;
