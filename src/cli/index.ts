@@ -14,11 +14,12 @@ import { register as render } from "./render.js";
 import { register as diff } from "./diff.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as simulate } from "./simulate.js";
+import { register as studio } from "./studio.js";
 
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io } from "./shared.js";
 
 /** The commands, in the order of the help text. A new command is a new file and one line here. */
-const COMMANDS: Register[] = [validate, render, diff, evaluate, simulate];
+const COMMANDS: Register[] = [validate, render, diff, evaluate, simulate, studio];
 
 function version(): string {
   return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;

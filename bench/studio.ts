@@ -1,0 +1,74 @@
+/**
+ * Benchmark: `udbud studio` in a real browser (Debian's chromium through playwright-core) on a copy
+ * of the 2020 example, the server as its own process (`node bin/udbud.js studio`):
+ *  - first load: from opening the address until the diagnostics and the rammeaftale preview show;
+ *  - keystroke → updated diagnostics and preview: one character typed into `titel` in udbud.yaml,
+ *    until the preview's heading shows it (the page waits 60 ms after the last key before asking).
+ * Targets (issue 17): first load ≤ 2 s, keystroke p95 ≤ 300 ms.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+import type { BenchResult } from "./validate.js";
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+export async function benchStudio(root: string, edits = 30): Promise<BenchResult[]> {
+  if (!fs.existsSync("/usr/bin/chromium")) return [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "udbud-bench-studio-"));
+  fs.cpSync(path.join(root, "specs", "kk-2020-udsatte-sygemeldte"), dir, { recursive: true });
+  const server = spawn(process.execPath, [path.join(root, "bin", "udbud.js"), "studio", dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    server.stdout!.on("data", (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    server.once("exit", (c) => reject(new Error(`studio exited ${c}`)));
+  });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  try {
+    const loads: number[] = [];
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await page.goto(i === 0 ? url : url.replace(/\?token=.*/, ""));
+      await page.waitForFunction(() => /fejl/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 60_000 });
+      await page.frameLocator("#preview").locator("h1").first().waitFor({ timeout: 60_000 });
+      loads.push(performance.now() - t0);
+    }
+    const text = fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8");
+    const line = text.split("\n").findIndex((l) => l.startsWith("titel:")) + 1;
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+Home");
+    for (let i = 1; i < line; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("End");
+    const times: number[] = [];
+    let suffix = "";
+    for (let i = 0; i < edits; i++) {
+      const ch = "abcdefghij"[i % 10];
+      suffix += ch;
+      const t0 = performance.now();
+      await page.keyboard.type(ch);
+      await page.waitForFunction((s) => {
+        const f = document.getElementById("preview") as HTMLIFrameElement;
+        return (f.contentDocument?.querySelector("h1")?.textContent ?? "").endsWith(s);
+      }, suffix, { timeout: 60_000, polling: 5 });
+      times.push(performance.now() - t0);
+    }
+    return [
+      { name: "studio: første indlæsning (2020-eksemplet)", detail: `${loads.map((x) => x.toFixed(0)).join(", ")} ms (mål ≤ 2.000 ms)`, coldMs: loads[0], medianMs: quantile(loads, 0.5), runs: loads.length },
+      { name: "studio: tastetryk → fejl og forhåndsvisning", detail: `p50 ${quantile(times, 0.5).toFixed(0)} ms, p95 ${quantile(times, 0.95).toFixed(0)} ms over ${edits} tastetryk (mål p95 ≤ 300 ms)`, coldMs: times[0], medianMs: quantile(times, 0.5), runs: edits },
+    ];
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
