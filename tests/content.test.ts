@@ -7,7 +7,7 @@ import { describe, test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cli, minimalDir, mutated, repoRoot, tmpDir } from "./helpers.js";
+import { cli, minimalDir, mutated, repoRoot, tmpDir, writeFiles } from "./helpers.js";
 import { stripLinks } from "./fidelity.js";
 import { readSpec } from "../src/read/index.js";
 
@@ -124,6 +124,22 @@ describe("contract text per pricing model", () => {
       assert.match(contract, /kan Ordregiver anmode Leverandøren om en reduktion af en eller flere af Leverandørens/, name);
       assert.ok(!contract.includes("helårsplads"), name);
     }
+  });
+
+  test("validate warns when two spec facts contradict a clause (free cancellation of paid places), and not once the clause is worded", async () => {
+    const base = fs.readFileSync(path.join(specs["helårsperson"], "udbud.yaml"), "utf8");
+    const conflict = base.replace("    afbestilling_dage_før_start: 1\n", "    afbestilling_dage_før_start: 1\n    afbestilling_vederlagsfri: true\n");
+    assert.notEqual(conflict, base);
+    const dir = writeFiles({ "udbud.yaml": conflict });
+    const r = await cli("validate", "--json", dir);
+    const json = JSON.parse(r.stdout);
+    const w = json.warnings.find((x: any) => x.code === "validate.clause-conflict" || /clause-conflict/.test(x.code));
+    assert.ok(w, JSON.stringify(json.warnings));
+    assert.match(w.message, /Afbestilling uden beregning passer ikke til helårspladser/);
+    assert.equal(w.line, conflict.split("\n").findIndex((l) => l.includes("afbestilling_vederlagsfri")) + 1);
+    const worded = conflict + "klausuler:\n  - id: ordrebekræftelse-og-afbestilling\n    handling: erstat\n    tekst: Pladserne kan ikke afbestilles.\n";
+    const r2 = JSON.parse((await cli("validate", "--json", writeFiles({ "udbud.yaml": worded }))).stdout);
+    assert.ok(!r2.warnings.some((x: any) => /clause-conflict/.test(x.code)), JSON.stringify(r2.warnings));
   });
 
   test("antal_leverandører { højst: 4 } reads 'op til fire' in the kravspecifikation and 'op til 4' in the evaluation model", async () => {

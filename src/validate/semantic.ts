@@ -424,6 +424,21 @@ function checkValueAndDuration(r: Reporter, u: Udbud): void {
 }
 
 /** Runs every semantic check on a schema-valid tender. */
+/**
+ * Two spec facts that a standard clause cannot both honour: the author must word the clause
+ * (a `klausuler` override) or change one of the facts.
+ */
+function checkClauseFacts(r: Reporter, u: Udbud): void {
+  const overridden = (id: string) => (u.klausuler ?? []).some((k) => (k.dokument ?? "rammeaftale") === "rammeaftale" && k.id === id);
+  const places = u.delkontrakter.filter((l) => l.prismodel.type === "helårsperson");
+  if (places.length && u.aftaleperiode.bestilling?.afbestilling_vederlagsfri && !overridden("ordrebekræftelse-og-afbestilling"))
+    r.warn("clause-conflict", "/aftaleperiode/bestilling/afbestilling_vederlagsfri",
+      `Afbestilling uden beregning passer ikke til helårspladser, der betales uanset belægning (delkontrakt ${places.map((l) => l.nummer).join(", ")}). Formulér pkt. 'ordrebekræftelse-og-afbestilling' med en klausul (klausuler: erstat), eller fjern 'afbestilling_vederlagsfri'.`, true);
+  if (places.length && places.length < u.delkontrakter.length && !overridden("eksklusivitet-og-omfang"))
+    r.warn("clause-conflict", "/delkontrakter",
+      "Udbuddet blander helårspladser (en købsforpligtelse) med afregning efter forbrug (ingen købsforpligtelse). Rammeaftalens pkt. 'eksklusivitet-og-omfang' siger begge dele; kontrollér ordlyden, eller formulér punktet med en klausul (klausuler: erstat).");
+}
+
 export function checkSemantics(u: Udbud, map: SourceMap): Diagnostic[] {
   const r = new Reporter(map);
   // Lots: unique ids and numbers.
@@ -447,6 +462,7 @@ export function checkSemantics(u: Udbud, map: SourceMap): Diagnostic[] {
     if (optionIds.has(o.id)) r.error("duplicate-id", p(p("/optioner", i), "id"), `Optionen bruger id '${o.id}', som allerede findes.`);
     optionIds.add(o.id);
   });
+  checkClauseFacts(r, u);
   checkInterval(r, u.procedure.antal_prækvalificerede, "/procedure/antal_prækvalificerede", "Antal prækvalificerede");
   if (u.procedure.antal_prækvalificerede && !u.procedure.prækvalifikation)
     r.warn("consistency", "/procedure/antal_prækvalificerede", "Antal prækvalificerede er angivet, men 'prækvalifikation' er false.", true);
