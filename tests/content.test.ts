@@ -142,6 +142,14 @@ describe("contract text per pricing model", () => {
     assert.ok(!r2.warnings.some((x: any) => /clause-conflict/.test(x.code)), JSON.stringify(r2.warnings));
   });
 
+  test("optioner get their own clause in the rammeaftale (2024), none without options", async () => {
+    const c2024 = (await docs("2024"))["rammeaftale"];
+    assert.match(c2024, /^### \d+\.\d+ Optioner \{#optioner\}/m);
+    assert.match(c2024, /^#### \d+\.\d+\.\d+ Nye indsatser og forløbstyper i aftaleperioden \{#option-nye-indsatser\}/m);
+    assert.match(c2024, /Optionens anslåede værdi er ==DKK 20 mio\.== ekskl\. moms\./);
+    assert.ok(!(await docs("2020"))["rammeaftale"].includes("{#optioner}"));
+  });
+
   test("antal_leverandører { højst: 4 } reads 'op til fire' in the kravspecifikation and 'op til 4' in the evaluation model", async () => {
     const { dir } = mutated((s) => {
       s.delkontrakter[0].antal_leverandører = { højst: 4 };
