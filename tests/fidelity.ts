@@ -23,11 +23,14 @@ export function seedHeadings(text: string): Heading[] {
   return out;
 }
 
-/** Rendered Markdown headings: "## 4.1 Målgruppe {#id}". */
+/**
+ * Rendered Markdown headings: "## 4.1 Målgruppe {#id}"; also a numbered point whose whole text is
+ * bold ("1. **Neurofaglig udredning …**"), how an outline item numbered within its section prints.
+ */
 export function renderedHeadings(md: string): Heading[] {
   const out: Heading[] = [];
   for (const line of md.split("\n")) {
-    const m = /^#{1,6}\s+(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(.*?)\s*(\{#[^}]*\})?\s*$/.exec(line);
+    const m = /^#{1,6}\s+(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(.*?)\s*(\{#[^}]*\})?\s*$/.exec(line) ?? /^(\d{1,2})\.\s+\*\*(.+)\*\*\s*$/.exec(line);
     if (m) out.push({ nummer: m[1], titel: m[2] });
   }
   return out;

@@ -74,7 +74,7 @@ export interface Option { id: string; titel: string; beskrivelse?: Tekst; estime
 export interface Mål { formål: string; resultatmål?: string[]; delresultatmål?: string[] }
 export interface Tabel { id?: string; titel?: string; kolonner: string[]; rækker: (string | number)[][]; kilde?: string; note?: string }
 export interface Afsnit {
-  id?: string; titel: string; unummereret?: boolean; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
+  id?: string; titel: string; unummereret?: boolean; opstillingsnummer?: number; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
   /** The section's blocks in order (the spec decides the outline); when given, the slot fields above are not used. */
   indhold?: Blok[];
 }
