@@ -27,7 +27,7 @@ test("two DOCX versions of the seed-003 text (pandoc) report exactly the planted
     const r = spawnSync("pandoc", ["-f", "markdown", "-t", "docx", "-o", path.join(dir, `${name}.docx`), path.join(dir, `${name}.md`)]);
     assert.equal(r.status, 0, String(r.stderr));
   }
-  const r = await cli("diff", path.join(dir, "gammel.docx"), path.join(dir, "ny.docx"), "--format", "json");
+  const r = await cli("diff", path.join(dir, "gammel.docx"), path.join(dir, "ny.docx"), "--json");
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.summary, { inserted: 1, deleted: 0, modified: 2, moved: 0, renumbered: 0 }, JSON.stringify(j.changes.map((c: any) => [c.kind, c.new?.heading ?? c.old?.heading]), null, 1));
@@ -42,7 +42,7 @@ test("two DOCX versions of the seed-003 text (pandoc) report exactly the planted
 });
 
 test("diff of the two example specs: clause changes per document and a semantic change list", async () => {
-  const r = await cli("diff", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte"), "--format", "json");
+  const r = await cli("diff", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte"), "--json");
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "renumbered"]);

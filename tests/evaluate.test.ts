@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { cli, minimal, mutated, repoRoot, writeFiles } from "./helpers.js";
+import { cli, minimal, mutated, repoRoot, tmpDir, writeFiles } from "./helpers.js";
 import { InputError } from "../src/diagnostics.js";
 import type { Prisevaluering, Udbud } from "../src/model/types.js";
 import { readSpec } from "../src/read/index.js";
@@ -624,6 +624,22 @@ test("CSV: the documented format reads like the YAML, with Danish numbers, quote
   assert.deepEqual(c.bids![0].mindstekrav_ikke_opfyldt, ["gruppeaktiviteter"]);
 });
 
+test("CSV: rows naming the same lot by id and by number are one bid", () => {
+  const rows = [
+    "tilbudsgiver;delkontrakt;type;id;værdi;bedømmer",
+    ...["T1", "T2", "V1"].map((id) => `Firma B;udsatte;pris;${id};1500;`),
+    ...["V2", "M", "PSY"].map((id) => `Firma B;1;pris;${id};1000;`),
+    ...["progression", "virksomhedssamarbejde"].map((k) => `Firma B;1;kvalitet;${k};6;AJ`),
+    ...["jobcentersamarbejde", "dokumentation"].map((k) => `Firma B;udsatte;kvalitet;${k};6;AJ`),
+  ].join("\n");
+  const r = bidsFile(rows, "bud.csv");
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.equal(r.bids!.length, 1);
+  assert.equal(r.bids![0].delkontrakt, "udsatte");
+  assert.equal(r.bids![0].priser.length, 6);
+  assert.equal(r.bids![0].kvalitet.length, 4);
+});
+
 test("CSV: Windows-1252 as older Excel saves it is decoded", () => {
   const text = CSV.replace(/Firma A/g, "Ressourcecentret Øst");
   const r = bidsFile(Buffer.from(text, "latin1") as unknown as string, "bud.csv");
@@ -740,9 +756,12 @@ test("CLI: bad bids exit 1 with file:line:column; usage errors exit 2", async ()
   const noBids = await cli("evaluate", spec2024);
   assert.equal(noBids.code, 2);
   assert.match(noBids.stderr, /fejl: tilvalget '--bids <fil>' skal angives/);
-  const fmt = await cli("evaluate", spec2024, "--bids", sampleBids, "--format", "pdf");
+  const fmt = await cli("evaluate", spec2024, "--bids", sampleBids, "--format", "xlsx", "--out", tmpDir());
   assert.equal(fmt.code, 2);
-  assert.match(fmt.stderr, /ukendt format 'pdf'\. Mulige formater: terminal, json\./);
+  assert.match(fmt.stderr, /ukendt format 'xlsx'\. Mulige formater: docx, pdf, html, md\./);
+  const noOut = await cli("evaluate", spec2024, "--bids", sampleBids, "--format", "pdf");
+  assert.equal(noOut.code, 2);
+  assert.match(noOut.stderr, /--format vælger evalueringsnotatets formater; angiv også --out/);
   const { dir: badSpec } = mutated((s) => (s.tildeling.underkriterier[0].vægt = 70));
   const bs = await cli("evaluate", badSpec, "--bids", sampleBids);
   assert.equal(bs.code, 1);

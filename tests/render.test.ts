@@ -81,7 +81,7 @@ test("output stays inside --out, and existing files are replaced atomically", as
 
 test("2020 example: the contract carries the seed's terms (DOCX via mammoth, PDF via pdfjs)", async () => {
   const out = tmpDir();
-  const r = await cli("render", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), "--out", out, "--format", "docx,pdf", "--only", "rammeaftale", "bilag-a1");
+  const r = await cli("render", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), "--out", out, "--format", "docx,pdf", "--only", "rammeaftale,bilag-a1");
   assert.equal(r.code, 0, r.stderr);
   const { value: docx } = await mammoth.extractRawText({ path: path.join(out, "rammeaftale.docx") });
   const norm = (s: string) => s.replace(/\s+/g, " ");

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadSchema } from "../src/read/schema.js";
+import { lotSchemaText } from "../src/read/lot-schema.js";
 import { repoRoot, resolveRef as resolveRefIn } from "./helpers.js";
 
 const schema = loadSchema();
@@ -49,10 +50,19 @@ test("every object forbids unknown keys, so typos are caught", () => {
   assert.deepEqual(open, []);
 });
 
-test("the per-lot schema points into the main schema", () => {
-  const lot = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", "delkontrakt.schema.json"), "utf8"));
-  assert.equal(lot.$ref, "udbud.schema.json#/definitions/delkontrakt");
-  assert.ok(schema.definitions.delkontrakt);
+test("the per-lot schema is generated from the main schema and refers to nothing outside itself", () => {
+  const text = fs.readFileSync(path.join(repoRoot, "schemas", "delkontrakt.schema.json"), "utf8");
+  const udbud = fs.readFileSync(path.join(repoRoot, "schemas", "udbud.schema.json"), "utf8");
+  assert.equal(text, lotSchemaText(udbud), "schemas/delkontrakt.schema.json is stale: run npm run build");
+  const lot = JSON.parse(text);
+  assert.equal(lot.$ref, "#/definitions/delkontrakt");
+  assert.deepEqual(lot.definitions.delkontrakt, schema.definitions.delkontrakt);
+  const refs = [...text.matchAll(/"\$ref": "([^"]*)"/g)].map((m) => m[1]);
+  assert.ok(refs.length > 10 && refs.every((r) => r.startsWith("#/definitions/")), "only local references");
+  for (const f of ["udbud.schema.json", "delkontrakt.schema.json", "scenarie.schema.json"]) {
+    const s = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", f), "utf8"));
+    assert.equal(s.$id, undefined, `${f}: no absolute $id that editors would resolve against`);
+  }
 });
 
 test("example specs carry the editor schema hint", () => {
@@ -65,4 +75,31 @@ test("example specs carry the editor schema hint", () => {
       assert.equal(first, `# yaml-language-server: $schema=../../schemas/${want}`, `${spec}/${f}`);
     }
   }
+});
+
+test("Danish editor messages (errorMessage) name the allowed values the schema really has", () => {
+  const stale: string[] = [];
+  let count = 0;
+  for (const f of ["udbud.schema.json", "scenarie.schema.json"]) {
+    const s = JSON.parse(fs.readFileSync(path.join(repoRoot, "schemas", f), "utf8"));
+    const visit = (n: any, where: string) => {
+      if (!n || typeof n !== "object") return;
+      if (typeof n.errorMessage === "string") {
+        count++;
+        const m = /Tilladte værdier: (.*?)\. Tryk/.exec(n.errorMessage);
+        if (Array.isArray(n.enum) && n.enum.length > 1 && (!m || m[1] !== n.enum.join(", "))) stale.push(`${f} ${where}`);
+        if (Array.isArray(n.enumDescriptions) && n.enumDescriptions.length !== n.enum?.length) stale.push(`${f} ${where} (enumDescriptions)`);
+        if (/[A-Za-z]+ (is|must|should)\b/.test(n.errorMessage)) stale.push(`${f} ${where}: English`);
+        // A limit the message states must be the schema's (a limit it leaves out is only less helpful).
+        const dk = (x: number) => String(x).replace(".", ",");
+        const said = (word: string) => new RegExp(`${word} (-?[\\d,]+)`).exec(n.errorMessage)?.[1];
+        if (said("mindst") !== undefined && said("mindst") !== dk(n.minimum)) stale.push(`${f} ${where}: mindst`);
+        if (said("højst") !== undefined && said("højst") !== dk(n.maximum)) stale.push(`${f} ${where}: højst`);
+      }
+      for (const [k, v] of Object.entries(n)) visit(v, `${where}/${k}`);
+    };
+    visit(s, "");
+  }
+  assert.ok(count > 150, `many messages (${count})`);
+  assert.deepEqual(stale, [], "update errorMessage/enumDescriptions next to the enum you changed");
 });

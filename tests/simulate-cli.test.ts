@@ -219,9 +219,12 @@ test("an output folder that holds the scenario is refused rather than overwritin
   assert.ok(fs.readFileSync(path.join(dir, "simulering.json")).equals(before));
 });
 
-test("long runs report progress on stderr", async () => {
+test("long runs report progress on stderr with --fremdrift, and not when stderr is not a terminal", async () => {
   const out = tmpDir();
-  const r = await cli("simulate", spec2024, "--runs", "25000", "--out", out, "--format", "json");
+  const r = await cli("simulate", spec2024, "--runs", "25000", "--out", out, "--format", "json", "--fremdrift");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /Simulerer … 100 %/);
+  const quiet = await cli("simulate", spec2024, "--runs", "25000", "--out", out, "--format", "json");
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /Simulerer/);
 });

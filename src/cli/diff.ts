@@ -1,7 +1,7 @@
 /** `udbud diff`: two versions compared clause by clause; terminal, JSON, HTML, redline DOCX, change summary. */
 import * as path from "node:path";
 import type { Register } from "./shared.js";
-import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseFormats, printDiagnostics } from "./shared.js";
+import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics } from "./shared.js";
 
 const DIFF_FORMATS = ["terminal", "json", "html", "docx", "oversigt"] as const;
 type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -12,14 +12,20 @@ export const register: Register = (program, { io, setCode }) => {
     .description("sammenlign to versioner: specs (mappe/YAML) eller dokumenter (.docx, .md, .txt, .html), klausul for klausul")
     .argument("<gammel>", "den gamle version")
     .argument("<ny>", "den nye version")
-    .option("-f, --format <formater>", "terminal, json, html, docx (redline med registrerede ændringer), oversigt (ændringsoversigt som DOCX, PDF og Markdown); kommasepareret", "terminal")
+    .option("-f, --format <formater>", "terminal (oversigt i terminalen), json (sammenligning.json), html, docx (redline med registrerede ændringer), oversigt (ændringsoversigt som DOCX, PDF og Markdown); kommasepareret", "terminal")
+    .option("--json", "skriv sammenligningen som JSON på stdout i stedet for terminaloversigten")
     .option("-o, --out <mappe>", "mappe til html-, docx- og oversigt-filer", path.join("output", "diff"))
     .option("--ignore-case", "se bort fra forskelle i store og små bogstaver")
     .option("--whitespace", "regn forskelle i mellemrum og linjeskift med (standard: ignoreres)")
     .option("--author <navn>", "forfatter på de registrerede ændringer i redline-DOCX", "udbud")
     .option("--date <dato>", "dato på de registrerede ændringer (ÅÅÅÅ-MM-DD); standard: i dag")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string }) => {
+    .addHelpText("after", `
+Eksempler:
+  udbud diff gammelt-udbud mit-udbud
+  udbud diff gammelt-udbud mit-udbud --json
+  udbud diff udkast.docx endelig.docx --format html,docx --out sammenligning`)
+    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string; json?: boolean }) => {
       const formats = parseFormats<DiffFormat>(opts.format, DIFF_FORMATS, io);
       if (!formats) {
         setCode(EXIT_USAGE);
@@ -34,7 +40,8 @@ export const register: Register = (program, { io, setCode }) => {
       const { compareInputs } = await import("../diff/compare.js");
       const { comparison: c, errors } = await compareInputs(oldPath, newPath, { ignoreCase: !!opts.ignoreCase, ignoreWhitespace: !opts.whitespace });
       if (!c) {
-        await printDiagnostics(io, errors);
+        if (opts.json) io.out(jsonErrors(errors, []));
+        else await printDiagnostics(io, errors);
         setCode(EXIT_INVALID);
         return;
       }
@@ -42,6 +49,7 @@ export const register: Register = (program, { io, setCode }) => {
       const labels = { oldLabel: c.old.label, newLabel: c.new.label };
       // Produce everything in memory first; then write.
       const files: [string, Buffer | string][] = [];
+      if (formats.includes("json")) files.push(["sammenligning.json", JSON.stringify(report.diffJson(c.docs, c.semantic), null, 2) + "\n"]);
       if (formats.includes("html")) files.push(["sammenligning.html", report.diffHtml(c.docs, { title: "Sammenligning", ...labels, semantic: c.semantic })]);
       if (formats.includes("docx")) {
         const { writeRedlineDocx } = await import("../diff/redline-docx.js");
@@ -63,8 +71,8 @@ export const register: Register = (program, { io, setCode }) => {
           written.push(path.join(opts.out, name));
         }
       }
-      if (formats.includes("json")) io.out(JSON.stringify(report.diffJson(c.docs, c.semantic), null, 2) + "\n");
-      if (formats.includes("terminal")) {
+      if (opts.json) io.out(JSON.stringify(report.diffJson(c.docs, c.semantic), null, 2) + "\n");
+      else if (formats.includes("terminal")) {
         const color = !process.env.NO_COLOR && !!process.stdout.isTTY && io.out === defaultIo.out;
         io.out(report.diffTerminal(c.docs, { color, semantic: c.semantic }));
       }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help } from "commander";
 import { packageRoot } from "../paths.js";
 import { defaultIo, EXIT_OK, EXIT_USAGE, type Io, type Register } from "./shared.js";
 import { register as validate } from "./validate.js";
@@ -14,12 +14,14 @@ import { register as render } from "./render.js";
 import { register as diff } from "./diff.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as simulate } from "./simulate.js";
+import { register as ny } from "./ny.js";
+import { register as klausuler } from "./klausuler.js";
 import { register as studio } from "./studio.js";
 
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io } from "./shared.js";
 
 /** The commands, in the order of the help text. A new command is a new file and one line here. */
-const COMMANDS: Register[] = [validate, render, diff, evaluate, simulate, studio];
+const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, evaluate, simulate, studio];
 
 function version(): string {
   return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;
@@ -46,6 +48,15 @@ export function danishUsageError(msg: string): string {
     .replace(/\(Did you mean (.+)\?\)/, "(Mente du $1?)");
 }
 
+/** Commander's help with its remaining English words in Danish (inherited by every command). */
+function danishHelp(cmd: Command, helper: Help): string {
+  return Help.prototype.formatHelp.call(helper, cmd, helper)
+    .replace(/\[options\]/g, "[tilvalg]")
+    .replace(/\[command\]/g, "[kommando]")
+    .replace(/\(default:/g, "(standard:")
+    .replace(/\(choices: /g, "(valg: ");
+}
+
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command();
   program
@@ -56,12 +67,14 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .helpCommand("help [kommando]", "vis hjælp til en kommando")
     .showHelpAfterError("(brug 'udbud --help' for at se mulighederne)")
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (str, write) => write(danishUsageError(str)) })
-    .configureHelp({ styleTitle: (t) => HELP_TITLES[t] ?? t })
+    .configureHelp({ styleTitle: (t) => HELP_TITLES[t] ?? t, formatHelp: danishHelp })
     .exitOverride()
     .addHelpText(
       "after",
       `
 Eksempler:
+  udbud ny mit-udbud                                      et nyt udbud at starte fra
+  udbud klausuler rammeaftale                             klausul-id'er til ændringer under 'klausuler'
   udbud validate specs/kk-2024-udsatte-sygemeldte         tjek et udbud (mappe med udbud.yaml)
   udbud validate specs/kk-2020-udsatte-sygemeldte --json  resultatet som JSON
   udbud validate mit-udbud/udbud.yaml                     tjek en enkelt fil

@@ -46,3 +46,50 @@ export async function printDiagnostics(io: Io, ds: readonly Diagnostic[]): Promi
   const { formatDiagnostic } = await import("../diagnostics.js");
   for (const d of ds) io.err(formatDiagnostic(d) + "\n");
 }
+
+/**
+ * The one error shape of every command's `--json`: `{ "errors": [...], "warnings": [...] }`, as a
+ * string ready for stdout (with a final newline).
+ */
+export function jsonErrors(errors: readonly Diagnostic[], warnings: readonly Diagnostic[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...extra, errors: errors.map(jsonDiag), warnings: warnings.map(jsonDiag) }, null, 2) + "\n";
+}
+
+/** Progress lines only on a terminal, or when asked for with `--fremdrift`. */
+export function wantProgress(opts: { fremdrift?: boolean }, io: Io): boolean {
+  return Boolean(opts.fremdrift) || (Boolean((process.stderr as { isTTY?: boolean }).isTTY) && io.err === defaultIo.err);
+}
+
+/** Commander collector for a list option that may be repeated and comma separated: `--only a,b --only c`. */
+export function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+}
+
+/** "1 dokument", "2 dokumenter": a count with the Danish singular or plural. */
+export function antal(n: number, singular: string, plural: string): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/**
+ * When the user points a command at a lot file (a file with indsatsspor and no ordregiver), the
+ * Danish advice to point at the tender folder instead; otherwise undefined. Reads at most 64 KB.
+ */
+export async function lotFileHint(target: string): Promise<string | undefined> {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  try {
+    if (!fs.statSync(target).isFile()) return undefined;
+    const fd = fs.openSync(target, "r");
+    const buf = Buffer.alloc(65536);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    const text = buf.subarray(0, n).toString("utf8");
+    if (/^indsatsspor:/m.test(text) && !/^ordregiver:/m.test(text)) {
+      const dir = path.dirname(target) || ".";
+      return `'${target}' er en delkontraktfil, ikke et helt udbud. Peg på udbuddets mappe (den med udbud.yaml), fx: udbud validate ${dir}`;
+    }
+  } catch {
+    // not readable here: the reader reports it
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { formatNumber } from "../format.js";
 import { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "../simulate/formats.js";
 import type { Register } from "./shared.js";
-import { defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonDiag, parseFormats, printDiagnostics } from "./shared.js";
+import { antal, defaultIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrors, parseFormats, printDiagnostics, wantProgress } from "./shared.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -16,8 +16,13 @@ export const register: Register = (program, { io, setCode }) => {
     .option("-o, --out <mappe>", "mappe til rapporten (standard: output/<udbuddets id>/simulering)")
     .option("-f, --format <formater>", `formater, kommasepareret: ${SIM_FORMATS.join(",")}`, DEFAULT_SIM_FORMATS.join(","))
     .option("--json", "skriv hele resultatet som JSON på stdout i stedet for oversigten")
+    .option("--fremdrift", "vis fremdrift, også når output ikke går til en terminal")
     .helpOption("-h, --help", "vis hjælp")
-    .action(async (spec: string, opts: { scenario?: string; runs?: string; seed?: string; out?: string; format: string; json?: boolean }) => {
+    .addHelpText("after", `
+Eksempler:
+  udbud simulate mit-udbud
+  udbud simulate mit-udbud --scenario nedskæring.yaml --runs 20000 --format html,csv`)
+    .action(async (spec: string, opts: { scenario?: string; runs?: string; seed?: string; out?: string; format: string; json?: boolean; fremdrift?: boolean }) => {
       const formats = parseFormats<SimFormat>(opts.format, SIM_FORMATS, io);
       if (!formats) {
         setCode(EXIT_USAGE);
@@ -41,11 +46,13 @@ export const register: Register = (program, { io, setCode }) => {
         return;
       }
       // Progress on stderr for long runs: a line per 10 % (or an updating line on a terminal).
+      // Only on a terminal, or with --fremdrift (then a line per 10 % when not on a terminal).
       const tty = Boolean((process.stderr as { isTTY?: boolean }).isTTY) && io.err === defaultIo.err;
+      const vis = wantProgress(opts, io);
       let sidst = -1;
       const start = Date.now();
       const fremdrift = (andel: number) => {
-        if (Date.now() - start < 1000) return; // short runs stay quiet
+        if (!vis || Date.now() - start < 1000) return; // short runs stay quiet
         const pct = Math.floor(andel * 100);
         if (tty) {
           if (pct !== sidst) io.err(`\rSimulerer … ${pct} %${andel >= 1 ? "\n" : ""}`);
@@ -62,9 +69,11 @@ export const register: Register = (program, { io, setCode }) => {
       const { resultJson, simulationTerminal } = await import("../simulate/report.js");
       const res = await simulateSpec(spec, { ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), fremdrift });
       if (!res.result || !res.input || !res.udbud) {
-        if (opts.json) io.out(JSON.stringify({ errors: res.errors.map(jsonDiag), warnings: res.warnings.map(jsonDiag) }, null, 2) + "\n");
-        await printDiagnostics(io, [...res.errors, ...res.warnings]);
-        io.err(`✗ ${res.errors.length} fejl; der er ikke simuleret.\n`);
+        if (opts.json) io.out(jsonErrors(res.errors, res.warnings));
+        else {
+          await printDiagnostics(io, [...res.errors, ...res.warnings]);
+          io.err(`✗ ${res.errors.length} fejl; der er ikke simuleret.\n`);
+        }
         setCode(EXIT_INVALID);
         return;
       }
@@ -79,7 +88,7 @@ export const register: Register = (program, { io, setCode }) => {
       }
       if (opts.json) io.out(resultJson(res.result));
       else io.out(simulationTerminal(res.result));
-      io.err(`✓ ${w.files.length} filer i ${path.resolve(outDir)}: ${w.files.join(", ")}\n`);
+      io.err(`✓ ${antal(w.files.length, "fil", "filer")} i ${path.resolve(outDir)}: ${w.files.join(", ")}\n`);
       setCode(EXIT_OK);
     });
 };

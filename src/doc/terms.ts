@@ -25,9 +25,21 @@ function blockText(b: Block): string {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Danish inflections of a defined noun: Ordre, Ordren, Ordrer, Ordrens, Ordregivers… */
-function termPattern(term: string): RegExp {
-  return new RegExp(`(?<![\\p{L}])${escapeRe(term)}(?:s|e|en|ens|er|erne|ernes|ne|nes|n|r|rs|es|et|ets|ene|enes)?(?![\\p{L}])`, "u");
+/** Endings a Danish noun or adjective takes: definite, plural, genitive, and the adjective's -e/-t. */
+const ENDINGS = "(?:s|e|en|ens|er|erne|ernes|ne|nes|n|r|rs|es|et|ets|ene|enes|t|ede|ende)?";
+
+/** One word of a term with its inflections: "forankret" also matches "forankrede", "lokalt" "lokale". */
+function wordPattern(word: string): string {
+  // Strip an ending the definition itself may carry, so that other forms of the stem match too.
+  // Case is kept: a defined term is written with its capital letter.
+  const stem = word.length > 4 ? word.replace(/(?:et|t|e)$/u, "") : word;
+  return stem === word ? `${escapeRe(word)}${ENDINGS}` : `(?:${escapeRe(word)}|${escapeRe(stem)})${ENDINGS}`;
+}
+
+/** Danish inflections of a defined term, word by word: Ordre, Ordren, Ordrer, Ordrens, Lokalt forankrede projekter… */
+export function termPattern(term: string): RegExp {
+  const words = term.trim().split(/\s+/u);
+  return new RegExp(`(?<![\\p{L}])${words.map(wordPattern).join("\\s+")}(?![\\p{L}])`, "u");
 }
 
 export interface TermReport {

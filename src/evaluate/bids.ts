@@ -778,7 +778,8 @@ function readCsvBids(abs: string, udbud: Udbud): BidsResult {
       bad = true;
     }
     if (bad) continue;
-    const key = `${normName(who)}\u0000${lotRef}`;
+    // A lot named by its id in one row and by its number in another is the same lot.
+    const key = `${normName(who)}\u0000${findLot(udbud, lotRef)?.id ?? lotRef}`;
     let bi = groups.get(key);
     if (bi === undefined) {
       bi = bids.length;

@@ -68,7 +68,20 @@ export function evaluate(udbud: Udbud, bids: readonly Bid[]): EvaluationResult {
  */
 export function evaluateSpec(specPath: string, bidsPath: string): { result?: EvaluationResult; errors: Diagnostic[]; warnings: Diagnostic[] } {
   const spec = readSpec(specPath);
-  if (!spec.udbud) return { errors: spec.errors, warnings: spec.warnings };
+  if (!spec.udbud) {
+    // Every error at once: the bids are checked against the spec as far as it could be read (when
+    // its lots and award are there at all), so a bids file's errors come in the same run.
+    let bidErrors: Diagnostic[] = [];
+    const p = spec.partial as Partial<Udbud> | undefined;
+    if (p && Array.isArray(p.delkontrakter) && p.tildeling && typeof p.tildeling === "object") {
+      try {
+        bidErrors = readBids(bidsPath, p as Udbud).errors;
+      } catch {
+        bidErrors = [];
+      }
+    }
+    return { errors: [...spec.errors, ...bidErrors], warnings: spec.warnings };
+  }
   const read = readBids(bidsPath, spec.udbud);
   if (!read.bids) return { errors: read.errors, warnings: spec.warnings };
   return { result: evaluate(spec.udbud, read.bids), errors: [], warnings: spec.warnings };

@@ -3,9 +3,10 @@
  */
 import { Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
+import { checkNumberHabits } from "../validate/habits.js";
 import { checkSemantics } from "../validate/semantic.js";
 import { loadSpec } from "./load.js";
-import { validateSchema } from "./schema.js";
+import { validateSchemaDetailed } from "./schema.js";
 import type { SourceMap } from "./source.js";
 
 import { exampleValues, type ExampleValue } from "./illustrative.js";
@@ -18,6 +19,8 @@ export interface ReadResult {
   sourceMap: SourceMap;
   /** Values marked `# illustrativ` in the YAML (examples, not decisions), in document order. */
   eksempelværdier: ExampleValue[];
+  /** The loaded data even when it has errors (for callers that look for more errors elsewhere); do not trust its shape. */
+  partial?: unknown;
 }
 
 /** Reads and validates a spec. Pure with respect to its input files; never throws for bad input. */
@@ -25,9 +28,12 @@ export function readSpec(target: string): ReadResult {
   const loaded = loadSpec(target);
   let diags: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.data !== undefined && diags.every((d) => d.severity !== "fejl")) {
-    const schemaDiags = validateSchema(loaded.data, loaded.sourceMap);
-    diags = diags.concat(schemaDiags);
-    if (schemaDiags.length === 0) diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap));
+    // Rule checks run on every part that is schema-valid, in the same run (every error at once).
+    const schema = validateSchemaDetailed(loaded.data, loaded.sourceMap);
+    diags = diags.concat(schema.diagnostics);
+    diags = diags.concat(checkNumberHabits(loaded.data, loaded.sourceMap));
+    if (loaded.data && typeof loaded.data === "object" && !Array.isArray(loaded.data))
+      diags = diags.concat(checkSemantics(loaded.data as Udbud, loaded.sourceMap, schema.invalid));
   }
   const errors = sortDiagnostics(diags.filter((d) => d.severity === "fejl"));
   const warnings = sortDiagnostics(diags.filter((d) => d.severity === "advarsel"));
@@ -37,5 +43,6 @@ export function readSpec(target: string): ReadResult {
     warnings,
     sourceMap: loaded.sourceMap,
     eksempelværdier: errors.length === 0 ? exampleValues(loaded.data, loaded.sourceMap) : [],
+    ...(errors.length ? { partial: loaded.data } : {}),
   };
 }

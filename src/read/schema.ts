@@ -213,8 +213,17 @@ function message(e: ErrorObject, root: Schema): { text: string; pointer: string;
 
 /** Schema-validates the loaded data. Returns Danish diagnostics located in the source files. */
 export function validateSchema(data: unknown, map: SourceMap): Diagnostic[] {
+  return validateSchemaDetailed(data, map).diagnostics;
+}
+
+/**
+ * Like `validateSchema`, plus the JSON pointers of the values that are wrong or missing (a missing
+ * field's own pointer), so that rule checks can run on the parts that are schema-valid.
+ */
+export function validateSchemaDetailed(data: unknown, map: SourceMap): { diagnostics: Diagnostic[]; invalid: string[] } {
   const { validate, schema } = compiled();
-  return diagnose(validate, schema, data, map);
+  const invalid: string[] = [];
+  return { diagnostics: diagnose(validate, schema, data, map, invalid), invalid };
 }
 
 /**
@@ -231,8 +240,13 @@ export function validateAgainst(schema: Schema, data: unknown, map: SourceMap): 
   return diagnose(validate, schema, data, map);
 }
 
-function diagnose(validate: ValidateFunction, schema: Schema, data: unknown, map: SourceMap): Diagnostic[] {
+function diagnose(validate: ValidateFunction, schema: Schema, data: unknown, map: SourceMap, invalid: string[] = []): Diagnostic[] {
   if (validate(data)) return [];
+  for (const e of validate.errors ?? []) {
+    if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
+    const missing = e.keyword === "required" ? (e.params as { missingProperty?: string }).missingProperty : undefined;
+    invalid.push(missing !== undefined ? joinPointer(e.instancePath, missing) : e.keyword === "additionalProperties" ? joinPointer(e.instancePath, (e.params as { additionalProperty: string }).additionalProperty) : e.instancePath);
+  }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of validate.errors ?? []) {

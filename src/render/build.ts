@@ -2,6 +2,7 @@
  * Building document trees: per document, view → template (Markdown) → document tree
  * (parse, clause overrides, numbering, references, defined terms). No files are written here.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
 import type { Block, DocumentTree, Inline } from "../doc/ast.js";
@@ -111,6 +112,24 @@ export function treeFor(plan: DocumentPlan, date: string, author: string, blocks
   return { id: plan.id, title: plan.title, subtitle: plan.subtitle, label: plan.label, lang: "da", date, author, blocks };
 }
 
+/** Where a term is defined: its entry under the spec's `definitioner`, else the standard list's line. */
+function definitionPlace(u: Udbud, map: SourceMap, dir: string, term: string): Pick<Diagnostic, "file" | "line" | "column" | "path"> {
+  const i = (u.definitioner ?? []).findIndex((d) => d.begreb === term);
+  if (i >= 0) {
+    const ptr = joinPointer(joinPointer("/definitioner", i), "begreb");
+    return { ...map.locate(ptr), path: pointerToPath(ptr) };
+  }
+  const file = path.join(dir, "definitioner.yaml");
+  try {
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    const at = lines.findIndex((l) => new RegExp(`^\\s*-?\\s*begreb:\\s*["']?${term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*$`).test(l));
+    if (at >= 0) return { file, line: at + 1, column: lines[at].indexOf("begreb") + 1, path: "" };
+  } catch {
+    // fall through to the spec's first line
+  }
+  return { ...map.locate(""), path: "" };
+}
+
 /** Builds the document trees for a validated tender (no files written). */
 export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: string; only?: string[] } = {}): BuildResult {
   const errors: Diagnostic[] = [];
@@ -181,7 +200,7 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
   const contract = trees.find((t) => t.id === "rammeaftale");
   if (contract) {
     const terms = checkTerms(contract, known, trees.filter((t) => t !== contract));
-    if (!opts.only?.length) for (const t of terms.unused.filter((x) => !own.has(x))) warnings.push(specDiag(map, "", `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, "render.term-unused", "advarsel"));
+    if (!opts.only?.length) for (const t of terms.unused.filter((x) => !own.has(x))) warnings.push({ ...definitionPlace(u, map, dir, t), message: `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, code: "render.term-unused", severity: "advarsel" });
     for (const t of terms.undefinedUsed) warnings.push(specDiag(map, "", `Begrebet ”${t}” bruges i rammeaftalen, men er ikke defineret.`, "render.term-undefined", "advarsel"));
   }
   return { trees, errors, warnings };

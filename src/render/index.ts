@@ -14,22 +14,19 @@ import { writeHtml } from "../write/html.js";
 import { writeMarkdown } from "../write/markdown.js";
 import { writePdf } from "../write/pdf.js";
 import { buildDocuments } from "./build.js";
+import { checkOwner, MANIFEST, mergedManifest, type Manifest, type ManifestEntry } from "./manifest.js";
+export type { Manifest, ManifestEntry } from "./manifest.js";
 
 import type { Format } from "./formats.js";
 export { FORMATS, type Format } from "./formats.js";
-
-export interface ManifestEntry {
-  id: string;
-  title: string;
-  files: Partial<Record<Format, string>>;
-  sha256: Partial<Record<Format, string>>;
-}
 
 export interface RenderResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
   documents: ManifestEntry[];
   outDir?: string;
+  /** The manifest as written (with --only: merged with the documents already in the folder). */
+  manifest?: Manifest;
 }
 
 /** Writes `data` to `dir/name` atomically (temp file in the same folder, then rename). */
@@ -66,7 +63,7 @@ export async function renderTree(tree: DocumentTree, format: Format): Promise<Bu
 }
 
 /** Reads, builds and writes every document. Nothing is written unless the whole build succeeded. */
-export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; endelig?: boolean }): Promise<RenderResult> {
+export async function renderSpec(spec: string, opts: { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean; endelig?: boolean }): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   if (opts.endelig && read.eksempelværdier.length) return { errors: finalDiagnostics(read.eksempelværdier), warnings: read.warnings, documents: [] };
@@ -95,8 +92,12 @@ export async function renderSpec(spec: string, opts: { out?: string; formats: Fo
       return { errors: [{ severity: "fejl", file: path.join(outDir, f.name), line: 1, column: 1, path: "", message: "Outputtet ville overskrive en af udbuddets egne filer. Vælg en anden --out-mappe.", code: "render.overwrite-input" }], warnings, documents: [] };
     }
   }
+  const specAbs = path.resolve(read.sourceMap.files[0]?.abs ?? spec);
+  const foreign = checkOwner(outDir, read.udbud.id, specAbs, { explicitOut: opts.out !== undefined, overskriv: !!opts.overskriv }, read.sourceMap.entry);
+  if (foreign) return { errors: [foreign], warnings, documents: [] };
+  const manifest = mergedManifest(outDir, read.udbud.id, specAbs, documents, !!opts.only?.length);
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of files) writeAtomic(outDir, f.name, f.data);
-  writeAtomic(outDir, "manifest.json", JSON.stringify({ documents }, null, 2) + "\n");
-  return { errors: [], warnings, documents, outDir };
+  writeAtomic(outDir, MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
+  return { errors: [], warnings, documents, outDir, manifest };
 }

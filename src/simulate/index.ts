@@ -14,7 +14,7 @@ import { renderTree, writeAtomic } from "../render/index.js";
 import { simulateParallel, type Simuleringsresultat } from "./analysis.js";
 import type { SimuleringsInput } from "./model.js";
 import { breakevenCsv, buildSimulationReport, REPORT_ID, resultCsv, resultJson } from "./report.js";
-import { findDefaultScenario, readScenario, resolveScenario } from "./scenario.js";
+import { findDefaultScenario, overlapsPath, readScenario, resolveScenario } from "./scenario.js";
 
 import { MAX_RUNS, type SimFormat } from "./formats.js";
 export { DEFAULT_SIM_FORMATS, MAX_RUNS, SIM_FORMATS, type SimFormat } from "./formats.js";
@@ -53,8 +53,12 @@ function fejl(file: string, message: string, code: string): Diagnostic {
 export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Promise<SimulateSpecResult> {
   const read = readSpec(spec);
   const inputFiles = read.sourceMap.files.map((f) => f.abs);
-  if (!read.udbud) return { errors: read.errors, warnings: read.warnings, inputFiles };
   const scenarioFile = opts.scenario ?? findDefaultScenario(spec);
+  if (!read.udbud) {
+    // Every error at once: the scenario's own errors too, though it cannot be resolved against the spec.
+    const sc = scenarioFile ? readScenario(scenarioFile) : undefined;
+    return { errors: sortDiagnostics([...read.errors, ...(sc?.errors ?? [])]), warnings: sortDiagnostics([...read.warnings, ...(sc?.warnings ?? [])]), inputFiles };
+  }
   if (!scenarioFile) {
     const dir = fs.existsSync(spec) && fs.statSync(spec).isDirectory() ? spec : path.dirname(spec);
     return {
@@ -64,7 +68,23 @@ export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Pr
   }
   const sc = readScenario(scenarioFile);
   inputFiles.push(...sc.sourceMap.files.map((f) => f.abs));
-  if (!sc.fil) return { udbud: read.udbud, scenarioFile, inputFiles, errors: sc.errors, warnings: [...read.warnings, ...sc.warnings] };
+  if (!sc.fil) {
+    // A rule error in the scenario: resolving it against the spec may still find more (every error at once).
+    let more: Diagnostic[] = [];
+    if (sc.schemaValid) {
+      try {
+        more = resolveScenario(read.udbud, sc.schemaValid, sc.sourceMap, read.sourceMap).errors;
+      } catch {
+        more = [];
+      }
+    }
+    const key = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}:${d.message}`;
+    const seen = new Set(sc.errors.map(key));
+    // Where the scenario has an error already, what resolving finds there is a consequence of it.
+    const fresh = more.filter((d) => !seen.has(key(d)) && !sc.errors.some((e) => e.file === d.file && overlapsPath(e.path, d.path)));
+    const errors = sortDiagnostics([...sc.errors, ...fresh]);
+    return { udbud: read.udbud, scenarioFile, inputFiles, errors, warnings: [...read.warnings, ...sc.warnings] };
+  }
   const res = resolveScenario(read.udbud, sc.fil, sc.sourceMap, read.sourceMap);
   const warnings = sortDiagnostics([...read.warnings, ...sc.warnings, ...res.warnings]);
   if (!res.input || res.errors.length) return { udbud: read.udbud, scenarioFile, inputFiles, errors: sortDiagnostics([...sc.errors, ...res.errors]), warnings };

@@ -158,6 +158,10 @@ export function meanTimer(t: Timefordeling): number {
 export interface ScenarioResult {
   /** The checked scenario file, present when there are no errors (warnings allowed). */
   fil?: ScenarieFil;
+  /** The schema-valid scenario even when a rule check failed, so that it can still be resolved for more errors. */
+  schemaValid?: ScenarieFil;
+  /** `schemaValid` has schema errors in places: resolve it only to look for more errors elsewhere. */
+  partial?: boolean;
   errors: Diagnostic[];
   warnings: Diagnostic[];
   sourceMap: SourceMap;
@@ -189,11 +193,31 @@ export function readScenario(file: string): ScenarioResult {
   };
   if (loaded.data === undefined || diags.some((d) => d.severity === "fejl")) return done(diags);
   const schemaDiags = validateAgainst(loadSchemaFile(SCENARIO_SCHEMA), loaded.data, map);
-  if (schemaDiags.length) return done([...diags, ...schemaDiags]);
+  if (schemaDiags.length) {
+    // Every error at once: the rule checks still run, and report on the parts the schema accepted.
+    const data = loaded.data;
+    if (!data || typeof data !== "object" || Array.isArray(data)) return done([...diags, ...schemaDiags]);
+    const r = new Reporter(map);
+    let partial: ScenarieFil;
+    try {
+      partial = normalise(data as Record<string, unknown>);
+      checkScenario(partial, r);
+    } catch {
+      return done([...diags, ...schemaDiags]);
+    }
+    const clean = [...r.errors, ...r.warnings].filter((d) => !schemaDiags.some((b) => overlapsPath(d.path, b.path)));
+    return { ...done([...diags, ...schemaDiags, ...clean]), schemaValid: partial, partial: true };
+  }
   const fil = normalise(loaded.data as Record<string, unknown>);
   const r = new Reporter(map);
   checkScenario(fil, r);
-  return done([...diags, ...r.errors, ...r.warnings], fil);
+  return { ...done([...diags, ...r.errors, ...r.warnings], fil), schemaValid: fil };
+}
+
+/** Whether two readable paths (`a.b[0].c`) name the same value or one lies inside the other. */
+export function overlapsPath(a: string, b: string): boolean {
+  const inside = (x: string, y: string) => x === y || y === "" || x.startsWith(y + ".") || x.startsWith(y + "[");
+  return inside(a, b) || inside(b, a);
 }
 
 /** Empty groups (`T1:` with nothing under it) mean "defaults": they become {}. */

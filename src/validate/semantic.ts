@@ -218,7 +218,7 @@ function flatten(list: Underkriterium[]): Underkriterium[] {
   return list.flatMap((k) => [k, ...flatten(k.underkriterier ?? [])]);
 }
 
-function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[]): void {
+function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[], lotsComplete = true): void {
   checkWeights(r, t.underkriterier, p(ptr, "underkriterier"), "underkriterierne", new Map());
   const all = flatten(t.underkriterier);
   const top = t.underkriterier;
@@ -263,7 +263,9 @@ function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[]
       if (lots.some((l) => l.lot.prismodel.priser.length > 1) && !pe.evalueringsteknisk_pris) {
         r.error("evaluation-model", pp, `Der er ${units} enhedspriser, men ingen evalueringsteknisk pris. Angiv 'evalueringsteknisk_pris' med en offentliggjort mængde for hver indsats og hvert element (udbudslovens § 160).`, true);
       }
-      if (pe.evalueringsteknisk_pris) checkVolumes(r, pe.evalueringsteknisk_pris.mængder, p(p(pp, "evalueringsteknisk_pris"), "mængder"), lots);
+      if (pe.evalueringsteknisk_pris && !lotsComplete)
+        r.warn("skipped", p(pp, "evalueringsteknisk_pris"), "Mængderne i den evalueringstekniske pris er ikke tjekket mod indsatserne, fordi en delkontrakt har en fejl i skemaet ovenfor. Ret fejlen, og kør igen.", true);
+      else if (pe.evalueringsteknisk_pris) checkVolumes(r, pe.evalueringsteknisk_pris.mængder, p(p(pp, "evalueringsteknisk_pris"), "mængder"), lots);
     }
   }
   if (hasQuality) {
@@ -423,7 +425,6 @@ function checkValueAndDuration(r: Reporter, u: Udbud): void {
   }
 }
 
-/** Runs every semantic check on a schema-valid tender. */
 /**
  * Two spec facts that a standard clause cannot both honour: the author must word the clause
  * (a `klausuler` override) or change one of the facts.
@@ -439,38 +440,113 @@ function checkClauseFacts(r: Reporter, u: Udbud): void {
       "Udbuddet blander helårspladser (en købsforpligtelse) med afregning efter forbrug (ingen købsforpligtelse). Rammeaftalens pkt. 'eksklusivitet-og-omfang' siger begge dele; kontrollér ordlyden, eller formulér punktet med en klausul (klausuler: erstat).");
 }
 
-export function checkSemantics(u: Udbud, map: SourceMap): Diagnostic[] {
+/** Whether a schema error at `err` makes the value at `dep` (or a part of it) unusable. */
+function overlaps(err: string, dep: string): boolean {
+  return err === dep || err.startsWith(dep + "/") || dep.startsWith(err + "/") || err === "";
+}
+
+/**
+ * Runs the semantic checks. `invalid` are the pointers of schema errors (validateSchemaDetailed):
+ * each group of rules runs when the values it reads are schema-valid, so one run reports schema
+ * errors and rule errors together; a group that cannot run says so, as a warning, once.
+ */
+export function checkSemantics(u: Udbud, map: SourceMap, invalid: readonly string[] = []): Diagnostic[] {
   const r = new Reporter(map);
+  const blockedBy = (deps: string[]) => invalid.filter((e) => deps.some((d) => overlaps(e, d)));
+  const skipped = (what: string, at: string, errs: string[]) => {
+    const first = pointerToPath(errs[0]) || "udbuddet";
+    r.warn("skipped", at, `Reglerne for ${what} er ikke tjekket, fordi der er en fejl i skemaet ovenfor (${first}${errs.length > 1 ? ` og ${errs.length - 1} andre steder` : ""}). Ret fejlen, og kør igen.`, true);
+  };
+  /** Runs `fn` when `deps` are schema-valid; with schema errors elsewhere, a crash on odd data is a notice, not a failure. */
+  const run = (what: string, deps: string[], at: string, fn: () => void): boolean => {
+    const errs = blockedBy(deps);
+    if (errs.length) {
+      skipped(what, at, errs);
+      return false;
+    }
+    if (invalid.length === 0) {
+      fn();
+      return true;
+    }
+    try {
+      fn();
+      return true;
+    } catch {
+      skipped(what, at, [...invalid]);
+      return false;
+    }
+  };
   // Lots: unique ids and numbers.
   const lotIds = new Map<string, string>();
   const lotNumbers = new Map<number, string>();
   const lots: LotIndex[] = [];
-  u.delkontrakter.forEach((lot, i) => {
+  const rawLots: Delkontrakt[] = Array.isArray(u.delkontrakter) ? u.delkontrakter : [];
+  let lotsComplete = rawLots.length > 0 || blockedBy(["/delkontrakter"]).length === 0;
+  rawLots.forEach((lot, i) => {
     const lp = p("/delkontrakter", i);
-    if (lotIds.has(lot.id)) r.error("duplicate-id", p(lp, "id"), `Delkontrakten bruger id '${lot.id}', som allerede bruges af en anden delkontrakt.`);
-    else lotIds.set(lot.id, lp);
-    if (lotNumbers.has(lot.nummer)) r.error("duplicate-number", p(lp, "nummer"), `Delkontrakten har nummer ${lot.nummer}, som også bruges af '${lotNumbers.get(lot.nummer)}'.`);
-    else lotNumbers.set(lot.nummer, lot.id);
-    lots.push(indexLot(r, lot, lp));
+    if (!lot || typeof lot !== "object") {
+      lotsComplete = false;
+      return;
+    }
+    const name = typeof lot.id === "string" ? `delkontrakten '${lot.id}'` : `delkontrakt nr. ${i + 1}`;
+    if (typeof lot.id === "string") {
+      if (lotIds.has(lot.id)) r.error("duplicate-id", p(lp, "id"), `Delkontrakten bruger id '${lot.id}', som allerede bruges af en anden delkontrakt.`);
+      else lotIds.set(lot.id, lp);
+    }
+    if (typeof lot.nummer === "number") {
+      if (lotNumbers.has(lot.nummer)) r.error("duplicate-number", p(lp, "nummer"), `Delkontrakten har nummer ${lot.nummer}, som også bruges af '${lotNumbers.get(lot.nummer)}'.`);
+      else lotNumbers.set(lot.nummer, lot.id);
+    }
+    // The lot's ids are needed by references from elsewhere (tildeling); index it when they are valid.
+    const indexDeps = ["id", "nummer", "indsatsspor", "elementer", "delområder", "prismodel/priser"].map((f) => `${lp}/${f}`);
+    let idx: LotIndex | undefined;
+    if (blockedBy(indexDeps).length === 0) {
+      const before = r.out.length;
+      try {
+        idx = indexLot(r, lot, lp);
+        lots.push(idx);
+      } catch (e) {
+        if (invalid.length === 0) throw e;
+        r.out.length = before;
+      }
+    }
+    if (!idx) {
+      lotsComplete = false;
+      skipped(name, lp, blockedBy(indexDeps).length ? blockedBy(indexDeps) : [...invalid]);
+      return;
+    }
+    run(name, [lp], lp, () => checkLot(r, idx!));
   });
-  for (const idx of lots) checkLot(r, idx);
-  (u.ordregiver.kontaktpersoner ?? []).forEach((k, i) => {
-    if (k.delkontrakt !== undefined) checkRef(r, p(p("/ordregiver/kontaktpersoner", i), "delkontrakt"), k.delkontrakt, lotIds, "Delkontrakten", "udbuddet");
+  run("kontaktpersonerne", ["/ordregiver/kontaktpersoner"], "/ordregiver/kontaktpersoner", () => {
+    (u.ordregiver.kontaktpersoner ?? []).forEach((k, i) => {
+      if (k.delkontrakt !== undefined) checkRef(r, p(p("/ordregiver/kontaktpersoner", i), "delkontrakt"), k.delkontrakt, lotIds, "Delkontrakten", "udbuddet");
+    });
   });
-  const optionIds = new Set<string>();
-  (u.optioner ?? []).forEach((o, i) => {
-    if (optionIds.has(o.id)) r.error("duplicate-id", p(p("/optioner", i), "id"), `Optionen bruger id '${o.id}', som allerede findes.`);
-    optionIds.add(o.id);
+  run("optionerne", ["/optioner"], "/optioner", () => {
+    const optionIds = new Set<string>();
+    (u.optioner ?? []).forEach((o, i) => {
+      if (optionIds.has(o.id)) r.error("duplicate-id", p(p("/optioner", i), "id"), `Optionen bruger id '${o.id}', som allerede findes.`);
+      optionIds.add(o.id);
+    });
   });
-  checkClauseFacts(r, u);
-  checkInterval(r, u.procedure.antal_prækvalificerede, "/procedure/antal_prækvalificerede", "Antal prækvalificerede");
-  if (u.procedure.antal_prækvalificerede && !u.procedure.prækvalifikation)
-    r.warn("consistency", "/procedure/antal_prækvalificerede", "Antal prækvalificerede er angivet, men 'prækvalifikation' er false.", true);
-  checkDates(r, u);
-  checkValueAndDuration(r, u);
-  checkTildeling(r, u.tildeling, "/tildeling", lots.filter((l) => !l.lot.tildeling));
+  run("proceduren", ["/procedure"], "/procedure", () => {
+    checkInterval(r, u.procedure.antal_prækvalificerede, "/procedure/antal_prækvalificerede", "Antal prækvalificerede");
+    if (u.procedure.antal_prækvalificerede && !u.procedure.prækvalifikation)
+      r.warn("consistency", "/procedure/antal_prækvalificerede", "Antal prækvalificerede er angivet, men 'prækvalifikation' er false.", true);
+  });
+  run("tidsplanen og aftaleperioden", ["/tidsplan", "/aftaleperiode", "/procedure/prækvalifikation"], "/tidsplan", () => checkDates(r, u));
+  run(
+    "værdien og varigheden",
+    ["/værdi", "/aftaleperiode", "/optioner", "/tidsplan/offentliggørelse", "/procedure/regime", ...rawLots.map((_, i) => `/delkontrakter/${i}/værdi`)],
+    "/værdi",
+    () => checkValueAndDuration(r, u),
+  );
+  const sharing = lots.filter((l) => !l.lot.tildeling);
+  const sharingComplete = lotsComplete && rawLots.every((l, i) => !l || typeof l !== "object" || l.tildeling || lots.some((x) => x.ptr === p("/delkontrakter", i)));
+  run("tildelingen", ["/tildeling"], "/tildeling", () => checkTildeling(r, u.tildeling, "/tildeling", sharing, sharingComplete));
+  run("klausulerne", ["/delkontrakter", "/aftaleperiode", "/klausuler"], "/delkontrakter", () => checkClauseFacts(r, u));
   lots.forEach((idx) => {
-    if (idx.lot.tildeling) checkTildeling(r, idx.lot.tildeling, p(idx.ptr, "tildeling"), [idx]);
+    if (idx.lot.tildeling) run(`tildelingen i delkontrakten '${idx.lot.id}'`, [p(idx.ptr, "tildeling")], p(idx.ptr, "tildeling"), () => checkTildeling(r, idx.lot.tildeling!, p(idx.ptr, "tildeling"), [idx], true));
   });
   return r.out;
 }
