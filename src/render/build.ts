@@ -162,8 +162,8 @@ export function buildDocuments(u: Udbud, map: SourceMap, opts: { templatesDir?: 
   const md = markdownParser();
   const definitions = standardDefinitions(dir, u);
   const known = definitions.map((d) => d.begreb);
-  // A term the spec defines itself is deliberate (seed 003 defines "Kvartal" without using it): no "unused" warning.
-  const own = new Set(definitions.filter((d) => d.egen).map((d) => d.begreb));
+  // A standard term the spec words itself is deliberate (seed 003 defines "Kvartal" without using it): no "unused" warning.
+  const own = new Set(definitions.filter((d) => d.erstatter).map((d) => d.begreb));
   const examples = exampleValues(u, map).map((v) => v.pointer);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {

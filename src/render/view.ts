@@ -20,6 +20,8 @@ export interface Definition {
   definition: string;
   /** True when the spec defines the term itself (its own wording, always printed). */
   egen?: boolean;
+  /** True when the spec's own definition replaces a standard one (its wording for a standard term). */
+  erstatter?: boolean;
 }
 
 export function standardDefinitions(templatesDir: string, u: Udbud): Definition[] {
@@ -27,8 +29,8 @@ export function standardDefinitions(templatesDir: string, u: Udbud): Definition[
   const models = new Set(u.delkontrakter.map((d) => d.prismodel.type));
   const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
   for (const extra of u.definitioner ?? []) {
-    const own = { begreb: extra.begreb, definition: extra.definition, egen: true };
     const i = list.findIndex((d) => d.begreb === extra.begreb);
+    const own = { begreb: extra.begreb, definition: extra.definition, egen: true, erstatter: i >= 0 };
     if (i >= 0) list[i] = own;
     else list.push(own);
   }
