@@ -544,7 +544,8 @@ export function checkSemantics(u: Udbud, map: SourceMap, invalid: readonly strin
   const sharing = lots.filter((l) => !l.lot.tildeling);
   const sharingComplete = lotsComplete && rawLots.every((l, i) => !l || typeof l !== "object" || l.tildeling || lots.some((x) => x.ptr === p("/delkontrakter", i)));
   run("tildelingen", ["/tildeling"], "/tildeling", () => checkTildeling(r, u.tildeling, "/tildeling", sharing, sharingComplete));
-  run("klausulerne", ["/delkontrakter", "/aftaleperiode", "/klausuler"], "/delkontrakter", () => checkClauseFacts(r, u));
+  // Clause facts read the whole tender: only on a schema-valid one (a hint, not worth a skip notice).
+  if (invalid.length === 0) checkClauseFacts(r, u);
   lots.forEach((idx) => {
     if (idx.lot.tildeling) run(`tildelingen i delkontrakten '${idx.lot.id}'`, [p(idx.ptr, "tildeling")], p(idx.ptr, "tildeling"), () => checkTildeling(r, idx.lot.tildeling!, p(idx.ptr, "tildeling"), [idx], true));
   });
