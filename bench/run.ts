@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { benchDiff } from "./diff.js";
 import { benchRender } from "./render.js";
 import { benchSimulate } from "./simulate.js";
+import { benchNotice } from "./notice.js";
 import { benchStudio } from "./studio.js";
 import { benchValidate, type BenchResult } from "./validate.js";
 
@@ -16,6 +17,7 @@ if (!only || only === "validate") results.push(benchValidate(path.join(root, "sp
 if (!only || only === "render") results.push(...(await benchRender(root)));
 if (!only || only === "diff") results.push(...(await benchDiff(root)));
 if (!only || only === "simulate") results.push(...(await benchSimulate(root)));
+if (!only || only === "notice") results.push(...(await benchNotice(root)));
 if (!only || only === "studio") results.push(...(await benchStudio(root)));
 
 console.log(`Maskine: ${os.cpus()[0]?.model ?? "ukendt"} (${os.cpus().length} kerner), Node ${process.version}, ${os.platform()} ${os.arch()}`);

@@ -30,7 +30,7 @@ test("two DOCX versions of the seed-003 text (pandoc) report exactly the planted
   const r = await cli("diff", path.join(dir, "gammel.docx"), path.join(dir, "ny.docx"), "--json");
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(j.summary, { inserted: 1, deleted: 0, modified: 2, moved: 0, renumbered: 0 }, JSON.stringify(j.changes.map((c: any) => [c.kind, c.new?.heading ?? c.old?.heading]), null, 1));
+  assert.deepEqual(j.summary, { inserted: 1, deleted: 0, modified: 2, moved: 0, henvisning: 0, renumbered: 0 }, JSON.stringify(j.changes.map((c: any) => [c.kind, c.new?.heading ?? c.old?.heading]), null, 1));
   const inserted = j.changes.find((c: any) => c.kind === "inserted");
   assert.equal(inserted.new.heading, "Cyberhændelser");
   const bod = j.changes.find((c: any) => c.kind === "modified" && c.new.text.includes("DKK 5.000"));
@@ -45,7 +45,7 @@ test("diff of the two example specs: clause changes per document and a semantic 
   const r = await cli("diff", path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte"), "--json");
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "renumbered"]);
+  assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "henvisning", "renumbered"]);
   assert.ok(j.changes.some((c: any) => c.document === "rammeaftale" && c.new?.heading === "Aftaleperiode" && c.kind === "modified"));
   assert.ok(j.changes.some((c: any) => c.document === "bilag-a4-psykiske-lidelser" && c.kind === "deleted"), "lot 4 is gone in 2024");
   assert.ok(j.semantic.includes("Udbudsprocedure – Prækvalifikation: nej → ja"), j.semantic.slice(0, 40).join("\n"));

@@ -112,16 +112,18 @@ function onPath(cmd: string): boolean {
 }
 
 /** Expects a DocxReadError whose message matches, within `ms` milliseconds. */
-async function rejectsQuickly(input: Promise<Buffer> | Buffer, message: RegExp, ms = 3000): Promise<void> {
+/**
+ * Rejected with a Danish DocxReadError matching `message`. (How quickly is measured in bench/, not
+ * here: a timed assertion fails on a loaded machine. That the limit is hit while inflating is in
+ * the message: it names the limit, not the size the header claims.)
+ */
+async function rejectsQuickly(input: Promise<Buffer> | Buffer, message: RegExp): Promise<void> {
   const data = await input;
-  const t0 = performance.now();
   await assert.rejects(readDocx(data, "fjendtlig.docx"), (e: unknown) => {
     assert.ok(e instanceof DocxReadError, `expected DocxReadError, got ${e}`);
     assert.match(e.message, message);
     return true;
   });
-  const elapsed = performance.now() - t0;
-  assert.ok(elapsed < ms, `took ${elapsed.toFixed(0)} ms`);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -177,7 +179,8 @@ test("our writer's DOCX: numbered clauses, bookmark ids, lists, tables, no table
   ]);
 });
 
-test("a 100-page contract reads in well under 100 ms", async () => {
+// Timing lives in bench/ (no timed assertions in tests): this checks the large document reads right.
+test("a 100-page contract reads completely: every clause, every heading numbered, list markers kept", async () => {
   const filler = "Leverandøren skal i Aftaleperioden præstere de tilbudte Ydelser i overensstemmelse med kravspecifikationen og Leverandørens tilbud. ";
   const blocks: AstBlock[] = [{ type: "toc", title: "Indholdsfortegnelse" }];
   const text = (t: string): AstBlock => ({ type: "paragraph", content: [{ type: "text", text: t }] });
@@ -199,14 +202,9 @@ test("a 100-page contract reads in well under 100 ms", async () => {
   const first = await readDocx(data, "stor.docx"); // the first read also warms up the JIT
   assert.equal(first.clauses.length, 1 + 40 * 6);
   assert.ok(first.clauses.every((c) => c.level === 0 || c.ref), "every heading numbered");
-  const times: number[] = [];
-  for (let k = 0; k < 5; k++) {
-    const t0 = performance.now();
-    await readDocx(data, "stor.docx");
-    times.push(performance.now() - t0);
-  }
-  const best = Math.min(...times);
-  assert.ok(best < 100, `best of 5: ${best.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+  const body = first.clauses.filter((c) => c.level === 2);
+  assert.deepEqual(body[0].blocks.filter((x) => x.kind === "list-item").map((x) => x.marker), ["1.", "2.", "3."]);
+  assert.deepEqual(await readDocx(data, "stor.docx"), first, "deterministic");
 });
 
 /* ------------------------------------------------------------------------------------------ */
@@ -459,15 +457,16 @@ test("automatic heading numbers, styles by name, lists, fields, tables of conten
     { kind: "paragraph", text: "A\tB\nC-DE" },
   ]);
   assert.deepEqual(clause(doc, "Baggrund").blocks, [
-    { kind: "list-item", text: "første punkt" },
-    { kind: "list-item", text: "andet punkt" },
+    // The marker as numbering.xml makes it (kept aside from the text, for the redline's list types).
+    { kind: "list-item", text: "første punkt", marker: "a)" },
+    { kind: "list-item", text: "andet punkt", marker: "b)" },
     { kind: "list-item", text: "fortsættelse af punktet" },
   ]);
   assert.deepEqual(clause(doc, "Omfang").blocks, [
     { kind: "paragraph", text: "Ankertekst." },
     { kind: "paragraph", text: "Tekst i tekstboks." },
   ]);
-  assert.deepEqual(clause(doc, "Vederlag").blocks, [{ kind: "list-item", text: "Tekst i romertal" }]);
+  assert.deepEqual(clause(doc, "Vederlag").blocks, [{ kind: "list-item", text: "Tekst i romertal", marker: "(i)", level: 2 }]);
   assert.deepEqual(clause(doc, "Betaling").blocks, [
     { kind: "table-row", text: "Frist | Beløb", cells: ["Frist", "Beløb"], header: true },
     { kind: "table-row", text: "30 dage | Se tabel:\na | b", cells: ["30 dage", "Se tabel:\na | b"] },

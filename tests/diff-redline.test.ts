@@ -20,6 +20,7 @@ import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "../s
 import { runsText } from "../src/diff/model.js";
 import { writeRedlineDocx } from "../src/diff/redline-docx.js";
 import { tmpDir as makeTmpDir } from "./helpers.js";
+import { libreOffice, libreOfficeText } from "./libreoffice.js";
 
 /** Scratch folders of this file, removed when it is done. */
 const scratch: string[] = [];
@@ -79,7 +80,7 @@ function aligned(
   };
 }
 
-const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 0 };
+const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, henvisning: 0, renumbered: 0 };
 
 /* Document 1: the framework agreement — every kind of change. */
 const o1 = {
@@ -333,7 +334,7 @@ function resolve(container: El, mode: Mode): string[] {
   for (const el of kids(container)) {
     if (el.name === "w:p") {
       const mark = kid(kid(el, "w:pPr") ?? { name: "", attrs: {}, children: [] }, "w:rPr");
-      const gone = !!mark && ((mode === "accept" && !!kid(mark, "w:del")) || (mode === "reject" && !!kid(mark, "w:ins")));
+      const gone = !!mark && ((mode === "accept" && !!(kid(mark, "w:del") ?? kid(mark, "w:moveFrom"))) || (mode === "reject" && !!(kid(mark, "w:ins") ?? kid(mark, "w:moveTo"))));
       const text: string = (carry ?? "") + runText(el, mode);
       if (gone) carry = text;
       else {
@@ -629,61 +630,6 @@ function pandocParagraphs(ast: any): string[] {
   return out;
 }
 
-const MACRO = `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
-<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
-Sub Run(inPath As String, outPath As String, what As String, filter As String, options As String)
-  Dim props(0) As New com.sun.star.beans.PropertyValue
-  props(0).Name = "Hidden"
-  props(0).Value = True
-  doc = StarDesktop.loadComponentFromURL(ConvertToURL(inPath), "_blank", 0, props())
-  If what &lt;&gt; "None" Then
-    helper = createUnoService("com.sun.star.frame.DispatchHelper")
-    helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:" &amp; what &amp; "AllTrackedChanges", "", 0, Array())
-  End If
-  Dim args(1) As New com.sun.star.beans.PropertyValue
-  args(0).Name = "FilterName"
-  args(0).Value = filter
-  args(1).Name = "FilterOptions"
-  args(1).Value = options
-  doc.storeToURL(ConvertToURL(outPath), args())
-  doc.close(True)
-End Sub
-</script:module>
-`;
-
-let loProfile: string | undefined;
-
-/**
- * LibreOffice, headless: a Basic macro in a throwaway user profile opens the file, dispatches
- * "Accept All" / "Reject All" (or nothing) and stores the result as UTF-8 plain text or as DOCX
- * (returns the output file). The profile is
- * created by a first start, then the macro replaces the Standard library's Module1 (a first start
- * would overwrite a library written before it).
- */
-function libreOffice(file: string, dir: string, mode: "Accept" | "Reject" | "None", format: "txt" | "docx"): string {
-  if (!loProfile) {
-    const profile = path.join(tmpDir("udbud-lo-"), "profile");
-    const init = spawnSync("soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--terminate_after_init"], { encoding: "utf8", timeout: 120_000 });
-    const module1 = path.join(profile, "user", "basic", "Standard", "Module1.xba");
-    assert.ok(fs.existsSync(module1), `LibreOffice profile not initialised: ${init.stderr}`);
-    fs.writeFileSync(module1, MACRO);
-    loProfile = profile;
-  }
-  const out = path.join(dir, `out-${mode}.${format}`);
-  const filter = format === "txt" ? `"Text (encoded)","UTF8,LF"` : `"MS Word 2007 XML",""`;
-  const r = spawnSync("soffice", [`-env:UserInstallation=file://${loProfile}`, "--headless", "--norestore", `macro:///Standard.Module1.Run("${file}","${out}","${mode}",${filter})`], {
-    encoding: "utf8",
-    timeout: 180_000,
-  });
-  assert.ok(fs.existsSync(out), `LibreOffice wrote nothing (status ${r.status}): ${r.stderr}`);
-  return out;
-}
-
-function libreOfficeText(file: string, dir: string, mode: "Accept" | "Reject" | "None"): string {
-  return fs.readFileSync(libreOffice(file, dir, mode, "txt"), "utf8").replace(/^\uFEFF/, "");
-}
-
 const LO = has("soffice");
 
 test("LibreOffice opens the redline cleanly (converts to PDF)", { skip: missing(!LO, "soffice not installed") }, async () => {
@@ -747,4 +693,39 @@ test("LibreOffice: after Accept All / Reject All every paragraph has its version
       .filter((l) => !l.endsWith(" | ")); // the document's closing paragraph (and the known gap)
     assert.deepEqual(got, expectedStyles(which), `LibreOffice ${mode} All`);
   }
+});
+
+/* ------------------------------------------------------------------------------------------ */
+/* Word's move markup (--flytninger word)                                                      */
+
+test("moves as Word's move markup: named ranges, moveFrom/moveTo, exact accept/reject (ours, LibreOffice)", async () => {
+  const buf = await writeRedlineDocx(diffs, { ...OPTS, moves: "word" });
+  const xml = (await partsOf(buf))["word/document.xml"];
+  const els = [...walk(parseXml(xml))];
+  const starts = (n: string) => els.filter((e) => e.name === n).map((e) => e.attrs["w:name"]);
+  const from = starts("w:moveFromRangeStart");
+  const to = starts("w:moveToRangeStart");
+  assert.ok(from.length >= 1, "at least one move range");
+  assert.deepEqual([...from].sort(), [...to].sort(), "every moveFrom range has its moveTo range");
+  for (const [s, e] of [["w:moveFromRangeStart", "w:moveFromRangeEnd"], ["w:moveToRangeStart", "w:moveToRangeEnd"]]) {
+    assert.deepEqual(els.filter((x) => x.name === s).map((x) => x.attrs["w:id"]), els.filter((x) => x.name === e).map((x) => x.attrs["w:id"]), `${s} and ${e} pair by id`);
+  }
+  assert.ok(els.some((e) => e.name === "w:moveFrom") && els.some((e) => e.name === "w:moveTo"));
+  const ids = els.filter((e) => ["w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:pPrChange", "w:moveFromRangeStart", "w:moveToRangeStart"].includes(e.name)).map((e) => e.attrs["w:id"]);
+  assert.equal(new Set(ids).size, ids.length, "unique ids");
+  assert.deepEqual(resolved(xml, "accept"), expected("new"));
+  assert.deepEqual(resolved(xml, "reject"), expected("old"));
+  // The default stays deletion + insertion with comments (pandoc has no move support).
+  assert.doesNotMatch((await partsOf(await redline()))["word/document.xml"], /w:moveFrom/);
+  if (missing(!LO, "soffice not installed")) return;
+  const dir = tmpDir("udbud-redline-flyt-");
+  const file = path.join(dir, "redline-flyt.docx");
+  fs.writeFileSync(file, buf);
+  const lines = (text: string) => {
+    const ls = text.split("\n").map((l) => l.replace(/^\s*•\s/, ""));
+    while (ls.length && ls[ls.length - 1] === "") ls.pop();
+    return ls.join("\n");
+  };
+  assert.equal(lines(libreOfficeText(file, dir, "Accept")).replace(/^\n/gm, ""), expected("new").join("\n"), "LibreOffice Accept All");
+  assert.equal(lines(libreOfficeText(file, dir, "Reject")).replace(/^\n/gm, ""), expected("old").join("\n"), "LibreOffice Reject All");
 });

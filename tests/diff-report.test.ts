@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { parse, type DefaultTreeAdapterTypes as T, type ParserError } from "parse5";
 import { all, attr, children, isElement, text, type El } from "./html-dom.js";
 import type { AlignedClause, Block, BlockDiff, ChangeKind, Clause, DocDiff, Run } from "../src/diff/model.js";
-import { changeSummaryTree, diffHtml, diffJson, diffTerminal } from "../src/diff/report.js";
+import { diffHtml, diffJson, diffTerminal } from "../src/diff/report.js";
+import { changeSummaryTree } from "../src/diff/summary.js";
+import { inlineText } from "../src/doc/ast.js";
 import { writeMarkdown } from "../src/write/markdown.js";
 import { writeHtml } from "../src/write/html.js";
 import { writeDocx } from "../src/write/docx.js";
@@ -153,7 +155,7 @@ const rammeaftale: DocDiff = {
   title: "Rammeaftale",
   clauses: [unchanged(preamble), unchanged(c1), unchanged(c2), unchanged(c3), renumbered, moved, inserted, bod, deleted, hostile, unchanged(c9)],
   // As align.ts counts: each changed clause once, under its primary kind.
-  summary: { inserted: 1, deleted: 1, modified: 2, moved: 1, renumbered: 1 },
+  summary: { inserted: 1, deleted: 1, modified: 2, moved: 1, henvisning: 0, renumbered: 1 },
 };
 
 // 12 clauses that are only renumbered (1.1 → 1.2, …, 1.12 → 1.13).
@@ -162,9 +164,9 @@ for (let i = 1; i <= 12; i++) {
   const o = clause(`1.${i}`, `Krav ${i}`, [`Leverandøren opfylder krav ${i}.`]);
   bilagClauses.push({ ...unchanged(o), kinds: ["renumbered"], new: { ...o, ref: `1.${i + 1}` } });
 }
-const bilag: DocDiff = { id: "bilag-a1-udsatte", title: "Bilag A1 – Kravspecifikation", clauses: bilagClauses, summary: { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 12 } };
+const bilag: DocDiff = { id: "bilag-a1-udsatte", title: "Bilag A1 – Kravspecifikation", clauses: bilagClauses, summary: { inserted: 0, deleted: 0, modified: 0, moved: 0, henvisning: 0, renumbered: 12 } };
 
-const uaendret: DocDiff = { id: "bilag-b1", title: "Bilag B1", clauses: [unchanged(c1)], summary: { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 0 } };
+const uaendret: DocDiff = { id: "bilag-b1", title: "Bilag B1", clauses: [unchanged(c1)], summary: { inserted: 0, deleted: 0, modified: 0, moved: 0, henvisning: 0, renumbered: 0 } };
 
 const diffs: DocDiff[] = [rammeaftale, bilag, uaendret];
 const semantic = ["Boden er hævet fra 1.000 kr. til 2.000 kr. pr. dag (pkt. 6.5).", `Hostile: ${HOSTILE_HEADING}`];
@@ -175,8 +177,8 @@ const htmlOpts = { title: "Sammenligning af rammeaftalen", oldLabel: "Udkast 1 (
 test("JSON: exactly the documented shape, totals, per-document summaries", () => {
   const j = JSON.parse(JSON.stringify(diffJson(diffs, semantic)));
   assert.deepEqual(Object.keys(j), ["summary", "documents", "changes", "semantic"]);
-  assert.deepEqual(j.summary, { inserted: 1, deleted: 1, modified: 2, moved: 1, renumbered: 13 });
-  assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "renumbered"]);
+  assert.deepEqual(j.summary, { inserted: 1, deleted: 1, modified: 2, moved: 1, henvisning: 0, renumbered: 13 });
+  assert.deepEqual(Object.keys(j.summary), ["inserted", "deleted", "modified", "moved", "henvisning", "renumbered"]);
   assert.deepEqual(
     j.documents,
     diffs.map((d) => ({ id: d.id, title: d.title, summary: d.summary })),
@@ -188,7 +190,7 @@ test("JSON: exactly the documented shape, totals, per-document summaries", () =>
     assert.deepEqual(Object.keys(c.words), ["added", "removed"]);
     for (const s of [c.old, c.new]) if (s) for (const k of ["ref", "heading", "text"]) assert.ok(k in s, k);
   }
-  assert.deepEqual(diffJson([]), { summary: { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 0 }, documents: [], changes: [], semantic: [] });
+  assert.deepEqual(diffJson([]), { summary: { inserted: 0, deleted: 0, modified: 0, moved: 0, henvisning: 0, renumbered: 0 }, documents: [], changes: [], semantic: [] });
 });
 
 test("JSON: only changed clauses, in reading order, with primary kind by priority", () => {
@@ -432,7 +434,8 @@ test("changeSummaryTree: a document tree the writers turn into the ændringsover
   assert.deepEqual(tree.subtitle, ["Gammel version: Udkast 1 (marts)", "Ny version: Udkast 2 (april)"]);
   assert.equal(tree.lang, "da");
   assert.equal(tree.date, "2024-04-02");
-  const tables = tree.blocks.filter((b) => b.type === "table");
+  // An index table per document with changes (then a Før/Efter table per change with text).
+  const tables = tree.blocks.filter((b) => b.type === "table" && inlineText(b.header[0].content) === "Nr.");
   assert.equal(tables.length, 2, "a table per document with changes");
 
   const md = writeMarkdown(tree);
@@ -521,7 +524,7 @@ test("a clause without heading is named by the start of its text", () => {
     blocks: [modifiedBlock([{ op: "equal", text: o.blocks[0].text.slice(0, -1) }, { op: "insert", text: " nu" }, { op: "equal", text: "." }])],
     words: { added: 1, removed: 0 },
   };
-  const d: DocDiff = { id: "x.txt", title: "x.txt", clauses: [a], summary: { inserted: 0, deleted: 0, modified: 1, moved: 0, renumbered: 0 } };
+  const d: DocDiff = { id: "x.txt", title: "x.txt", clauses: [a], summary: { inserted: 0, deleted: 0, modified: 1, moved: 0, henvisning: 0, renumbered: 0 } };
   const out = diffTerminal([d], { color: false });
   assert.ok(out.includes("  ~ »Denne tekst har ingen overskrift og er ret lang …« (ændret, 1 ord tilføjet)\n"), out);
   assert.ok(out.includes("x.txt: 1 ændret,"), "a document whose title is its id is named once");

@@ -19,15 +19,21 @@ export const register: Register = (program, { io, setCode }) => {
     .option("--whitespace", "regn forskelle i mellemrum og linjeskift med (standard: ignoreres)")
     .option("--author <navn>", "forfatter på de registrerede ændringer i redline-DOCX", "udbud")
     .option("--date <dato>", "dato på de registrerede ændringer (ÅÅÅÅ-MM-DD); standard: i dag")
+    .option("--flytninger <måde>", "flytninger i redline-DOCX: kommentar (sletning + indsættelse med kommentar; læses af alle programmer) eller word (Words egne flyttemarkeringer)", "kommentar")
     .helpOption("-h, --help", "vis hjælp")
     .addHelpText("after", `
 Eksempler:
   udbud diff gammelt-udbud mit-udbud
   udbud diff gammelt-udbud mit-udbud --json
   udbud diff udkast.docx endelig.docx --format html,docx --out sammenligning`)
-    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string; json?: boolean }) => {
+    .action(async (oldPath: string, newPath: string, opts: { format: string; out: string; ignoreCase?: boolean; whitespace?: boolean; author: string; date?: string; json?: boolean; flytninger: string }) => {
       const formats = parseFormats<DiffFormat>(opts.format, DIFF_FORMATS, io);
       if (!formats) {
+        setCode(EXIT_USAGE);
+        return;
+      }
+      if (opts.flytninger !== "kommentar" && opts.flytninger !== "word") {
+        io.err(`fejl: --flytninger skal være 'kommentar' eller 'word', ikke '${opts.flytninger}'.\n`);
         setCode(EXIT_USAGE);
         return;
       }
@@ -53,10 +59,11 @@ Eksempler:
       if (formats.includes("html")) files.push(["sammenligning.html", report.diffHtml(c.docs, { title: "Sammenligning", ...labels, semantic: c.semantic })]);
       if (formats.includes("docx")) {
         const { writeRedlineDocx } = await import("../diff/redline-docx.js");
-        files.push(["redline.docx", await writeRedlineDocx(c.docs, { author: opts.author, date: `${date}T00:00:00Z`, title: `Ændringer fra ${c.old.label} til ${c.new.label}` })]);
+        files.push(["redline.docx", await writeRedlineDocx(c.docs, { author: opts.author, date: `${date}T00:00:00Z`, title: `Ændringer fra ${c.old.label} til ${c.new.label}`, moves: opts.flytninger })]);
       }
       if (formats.includes("oversigt")) {
-        const tree = report.changeSummaryTree(c.docs, { ...labels, date, author: opts.author });
+        const { changeSummaryTree } = await import("../diff/summary.js");
+        const tree = changeSummaryTree(c.docs, { ...labels, date, author: opts.author });
         const [{ writeDocx }, { writePdf }, { writeMarkdown }] = await Promise.all([import("../write/docx.js"), import("../write/pdf.js"), import("../write/markdown.js")]);
         files.push(["aendringsoversigt.docx", await writeDocx(tree, { pageNumbers: false })], ["aendringsoversigt.pdf", await writePdf(tree)], ["aendringsoversigt.md", writeMarkdown(tree)]);
       }

@@ -12,8 +12,10 @@ import { defaultIo, EXIT_OK, EXIT_USAGE, type Io, type Register } from "./shared
 import { register as validate } from "./validate.js";
 import { register as render } from "./render.js";
 import { register as diff } from "./diff.js";
+import { register as indlaes } from "./indlaes.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as simulate } from "./simulate.js";
+import { register as bekendtgoerelse } from "./bekendtgoerelse.js";
 import { register as ny } from "./ny.js";
 import { register as klausuler } from "./klausuler.js";
 import { register as studio } from "./studio.js";
@@ -21,7 +23,7 @@ import { register as studio } from "./studio.js";
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type Io } from "./shared.js";
 
 /** The commands, in the order of the help text. A new command is a new file and one line here. */
-const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, evaluate, simulate, studio];
+const COMMANDS: Register[] = [ny, validate, render, klausuler, diff, indlaes, evaluate, simulate, bekendtgoerelse, studio];
 
 function version(): string {
   return JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version;
@@ -82,9 +84,11 @@ Eksempler:
   udbud render mit-udbud --format pdf --only rammeaftale  kun rammeaftalen som PDF
   udbud diff specs/kk-2020-udsatte-sygemeldte specs/kk-2024-udsatte-sygemeldte
   udbud diff udkast.docx endelig.docx --format html,docx --out sammenligning
+  udbud indlæs rammeaftale-rettet.docx specs/kk-2024-udsatte-sygemeldte   advokatens rettelser tilbage som forslag
   udbud evaluate specs/kk-2024-udsatte-sygemeldte --bids specs/kk-2024-udsatte-sygemeldte/bud.yaml --out output/evaluering
   udbud simulate specs/kk-2024-udsatte-sygemeldte         prissimulering med scenarie.yaml i udbuddets mappe
   udbud simulate mit-udbud --scenario nedskæring.yaml --runs 20000 --format html,csv
+  udbud bekendtgørelse specs/kk-2024-udsatte-sygemeldte --tjek --format xml,pdf,ocds
 
 Exitkoder: 0 = i orden, 1 = fejl i udbuddet, 2 = forkert brug af kommandoen.`,
     );

@@ -5,7 +5,7 @@
  * text change. Time is bounded by the alignment: word diffs only ever run inside one paired block.
  */
 import { diffArrays } from "diff";
-import { AlignedClause, Block, BlockDiff, ChangeKind, Clause, ComparableDoc, DocDiff, Run, mergeRuns } from "./model.js";
+import { AlignedClause, Block, BlockDiff, BlockMove, ChangeKind, Clause, ComparableDoc, DocDiff, Run, StaleRef, mergeRuns } from "./model.js";
 import { CompareOptions, DEFAULT_COMPARE, isWord, normalise, tokenize } from "./tokenize.js";
 
 /** Word bag similarity (Dice) of two texts, 0..1. */
@@ -93,10 +93,45 @@ function modifyBlock(a: Block, b: Block, o: CompareOptions): BlockDiff {
   return d;
 }
 
-/** Table rows pair by their first cell (the key column) when it is equal; other blocks by similarity. */
-function pairable(a: Block, b: Block, o: CompareOptions): number {
+/** A header cell naming an identity column: offer id, element id, nr. */
+const KEY_HEADER = /^(id|nr\.?|indsats|element|tilbud|kode|bilag)\b/i;
+
+/**
+ * The key column of each table row in a block list: a table is a run of table rows (a header row
+ * starts a new one); its key column is the one whose header names an identity (offer id, element
+ * id, nr.), else the first column — used only when its values are unique and non-empty in the
+ * table. Returns, per block index, the row's key (undefined for blocks without a usable key).
+ */
+export function rowKeys(blocks: Block[], o: CompareOptions = DEFAULT_COMPARE): (string | undefined)[] {
+  const keys: (string | undefined)[] = blocks.map(() => undefined);
+  let i = 0;
+  while (i < blocks.length) {
+    if (blocks[i].kind !== "table-row") {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < blocks.length && blocks[j].kind === "table-row" && !blocks[j].header) j++;
+    const rows = blocks.slice(i, j);
+    const head = rows[0].header ? rows[0].cells ?? [] : [];
+    const named = head.findIndex((c) => KEY_HEADER.test(c.trim()));
+    const col = named >= 0 ? named : 0;
+    const body = rows.map((r, k) => ({ r, k })).filter(({ r }) => !r.header);
+    const vals = body.map(({ r }) => normalise(r.cells?.[col] ?? "", o));
+    if (vals.length && vals.every((v) => v !== "") && new Set(vals).size === vals.length) body.forEach(({ k }, n) => (keys[i + k] = `${col}\u0000${vals[n]}`));
+    i = j;
+  }
+  return keys;
+}
+
+/**
+ * How well two blocks pair. Table rows with keys pair only by an equal key (an inserted offer is
+ * one inserted row, never "M changed to V3"); other blocks by similarity.
+ */
+function pairable(a: Block, b: Block, o: CompareOptions, ka?: string, kb?: string): number {
   if (a.kind !== b.kind) return 0;
   if (a.kind === "table-row" && a.cells?.length && b.cells?.length) {
+    if (ka !== undefined && kb !== undefined) return ka === kb ? 1 : 0;
     return normalise(a.cells[0], o) === normalise(b.cells[0], o) ? 1 : similarity(a.text, b.text) * 0.8;
   }
   return similarity(a.text, b.text);
@@ -105,7 +140,19 @@ function pairable(a: Block, b: Block, o: CompareOptions): number {
 /** Aligns the blocks of two versions of a clause. */
 export function diffBlocks(oldBlocks: Block[], newBlocks: Block[], o: CompareOptions = DEFAULT_COMPARE, refs: RefMap = new Map()): BlockDiff[] {
   const out: BlockDiff[] = [];
-  const parts = diffArrays(oldBlocks, newBlocks, { comparator: (x: Block, y: Block) => blockKey(x, o, refs) === blockKey(y, o) });
+  const oldKeys = rowKeys(oldBlocks, o);
+  const newKeys = rowKeys(newBlocks, o);
+  const keyOf = new Map<Block, string | undefined>();
+  oldBlocks.forEach((b, i) => keyOf.set(b, oldKeys[i]));
+  newBlocks.forEach((b, j) => keyOf.set(b, newKeys[j]));
+  // Keyed rows are equal only with equal keys, so diffArrays never lines up two offers.
+  const keysAgree = (x: Block, y: Block) => {
+    const kx = keyOf.get(x);
+    const ky = keyOf.get(y);
+    return kx === undefined || ky === undefined || kx === ky;
+  };
+  const comparator = (x: Block, y: Block) => blockKey(x, o, refs) === blockKey(y, o) && keysAgree(x, y);
+  const parts = diffArrays(oldBlocks, newBlocks, { comparator });
   let removed: Block[] = [];
   let added: Block[] = [];
   const flush = () => {
@@ -116,7 +163,7 @@ export function diffBlocks(oldBlocks: Block[], newBlocks: Block[], o: CompareOpt
       let best = -1;
       let bestSim = 0.35;
       for (let j = from; j < added.length; j++) {
-        const s = pairable(removed[i], added[j], o);
+        const s = pairable(removed[i], added[j], o, keyOf.get(removed[i]), keyOf.get(added[j]));
         if (s > bestSim) {
           bestSim = s;
           best = j;
@@ -252,10 +299,116 @@ export function alignClauses(oldC: Clause[], newC: Clause[], o: CompareOptions =
   return pairs;
 }
 
-const PRIORITY: ChangeKind[] = ["inserted", "deleted", "moved", "modified", "renumbered"];
+const PRIORITY: ChangeKind[] = ["inserted", "deleted", "moved", "modified", "henvisning", "renumbered"];
 
 export function primaryKind(kinds: ChangeKind[]): ChangeKind | undefined {
   return PRIORITY.find((k) => kinds.includes(k));
+}
+
+/** Sets a paired clause's kinds and word counts; blocks moved elsewhere do not count. */
+function classify(ac: AlignedClause, moved: boolean): void {
+  const old = ac.old!;
+  const c = ac.new!;
+  const own = ac.blocks.filter((b) => b.move === undefined);
+  const kinds: ChangeKind[] = [];
+  if (moved) kinds.push("moved");
+  const changed = ac.headingRuns.some((r) => r.op !== "equal") || own.some((b) => b.op !== "equal" && !b.refsOnly);
+  if (changed) kinds.push("modified");
+  if (ac.staleRefs?.length) kinds.push("henvisning");
+  const refsFollow = own.some((b) => b.refsOnly);
+  if (!moved && ((old.ref ?? "") !== (c.ref ?? "") || (refsFollow && !changed))) kinds.push("renumbered");
+  ac.kinds = kinds;
+  ac.words = countWords([...ac.headingRuns, ...own.filter((b) => !b.refsOnly).flatMap((b) => b.runs)]);
+}
+
+interface StaleCtx {
+  /** Old numbers of clauses that were deleted. */
+  deletedRefs: Set<string>;
+  /** New number → clause of the new document. */
+  newByRef: Map<string, Clause>;
+  /** Numbers that some paired clause has in both versions: a citation of one may mean that clause. */
+  keptRefs: Set<string>;
+}
+
+/**
+ * References in a paired clause's new text that still cite a number its target no longer has:
+ * the old text cited the same number, and that number's clause was renumbered (or deleted).
+ */
+export function staleRefs(blocks: BlockDiff[], refs: RefMap, ctx: StaleCtx): StaleRef[] {
+  const out: StaleRef[] = [];
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    if (!b.old || !b.new || b.move !== undefined) continue;
+    const cited = new Set([...b.old.text.matchAll(REF)].map((m) => m[3]));
+    for (const m of b.new.text.matchAll(REF)) {
+      const n = m[3];
+      if (!cited.has(n) || seen.has(n) || ctx.keptRefs.has(n)) continue;
+      const nowRef = refs.get(n);
+      const gone = ctx.deletedRefs.has(n);
+      if (nowRef === undefined && !gone) continue;
+      seen.add(n);
+      const other = ctx.newByRef.get(n);
+      out.push({ text: `${m[1]} ${n}`, cited: n, nowRef: nowRef ?? null, ...(other ? { nowOther: { ref: n, heading: other.heading } } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Least words for a block to count as moved (shorter ones are too common to tell apart). */
+const MOVE_MIN_WORDS = 4;
+/** Least share of equal words for a deleted and an inserted block to be one moved block. */
+const MOVE_SIMILARITY = 0.9;
+
+/**
+ * Blocks that left one clause and reappear in another (or far away in the same clause): a deleted
+ * and an inserted block of the same kind with ≥ 90 % of their words in common. Marks both block
+ * diffs with the move's index and returns the moves in reading order of their new place.
+ */
+export function findBlockMoves(clauses: AlignedClause[], o: CompareOptions = DEFAULT_COMPARE): BlockMove[] {
+  type Cand = { ci: number; bi: number; block: Block; words: number };
+  const dels: Cand[] = [];
+  const ins: Cand[] = [];
+  const wordCount = (t: string) => tokenize(t).filter(isWord).length;
+  clauses.forEach((ac, ci) =>
+    ac.blocks.forEach((b, bi) => {
+      if (b.op === "delete" && b.old && !ac.kinds.includes("moved")) dels.push({ ci, bi, block: b.old, words: wordCount(b.old.text) });
+      if (b.op === "insert" && b.new && !ac.kinds.includes("moved")) ins.push({ ci, bi, block: b.new, words: wordCount(b.new.text) });
+    }),
+  );
+  const cands: [number, Cand, Cand][] = [];
+  if (dels.length * ins.length > 250_000) return [];
+  for (const a of dels) {
+    if (a.words < MOVE_MIN_WORDS) continue;
+    for (const b of ins) {
+      if (b.words < MOVE_MIN_WORDS || a.block.kind !== b.block.kind || a.block.header || b.block.header) continue;
+      // From a deleted clause into an inserted one is a replaced clause, not a move.
+      if (!clauses[a.ci].new && !clauses[b.ci].old) continue;
+      if (Math.min(a.words, b.words) / Math.max(a.words, b.words) < MOVE_SIMILARITY) continue;
+      const sim = similarity(normalise(a.block.text, o), normalise(b.block.text, o));
+      if (sim >= MOVE_SIMILARITY) cands.push([sim, a, b]);
+    }
+  }
+  cands.sort((x, y) => y[0] - x[0] || x[2].ci - y[2].ci || x[2].bi - y[2].bi || x[1].ci - y[1].ci || x[1].bi - y[1].bi);
+  const usedDel = new Set<Cand>();
+  const usedIns = new Set<Cand>();
+  const found: [Cand, Cand][] = [];
+  for (const [, a, b] of cands) {
+    if (usedDel.has(a) || usedIns.has(b)) continue;
+    usedDel.add(a);
+    usedIns.add(b);
+    found.push([a, b]);
+  }
+  found.sort((x, y) => x[1].ci - y[1].ci || x[1].bi - y[1].bi);
+  return found.map(([a, b], k) => {
+    const from = clauses[a.ci];
+    const to = clauses[b.ci];
+    from.blocks[a.bi] = { ...from.blocks[a.bi], move: k };
+    to.blocks[b.bi] = { ...to.blocks[b.bi], move: k };
+    const runs = wordRuns(a.block.text, b.block.text, o);
+    const fc = from.old!;
+    const tc = to.new!;
+    return { from: { ref: fc.ref, heading: fc.heading, clauseIndex: a.ci }, to: { ref: tc.ref, heading: tc.heading, clauseIndex: b.ci }, old: a.block, new: b.block, runs, words: countWords(runs) };
+  });
 }
 
 /** Clause-level structure for documents without headings: every block becomes its own unit. */
@@ -281,6 +434,11 @@ export function diffDocuments(oldDoc: ComparableDoc, newDoc: ComparableDoc, o: C
   const refs: RefMap = new Map();
   for (const [j, i] of pairs) if (oldC[i].ref && newC[j].ref && oldC[i].ref !== newC[j].ref) refs.set(oldC[i].ref!, newC[j].ref!);
   const deleted = oldC.map((_, i) => i).filter((i) => !oldPaired.has(i));
+  const staleCtx: StaleCtx = {
+    deletedRefs: new Set(deleted.map((i) => oldC[i].ref).filter((r): r is string => !!r)),
+    newByRef: new Map(newC.filter((c) => c.ref).map((c) => [c.ref!, c])),
+    keptRefs: new Set([...pairs].filter(([j, i]) => oldC[i].ref && oldC[i].ref === newC[j].ref).map(([, i]) => oldC[i].ref!)),
+  };
   const clauses: AlignedClause[] = [];
   let d = 0;
   const flushDeleted = (before: number) => {
@@ -303,21 +461,22 @@ export function diffDocuments(oldDoc: ComparableDoc, newDoc: ComparableDoc, o: C
     if (!moved.has(j)) flushDeleted(i);
     const old = oldC[i];
     const headingRuns = normalise(old.heading, o) === normalise(c.heading, o) ? (c.heading ? [{ op: "equal" as const, text: c.heading }] : []) : wordRuns(old.heading, c.heading, o);
-    const blocks = diffBlocks(old.blocks, c.blocks, o, refs);
-    const kinds: ChangeKind[] = [];
-    if (moved.has(j)) kinds.push("moved");
-    const changed = headingRuns.some((r) => r.op !== "equal") || blocks.some((b) => b.op !== "equal" && !b.refsOnly);
-    if (changed) kinds.push("modified");
-    const refsFollow = blocks.some((b) => b.refsOnly);
-    if (!moved.has(j) && ((old.ref ?? "") !== (c.ref ?? "") || (refsFollow && !changed))) kinds.push("renumbered");
-    const words = countWords([...headingRuns, ...blocks.filter((b) => !b.refsOnly).flatMap((b) => b.runs)]);
-    clauses.push({ kinds, old, new: c, headingRuns, blocks, words, oldIndex: i, newIndex: j, ...(moved.has(j) ? { movedFrom: old.ref } : {}) });
+    // A block whose words are all equal (only a stale reference made it differ) is not a change.
+    const blocks = diffBlocks(old.blocks, c.blocks, o, refs).map((b) => (b.op === "modify" && !b.refsOnly && !b.runs.some((r) => r.op !== "equal") && !b.cellRuns?.some((rs) => rs.some((r) => r.op !== "equal")) ? { ...b, op: "equal" as const } : b));
+    const ac: AlignedClause = { kinds: [], old, new: c, headingRuns, blocks, words: { added: 0, removed: 0 }, oldIndex: i, newIndex: j, ...(moved.has(j) ? { movedFrom: old.ref } : {}) };
+    const stale = staleRefs(blocks, refs, staleCtx);
+    if (stale.length) ac.staleRefs = stale;
+    classify(ac, moved.has(j));
+    clauses.push(ac);
   });
   flushDeleted(Infinity);
-  const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, renumbered: 0 };
+  const moves = findBlockMoves(clauses, o);
+  for (const ac of clauses) if (ac.old && ac.new && ac.blocks.some((b) => b.move !== undefined)) classify(ac, ac.kinds.includes("moved"));
+  const summary = { inserted: 0, deleted: 0, modified: 0, moved: 0, henvisning: 0, renumbered: 0 };
   for (const c of clauses) {
     const k = primaryKind(c.kinds);
     if (k) summary[k]++;
   }
-  return { id: newDoc.id, title: newDoc.title, clauses, summary };
+  summary.moved += moves.length;
+  return { id: newDoc.id, title: newDoc.title, clauses, ...(moves.length ? { moves } : {}), summary };
 }

@@ -44,7 +44,7 @@ class Builder {
   }
 }
 
-function addBlocks(b: Builder, blocks: AstBlock[], fromOurTree: boolean): void {
+function addBlocks(b: Builder, blocks: AstBlock[], fromOurTree: boolean, depth = 0): void {
   for (const x of blocks) {
     switch (x.type) {
       case "heading":
@@ -55,14 +55,14 @@ function addBlocks(b: Builder, blocks: AstBlock[], fromOurTree: boolean): void {
         b.block({ kind: "paragraph", text: inlineText(x.content) });
         break;
       case "list":
-        for (const item of x.items) {
+        x.items.forEach((item, k) => {
           const text = item.flatMap((i) => (i.type === "paragraph" ? [inlineText(i.content)] : [])).join("\n");
-          b.block({ kind: "list-item", text });
-          addBlocks(b, item.filter((i) => i.type !== "paragraph"), fromOurTree);
-        }
+          b.block({ kind: "list-item", text, ...(x.ordered ? { marker: `${x.start + k}.` } : {}), ...(depth ? { level: depth } : {}) });
+          addBlocks(b, item.filter((i) => i.type !== "paragraph"), fromOurTree, depth + 1);
+        });
         break;
       case "blockquote":
-        addBlocks(b, x.content, fromOurTree);
+        addBlocks(b, x.content, fromOurTree, depth);
         break;
       case "figure":
         // Compared by its caption, without its number (which any figure before it changes).
@@ -161,6 +161,7 @@ function textOf(n: HNode): string {
 export function readHtmlDoc(html: string, id: string): ComparableDoc {
   const b = new Builder();
   let title = id;
+  let depth = 0;
   const walk = (n: HNode) => {
     const tag = n.nodeName;
     if (tag === "title") title = textOf(n).trim() || title;
@@ -179,6 +180,26 @@ export function readHtmlDoc(html: string, id: string): ComparableDoc {
     if (tag === "figure") {
       const caption = (n.childNodes ?? []).find((c) => c.nodeName === "figcaption");
       if (caption) b.block({ kind: "paragraph", text: textOf(caption).replace(/\s+/g, " ").trim() });
+      return;
+    }
+    if (tag === "ol" || tag === "ul") {
+      const attr = (k: string) => n.attrs?.find((x) => x.name === k)?.value;
+      const start = Number(attr("start") ?? 1) || 1;
+      const type = attr("type") ?? "1";
+      let k = 0;
+      for (const li of n.childNodes ?? []) {
+        if (li.nodeName !== "li") {
+          walk(li);
+          continue;
+        }
+        const own = (li.childNodes ?? []).filter((c) => c.nodeName !== "ul" && c.nodeName !== "ol");
+        const num = start + k++;
+        const marker = tag === "ul" ? undefined : type === "a" ? `${String.fromCharCode(96 + ((num - 1) % 26) + 1)})` : type === "A" ? `${String.fromCharCode(64 + ((num - 1) % 26) + 1)}.` : `${num}.`;
+        b.block({ kind: "list-item", text: own.map(textOf).join("").replace(/\s+/g, " ").trim(), ...(marker ? { marker } : {}), ...(depth ? { level: depth } : {}) });
+        depth++;
+        (li.childNodes ?? []).filter((c) => c.nodeName === "ul" || c.nodeName === "ol").forEach(walk);
+        depth--;
+      }
       return;
     }
     if (tag === "li") {

@@ -14,6 +14,10 @@ export interface Block {
   cells?: string[];
   /** Table rows only: true for a header row. */
   header?: boolean;
+  /** List items: the visible marker ("1.", "a)", "iii)"); absent for bullets. Not compared. */
+  marker?: string;
+  /** List items: nesting depth, 0 for a top-level item. */
+  level?: number;
 }
 
 export interface Clause {
@@ -54,9 +58,43 @@ export interface BlockDiff {
   cellRuns?: Run[][];
   /** True when the only change is a cross-reference that follows renumbering ("pkt. 5.6" → "pkt. 5.7"). */
   refsOnly?: boolean;
+  /**
+   * Set when this deleted (or inserted) block reappears in another clause or far away in the same
+   * one: the index into `DocDiff.moves`. The block is then not a modification of its clause.
+   */
+  move?: number;
 }
 
-export type ChangeKind = "inserted" | "deleted" | "modified" | "moved" | "renumbered";
+/**
+ * A block (paragraph, list item, table row) that left one clause and reappears, identical or
+ * nearly (≥ 90 % of its words), in another clause or far away in the same clause.
+ */
+export interface BlockMove {
+  from: { ref: string | null; heading: string; clauseIndex: number };
+  to: { ref: string | null; heading: string; clauseIndex: number };
+  old: Block;
+  new: Block;
+  /** Word changes inside the moved block. */
+  runs: Run[];
+  words: { added: number; removed: number };
+}
+
+/**
+ * A cross-reference that did not follow a renumbering: the text still cites the old number of a
+ * clause that now has another number (and the old number may now belong to another clause).
+ */
+export interface StaleRef {
+  /** The reference as written, e.g. "afsnit 4.5.1". */
+  text: string;
+  /** The number cited (the target's old number). */
+  cited: string;
+  /** The target's number after the renumbering, or null when the target was deleted. */
+  nowRef: string | null;
+  /** The clause that now has the cited number, if any. */
+  nowOther?: { ref: string; heading: string };
+}
+
+export type ChangeKind = "inserted" | "deleted" | "modified" | "moved" | "henvisning" | "renumbered";
 
 export interface Side {
   ref: string | null;
@@ -81,6 +119,10 @@ export interface AlignedClause {
   oldIndex?: number;
   /** Position of `new` in the new document's clause list (absent for deleted clauses). */
   newIndex?: number;
+  /** References in the new text that did not follow a renumbering (kind `henvisning`). */
+  staleRefs?: StaleRef[];
+  /** Set on the synthetic clause that stands for a moved block in the change lists (report). */
+  blockMove?: BlockMove;
 }
 
 export interface DocDiff {
@@ -88,7 +130,9 @@ export interface DocDiff {
   title: string;
   /** All clauses in reading order of the new document; deleted clauses stand where they were. */
   clauses: AlignedClause[];
-  summary: { inserted: number; deleted: number; modified: number; moved: number; renumbered: number };
+  /** Blocks moved between clauses (or far within one); each counts as one `moved` change. */
+  moves?: BlockMove[];
+  summary: { inserted: number; deleted: number; modified: number; moved: number; henvisning: number; renumbered: number };
 }
 
 /** The text of a clause body, blocks joined by newlines. */

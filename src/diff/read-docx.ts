@@ -711,7 +711,7 @@ class Numbering {
   ) {}
 
   /** Advances the counters for a numbered paragraph; null when the numbering doesn't exist. */
-  next(numId: string, ilvl: number | undefined, styleId: string | null): NumberLabel | null {
+  next(numId: string, ilvl: number | undefined, styleId: string | null): (NumberLabel & { ilvl: number }) | null {
     const num = this.defs.nums.get(numId);
     if (!num) return null;
     const abs = this.abstractOf(num);
@@ -736,14 +736,14 @@ class Numbering {
     for (let k = ilvl + 1; k < 9; k++) counts[k] = undefined;
 
     const def = level(ilvl);
-    if (def.fmt === "bullet") return { label: null };
+    if (def.fmt === "bullet") return { label: null, ilvl };
     const text = def.text ?? `%${ilvl + 1}.`;
     const label = text.replace(/%([1-9])/g, (_m, d: string) => {
       const k = Number(d) - 1;
       if (k > ilvl) return "";
       return formatNumber(counts![k] ?? start(k), def.isLgl ? "decimal" : (level(k).fmt ?? "decimal"));
     });
-    return { label };
+    return { label, ilvl };
   }
 
   private abstractOf(num: NumDef): AbstractNum | undefined {
@@ -1143,7 +1143,9 @@ class BodySink implements XmlSink {
       return;
     }
     if (style.title && this.titleText === null) this.titleText = text;
-    this.block({ kind: number || style.list ? "list-item" : "paragraph", text });
+    if (!number && !style.list) return this.block({ kind: "paragraph", text });
+    const n = number as (NumberLabel & { ilvl?: number }) | null;
+    this.block({ kind: "list-item", text, ...(n?.label ? { marker: n.label } : {}), ...(n?.ilvl ? { level: n.ilvl } : {}) });
   }
 
   private endTable(t: TableFrame): void {

@@ -72,10 +72,12 @@
  * becomes <w:tab/>, a line break <w:br/>.
  */
 import JSZip from "jszip";
-import type { AlignedClause, Block, BlockDiff, Clause, DocDiff, Run } from "./model.js";
+import type { AlignedClause, Block, BlockDiff, BlockMove, Clause, DocDiff, Run } from "./model.js";
 import { mergeRuns, runsText } from "./model.js";
 import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
+import { orderItems } from "./redline-order.js";
+import { assignLists, type ListInstance, type ListSlot, type ListStyle, numberingXml, parseMarker } from "./redline-lists.js";
 
 export interface RedlineOptions {
   /** Author of every revision and comment (e.g. "udbud"). */
@@ -84,6 +86,13 @@ export interface RedlineOptions {
   date: string;
   /** Document title (docProps/core.xml). */
   title: string;
+  /**
+   * How moves are marked: "kommentar" (default) — deletion at the old place, insertion at the new,
+   * each with a comment naming the other place (every reader understands w:ins/w:del, pandoc
+   * included); "word" — Word's own move markup (w:moveFrom/w:moveTo in named move ranges), which
+   * Word and LibreOffice show as a move.
+   */
+  moves?: "kommentar" | "word";
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -150,18 +159,6 @@ function cellsOf(b: Block): string[] {
   return b.cells && b.cells.length > 0 ? b.cells : [b.text];
 }
 
-/** Dotted refs compared numerically ("4.10" after "4.9"); null when not comparable. */
-function compareRefs(a: string, b: string): number | null {
-  const pa = a.split(".").filter(Boolean);
-  const pb = b.split(".").filter(Boolean);
-  if (![...pa, ...pb].every((p) => /^\d+$/.test(p))) return null;
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = i < pa.length ? Number(pa[i]) : -1;
-    const y = i < pb.length ? Number(pb[i]) : -1;
-    if (x !== y) return x - y;
-  }
-  return 0;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Revision context                                                                            */
@@ -171,6 +168,12 @@ type Mark = "ins" | "del" | null;
 class Ctx {
   private next = 1;
   readonly comments: { id: number; text: string }[] = [];
+  /** The numbered lists of the body (set once the body is assembled). */
+  lists: ListInstance[] = [];
+  /** Word move markup instead of deletion + insertion with comments. */
+  wordMoves = false;
+  /** Open move ranges: direction + name → range id. */
+  readonly ranges = new Map<string, number>();
   readonly initials: string;
   constructor(
     readonly author: string,
@@ -202,7 +205,13 @@ class Ctx {
 /* ------------------------------------------------------------------------------------------ */
 /* Paragraphs and tables                                                                       */
 
-type ParaKind = { style: "Title"; pageBreak: boolean } | { style: "Heading"; level: number } | { style: "Normal" } | { style: "ListBullet" };
+type ParaKind =
+  | { style: "Title"; pageBreak: boolean }
+  | { style: "Heading"; level: number }
+  | { style: "Normal" }
+  | { style: "ListBullet"; level?: number }
+  /** A numbered list item; `numId` is assigned when the body is complete (see redline-lists.ts). */
+  | { style: "ListNumber"; list: ListStyle; level?: number; numId?: number };
 
 function pPrBase(k: ParaKind): string {
   switch (k.style) {
@@ -213,19 +222,32 @@ function pPrBase(k: ParaKind): string {
       return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
     }
     case "ListBullet":
-      return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
+      return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="${k.level ?? 0}"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
+    case "ListNumber":
+      return `<w:pStyle w:val="ListNumber"/><w:numPr><w:ilvl w:val="${k.level ?? 0}"/><w:numId w:val="${k.numId ?? 0}"/></w:numPr>`;
     case "Normal":
       return "";
   }
 }
 
 function sameKind(a: ParaKind, b: ParaKind): boolean {
+  if (a.style === "ListNumber" && b.style === "ListNumber") return a.list.fmt === b.list.fmt && a.list.suffix === b.list.suffix && a.list.prefix === b.list.prefix && (a.level ?? 0) === (b.level ?? 0) && (a.numId === undefined || b.numId === undefined || a.numId === b.numId);
   return pPrBase(a) === pPrBase(b);
+}
+
+/** One side of a move (Word markup): paragraphs with the same name and direction form one move range. */
+interface MoveMark {
+  name: string;
+  dir: "from" | "to";
+  first?: boolean;
+  last?: boolean;
 }
 
 interface ParaSpec {
   kind: ParaKind;
   runs: Run[];
+  /** Part of a move (only with `moves: "word"`). */
+  move?: MoveMark;
   mark?: Mark;
   /** Old paragraph properties when they changed (a w:pPrChange). */
   oldKind?: ParaKind;
@@ -235,28 +257,47 @@ interface ParaSpec {
   rPr?: string;
 }
 
-function runsXml(ctx: Ctx, runs: Run[], rPr = ""): string {
+function runsXml(ctx: Ctx, runs: Run[], rPr = "", move = false): string {
   const rp = rPr ? `<w:rPr>${rPr}</w:rPr>` : "";
+  const [ins, del] = move ? ["w:moveTo", "w:moveFrom"] : ["w:ins", "w:del"];
   return mergeRuns(runs)
     .map((r) => {
       if (r.op === "equal") return `<w:r>${rp}${textXml(r.text, false)}</w:r>`;
-      if (r.op === "insert") return `<w:ins ${ctx.rev()}><w:r>${rp}${textXml(r.text, false)}</w:r></w:ins>`;
-      return `<w:del ${ctx.rev()}><w:r>${rp}${textXml(r.text, true)}</w:r></w:del>`;
+      if (r.op === "insert") return `<${ins} ${ctx.rev()}><w:r>${rp}${textXml(r.text, false)}</w:r></${ins}>`;
+      return `<${del} ${ctx.rev()}><w:r>${rp}${textXml(r.text, true)}</w:r></${del}>`;
     })
     .join("");
 }
 
+/** A paragraph that can carry Word's move markup: wholly inserted (to) or deleted (from), mark included. */
+function movable(p: ParaSpec): p is ParaSpec & { move: MoveMark } {
+  if (!p.move || p.oldKind) return false;
+  const [mark, op] = p.move.dir === "to" ? ["ins", "insert"] : ["del", "delete"];
+  return p.mark === mark && p.runs.every((r) => r.op === op);
+}
+
 function paragraphXml(ctx: Ctx, p: ParaSpec): string {
   const base = pPrBase(p.kind);
-  const markXml = p.mark ? `<w:rPr><w:${p.mark} ${ctx.rev()}/></w:rPr>` : "";
+  const mv = movable(p) ? p.move : undefined;
+  const markName = mv ? (mv.dir === "to" ? "moveTo" : "moveFrom") : p.mark;
+  const markXml = markName ? `<w:rPr><w:${markName} ${ctx.rev()}/></w:rPr>` : "";
   const change = p.oldKind && !sameKind(p.oldKind, p.kind) ? `<w:pPrChange ${ctx.rev()}><w:pPr>${pPrBase(p.oldKind)}</w:pPr></w:pPrChange>` : "";
   const pPr = base || markXml || change ? `<w:pPr>${base}${markXml}${change}</w:pPr>` : "";
-  let body = runsXml(ctx, p.runs, p.rPr);
+  let body = runsXml(ctx, p.runs, p.rPr, !!mv);
   if (p.comment !== undefined) {
     const id = ctx.comment(p.comment);
     const ref = `<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="${id}"/></w:r>`;
-    const wrapped = p.mark === "ins" ? `<w:ins ${ctx.rev()}>${ref}</w:ins>` : p.mark === "del" ? `<w:del ${ctx.rev()}>${ref}</w:del>` : ref;
+    const wrapEl = mv ? markName : p.mark === "ins" ? "ins" : p.mark === "del" ? "del" : null;
+    const wrapped = wrapEl ? `<w:${wrapEl} ${ctx.rev()}>${ref}</w:${wrapEl}>` : ref;
     body = `<w:commentRangeStart w:id="${id}"/>${body}<w:commentRangeEnd w:id="${id}"/>${wrapped}`;
+  }
+  if (mv) {
+    const el = mv.dir === "to" ? "moveTo" : "moveFrom";
+    const key = `${mv.dir}\u0000${mv.name}`;
+    if (mv.first) ctx.ranges.set(key, ctx.id());
+    const rid = ctx.ranges.get(key);
+    if (mv.first) body = `<w:${el}RangeStart w:id="${rid}" w:author="${esc(ctx.author)}" w:date="${ctx.date}" w:name="${mv.name}"/>${body}`;
+    if (mv.last && rid !== undefined) body = `${body}<w:${el}RangeEnd w:id="${rid}"/>`;
   }
   return `<w:p>${pPr}${body}</w:p>`;
 }
@@ -295,7 +336,10 @@ function tableXml(ctx: Ctx, rows: RowSpec[]): string {
 type BodyEl = { t: "p"; spec: ParaSpec } | { t: "row"; row: RowSpec };
 
 function blockKind(b: Block): ParaKind {
-  return b.kind === "list-item" ? { style: "ListBullet" } : { style: "Normal" };
+  if (b.kind !== "list-item") return { style: "Normal" };
+  const list = parseMarker(b.marker);
+  const level = b.level ? { level: Math.min(8, b.level) } : {};
+  return list ? { style: "ListNumber", list, ...level } : { style: "ListBullet", ...level };
 }
 
 function wholeBlock(b: Block, op: "insert" | "delete"): BodyEl {
@@ -308,13 +352,14 @@ function headingKind(c: Clause): ParaKind {
 }
 
 /** A clause wholly inserted or deleted (inserted/deleted clauses, both copies of a move). */
-function wholeClause(c: Clause, op: "insert" | "delete", comment?: string): BodyEl[] {
+function wholeClause(c: Clause, op: "insert" | "delete", comment?: string, move?: string): BodyEl[] {
   const out: BodyEl[] = [];
   const line = headingLine(c);
   if (line !== "") {
     out.push({ t: "p", spec: { kind: headingKind(c), runs: [{ op, text: line }], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
   }
   for (const b of c.blocks) out.push(wholeBlock(b, op));
+  if (move !== undefined) for (const el of out) if (el.t === "p") el.spec.move = { name: move, dir: op === "insert" ? "to" : "from" };
   return out;
 }
 
@@ -373,7 +418,7 @@ function pairedBlock(b: BlockDiff, o: Block, n: Block): BodyEl[] {
 }
 
 /** A paired clause (same place in both versions): heading and blocks with their inner changes. */
-function alignedClause(ac: AlignedClause, o: Clause, n: Clause): BodyEl[] {
+function alignedClause(ac: AlignedClause, o: Clause, n: Clause, moves: BlockMove[] = []): BodyEl[] {
   const out: BodyEl[] = [];
   if (hasHeading(o) && hasHeading(n)) {
     const spec: ParaSpec = { kind: headingKind(n), runs: headingRuns(ac, o, n) };
@@ -390,150 +435,21 @@ function alignedClause(ac: AlignedClause, o: Clause, n: Clause): BodyEl[] {
     return out;
   }
   for (const b of ac.blocks) {
-    if (b.op === "insert") out.push(wholeBlock(b.new!, "insert"));
-    else if (b.op === "delete") out.push(wholeBlock(b.old!, "delete"));
+    if (b.op === "insert") out.push(movedComment(wholeBlock(b.new!, "insert"), b, moves));
+    else if (b.op === "delete") out.push(movedComment(wholeBlock(b.old!, "delete"), b, moves));
     else out.push(...pairedBlock(b, b.old!, b.new!));
   }
   return out;
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* Clause order: where each old-only copy goes                                                 */
-
-type Item =
-  | { t: "paired"; ac: AlignedClause; o: Clause; n: Clause; key: number }
-  | { t: "new"; ac: AlignedClause; n: Clause; comment?: string }
-  | { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string };
-
-function refLabel(c: Clause): string {
-  return c.ref ?? (c.heading ? `»${c.heading}«` : "?");
-}
-
-/**
- * Heaviest chain of items whose keys increase in sequence order (keys: distinct integers ≥ 0, the
- * old positions). O(n log n) with a Fenwick tree of prefix maxima over the keys.
- */
-function heaviestIncreasing(keys: number[], weights: number[]): Set<number> {
-  const n = keys.length;
-  const size = keys.reduce((m, k) => Math.max(m, k), 0) + 2;
-  const treeBest = new Array<number>(size).fill(0);
-  const treeIdx = new Array<number>(size).fill(-1);
-  const best = new Array<number>(n).fill(0);
-  const prev = new Array<number>(n).fill(-1);
-  let top = -1;
-  for (let i = 0; i < n; i++) {
-    // Best chain ending at a key < keys[i].
-    let b = 0;
-    let bi = -1;
-    for (let x = keys[i]; x > 0; x -= x & -x) {
-      if (treeBest[x] > b) {
-        b = treeBest[x];
-        bi = treeIdx[x];
-      }
-    }
-    best[i] = b + weights[i];
-    prev[i] = bi;
-    for (let x = keys[i] + 1; x < size; x += x & -x) {
-      if (best[i] > treeBest[x]) {
-        treeBest[x] = best[i];
-        treeIdx[x] = i;
-      }
-    }
-    if (top < 0 || best[i] > best[top]) top = i;
-  }
-  const out = new Set<number>();
-  for (let i = top; i >= 0; i = prev[i]) out.add(i);
-  return out;
-}
-
-/**
- * The clause items in output order: the new-visible items (paired, inserted, new copies of moves)
- * in DocDiff order, and the old-visible ones (paired, deleted, old copies of moves) in old order.
- */
-function orderItems(diff: DocDiff): Item[] {
-  const acs = diff.clauses.filter((ac) => ac.old || ac.new);
-  const withOld = acs.filter((ac) => ac.old);
-  const haveIndex = withOld.every((ac) => typeof ac.oldIndex === "number") && new Set(withOld.map((ac) => ac.oldIndex)).size === withOld.length;
-
-  // Which paired clauses stay in place: not flagged as moved, and (with indices) on the heaviest
-  // in-order chain of old positions, so the old-visible sequence is in old order.
-  const stay = new Set<AlignedClause>();
-  const keepDeleted = new Set<AlignedClause>();
-  if (haveIndex) {
-    const cand = acs.filter((ac) => ac.old && !(ac.new && ac.kinds.includes("moved")));
-    const chain = heaviestIncreasing(
-      cand.map((ac) => ac.oldIndex!),
-      cand.map((ac) => (ac.new ? 2 : 1)),
-    );
-    cand.forEach((ac, i) => {
-      if (!chain.has(i)) return;
-      if (ac.new) stay.add(ac);
-      else keepDeleted.add(ac);
-    });
-  } else {
-    for (const ac of acs) {
-      if (ac.old && ac.new && !ac.kinds.includes("moved")) stay.add(ac);
-      if (ac.old && !ac.new) keepDeleted.add(ac);
-    }
-  }
-
-  const items: Item[] = [];
-  const pending: { t: "old"; ac: AlignedClause; o: Clause; key: number; comment?: string; near?: Item }[] = [];
-  acs.forEach((ac, seq) => {
-    const key = haveIndex ? ac.oldIndex! : seq;
-    if (ac.old && ac.new) {
-      if (stay.has(ac)) {
-        items.push({ t: "paired", ac, o: ac.old, n: ac.new, key });
-        return;
-      }
-      const from = ac.movedFrom ?? ac.old.ref;
-      const changed = ac.old.heading !== ac.new.heading || JSON.stringify(ac.old.blocks) !== JSON.stringify(ac.new.blocks);
-      const newItem: Item = { t: "new", ac, n: ac.new, comment: `Flyttet fra pkt. ${from ?? refLabel(ac.old)}${changed ? " (og ændret)" : ""}` };
-      items.push(newItem);
-      pending.push({ t: "old", ac, o: ac.old, key, comment: `Flyttet til pkt. ${refLabel(ac.new)}`, near: newItem });
-    } else if (ac.new) {
-      items.push({ t: "new", ac, n: ac.new });
-    } else if (ac.old) {
-      if (keepDeleted.has(ac)) items.push({ t: "old", ac, o: ac.old, key });
-      else pending.push({ t: "old", ac, o: ac.old, key });
-    }
-  });
-
-  const oldVisible = (it: Item): it is Extract<Item, { key: number }> => it.t !== "new";
-  if (haveIndex) {
-    pending.sort((a, b) => a.key - b.key);
-    for (const p of pending) {
-      let at = -1;
-      let atKey = -Infinity;
-      items.forEach((it, i) => {
-        if (oldVisible(it) && it.key < p.key && it.key > atKey) {
-          at = i;
-          atKey = it.key;
-        }
-      });
-      // Right after the clause that preceded it in the old document (or before everything).
-      const { near: _near, ...item } = p;
-      items.splice(at + 1, 0, item);
-    }
-  } else {
-    // No old positions: after the last old-visible clause whose ref sorts before the old ref,
-    // else just before the new copy.
-    for (const p of pending) {
-      const { near, ...item } = p;
-      let at = -1;
-      if (p.o.ref) {
-        items.forEach((it, i) => {
-          if (oldVisible(it) && it.o.ref) {
-            const c = compareRefs(it.o.ref, p.o.ref!);
-            if (c !== null && c < 0) at = i;
-          }
-        });
-      }
-      if (at < 0 && near) at = items.indexOf(near) - 1;
-      items.splice(at + 1, 0, item);
-    }
-  }
-  return items;
+/** A moved block's two copies (deletion at the old place, insertion at the new) say where the other one is. */
+function movedComment(el: BodyEl, b: BlockDiff, moves: BlockMove[]): BodyEl {
+  const m = b.move !== undefined ? moves[b.move] : undefined;
+  if (!m || el.t !== "p") return el;
+  const where = (x: BlockMove["from"]) => (x.ref ? `pkt. ${x.ref}` : x.heading ? `»${x.heading}«` : "et andet sted");
+  const changed = m.runs.some((r) => r.op !== "equal");
+  const comment = b.op === "insert" ? `Flyttet fra ${where(m.from)}${changed ? " (og ændret)" : ""}` : `Flyttet til ${where(m.to)}`;
+  return { t: "p", spec: { ...el.spec, comment, move: { name: `udbudFlytA${b.move}`, dir: b.op === "insert" ? "to" : "from" } } };
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -672,15 +588,17 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   diffs.forEach((diff, d) => {
     els.push({ t: "p", spec: { kind: { style: "Title", pageBreak: d > 0 }, runs: diff.title ? [{ op: "equal", text: diff.title }] : [] } });
     for (const it of orderItems(diff)) {
-      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n));
-      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment));
-      else els.push(...wholeClause(it.o, "delete", it.comment));
+      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, diff.moves));
+      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment, it.move));
+      else els.push(...wholeClause(it.o, "delete", it.comment, it.move));
     }
   });
   const last = els[els.length - 1];
   if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
   shiftMarksBeforeTables(els);
   separateInsertions(els);
+  ctx.lists = numberLists(els);
+  markMoveRanges(els, ctx.wordMoves);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
   const parts: string[] = [];
@@ -697,6 +615,60 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   }
   const sect = `<w:sectPr><w:pgSz w:w="${A4.width}" w:h="${A4.height}"/><w:pgMar w:top="${MARGIN}" w:right="${MARGIN}" w:bottom="${MARGIN}" w:left="${MARGIN}" w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>`;
   return `${XML_DECL}<w:document xmlns:w="${NS_W}" xmlns:r="${NS_R}"><w:body>${parts.join("")}${sect}</w:body></w:document>`;
+}
+
+/**
+ * Word lists for the numbered list paragraphs: a run of consecutive list paragraphs is one list per
+ * type, in the new kinds; an old kind (w:pPrChange) of another type gets a list of its own.
+ */
+function numberLists(els: BodyEl[]): ListInstance[] {
+  const slots: ListSlot[] = [];
+  const olds: ListSlot[] = [];
+  for (const el of els) {
+    const k = el.t === "p" ? el.spec.kind : null;
+    if (!k || (k.style !== "ListNumber" && k.style !== "ListBullet")) {
+      slots.push(null);
+      continue;
+    }
+    if (k.style === "ListNumber") {
+      const kind = k;
+      slots.push({ style: kind.list, setNumId: (n) => (kind.numId = n) });
+    }
+    const o = el.t === "p" ? el.spec.oldKind : undefined;
+    if (o?.style === "ListNumber" && !(k.style === "ListNumber" && sameKind({ ...k, numId: undefined }, { ...o, numId: undefined }))) {
+      olds.push({ style: o.list, setNumId: (n) => (o.numId = n) }, null);
+    }
+  }
+  const lists = assignLists(slots, LIST_NUM_ID + 1);
+  return [...lists, ...assignLists(olds, LIST_NUM_ID + 1 + lists.length)];
+}
+
+/**
+ * Word moves: the paragraphs of one move side that can carry the markup form one named range,
+ * opened in the first and closed in the last. Without `word`, or where a side has no such
+ * paragraph, the move stays deletion + insertion (with its comments).
+ */
+function markMoveRanges(els: BodyEl[], word: boolean): void {
+  const groups = new Map<string, ParaSpec[]>();
+  for (const el of els) {
+    if (el.t !== "p" || !el.spec.move) continue;
+    if (!word || !movable(el.spec)) {
+      delete el.spec.move;
+      continue;
+    }
+    const key = `${el.spec.move.dir}\u0000${el.spec.move.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), el.spec]);
+  }
+  for (const [key, specs] of groups) {
+    // A move needs both sides.
+    const other = key.startsWith("from") ? key.replace(/^from/, "to") : key.replace(/^to/, "from");
+    if (!groups.has(other)) {
+      for (const sp of specs) delete sp.move;
+      continue;
+    }
+    specs[0].move = { ...specs[0].move!, first: true };
+    specs[specs.length - 1].move = { ...specs[specs.length - 1].move!, last: true };
+  }
 }
 
 function commentsXml(ctx: Ctx): string {
@@ -735,21 +707,12 @@ function stylesXml(): string {
     heading(3, 22, 200) +
     `<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>` +
     `<w:pPr><w:numPr><w:numId w:val="${LIST_NUM_ID}"/></w:numPr><w:contextualSpacing/></w:pPr></w:style>` +
+    `<w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:contextualSpacing/></w:pPr></w:style>` +
     `<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>` +
     `<w:tblPr><w:tblBorders>${["top", "left", "bottom", "right", "insideH", "insideV"].map(border).join("")}</w:tblBorders></w:tblPr></w:style>` +
     `<w:style w:type="paragraph" w:styleId="CommentText"><w:name w:val="annotation text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
     `<w:style w:type="character" w:styleId="CommentReference"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>` +
     `</w:styles>`
-  );
-}
-
-function numberingXml(): string {
-  return (
-    `${XML_DECL}<w:numbering xmlns:w="${NS_W}">` +
-    `<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="singleLevel"/>` +
-    `<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:pStyle w:val="ListBullet"/><w:lvlText w:val="•"/><w:lvlJc w:val="left"/>` +
-    `<w:pPr><w:ind w:left="567" w:hanging="283"/></w:pPr><w:rPr><w:rFonts w:ascii="${FONT}" w:hAnsi="${FONT}"/></w:rPr></w:lvl></w:abstractNum>` +
-    `<w:num w:numId="${LIST_NUM_ID}"><w:abstractNumId w:val="0"/></w:num></w:numbering>`
   );
 }
 
@@ -826,6 +789,7 @@ function isoDate(s: string): string {
 export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): Promise<Buffer> {
   const date = isoDate(opts.date);
   const ctx = new Ctx(clean(opts.author), date);
+  ctx.wordMoves = opts.moves === "word";
   const document = bodyXml(ctx, diffs);
   const withComments = ctx.comments.length > 0;
   const files: [string, string][] = [
@@ -835,7 +799,7 @@ export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): 
     ["word/document.xml", document],
     ["word/styles.xml", stylesXml()],
     ["word/settings.xml", settingsXml()],
-    ["word/numbering.xml", numberingXml()],
+    ["word/numbering.xml", numberingXml(XML_DECL, NS_W, FONT, LIST_NUM_ID, ctx.lists)],
     ...(withComments ? ([["word/comments.xml", commentsXml(ctx)]] as [string, string][]) : []),
     ["word/_rels/document.xml.rels", documentRelsXml(withComments)],
   ];

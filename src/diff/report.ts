@@ -18,9 +18,8 @@
  *    consequence of renumbering, not an amendment: the HTML shows its marks (muted), the terminal
  *    leaves it out like the renumbering itself.
  */
-import type { Block as TreeBlock, DocumentTree, TableCell } from "../doc/ast.js";
 import { escapeHtml } from "../write/html.js";
-import type { AlignedClause, Block, BlockDiff, ChangeKind, Clause, DocDiff, Run, Side } from "./model.js";
+import type { AlignedClause, Block, BlockDiff, BlockMove, ChangeKind, Clause, DocDiff, Run, Side, StaleRef } from "./model.js";
 import { side } from "./model.js";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -30,14 +29,15 @@ import { side } from "./model.js";
 type Summary = DocDiff["summary"];
 
 /** Kinds in priority order: the first kind of a clause in this order is its primary kind. */
-const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "renumbered"];
+const KIND_PRIORITY: readonly ChangeKind[] = ["inserted", "deleted", "moved", "modified", "henvisning", "renumbered"];
 
 /** Danish label of a kind, as used in change lines and tables. */
-const KIND_LABEL: Record<ChangeKind, string> = {
+export const KIND_LABEL: Record<ChangeKind, string> = {
   inserted: "indsat",
   deleted: "slettet",
   moved: "flyttet",
   modified: "ændret",
+  henvisning: "henvisning ikke fulgt med",
   renumbered: "omnummereret",
 };
 
@@ -47,38 +47,66 @@ const COUNT_WORDS: readonly [keyof Summary, string, string][] = [
   ["inserted", "indsat", "indsatte"],
   ["deleted", "slettet", "slettede"],
   ["moved", "flyttet", "flyttede"],
+  ["henvisning", "henvisning ikke fulgt med", "henvisninger ikke fulgt med"],
   ["renumbered", "omnummereret", "omnummererede"],
 ];
 
 /** The clause's kinds, deduplicated, in priority order. */
-function kindsOf(a: AlignedClause): ChangeKind[] {
+export function kindsOf(a: AlignedClause): ChangeKind[] {
   return KIND_PRIORITY.filter((k) => a.kinds.includes(k));
 }
 
 function emptySummary(): Summary {
-  return { inserted: 0, deleted: 0, moved: 0, modified: 0, renumbered: 0 };
+  return { inserted: 0, deleted: 0, moved: 0, modified: 0, henvisning: 0, renumbered: 0 };
 }
 
-function docSummary(d: DocDiff): Summary {
+export function docSummary(d: DocDiff): Summary {
   const s = d.summary ?? emptySummary();
-  return { inserted: s.inserted, deleted: s.deleted, modified: s.modified, moved: s.moved, renumbered: s.renumbered };
+  return { inserted: s.inserted, deleted: s.deleted, modified: s.modified, moved: s.moved, henvisning: s.henvisning ?? 0, renumbered: s.renumbered };
 }
 
-function totalSummary(diffs: DocDiff[]): Summary {
+export function totalSummary(diffs: DocDiff[]): Summary {
   const t = emptySummary();
   for (const d of diffs) {
     const s = docSummary(d);
     for (const k of KIND_PRIORITY) t[k] += s[k];
   }
-  return { inserted: t.inserted, deleted: t.deleted, modified: t.modified, moved: t.moved, renumbered: t.renumbered };
+  return { inserted: t.inserted, deleted: t.deleted, modified: t.modified, moved: t.moved, henvisning: t.henvisning, renumbered: t.renumbered };
 }
 
-/** "3 ændrede, 1 indsat, 0 slettede, 1 flyttet, 12 omnummererede". */
+/** "3 ændrede, 1 indsat, 0 slettede, 1 flyttet, 12 omnummererede" (henvisninger only when there are any). */
 export function countsText(s: Summary): string {
-  return COUNT_WORDS.map(([k, one, many]) => `${s[k]} ${s[k] === 1 ? one : many}`).join(", ");
+  return COUNT_WORDS.filter(([k]) => k !== "henvisning" || (s[k] ?? 0) > 0)
+    .map(([k, one, many]) => `${s[k] ?? 0} ${s[k] === 1 ? one : many}`)
+    .join(", ");
 }
 
-interface Change {
+/**
+ * A moved block as a change of its own: a clause-like entry with the block's old place (pkt. and
+ * heading of the clause it left) and its new place, and the word changes inside it.
+ */
+function moveClause(m: BlockMove): AlignedClause {
+  const oldC: Clause = { ref: m.from.ref, heading: m.from.heading, level: 1, blocks: [m.old] };
+  const newC: Clause = { ref: m.to.ref, heading: m.to.heading, level: 1, blocks: [m.new] };
+  const changed = m.runs.some((r) => r.op !== "equal");
+  const block: BlockDiff = changed ? { op: "modify", old: m.old, new: m.new, runs: m.runs } : { op: "equal", old: m.old, new: m.new, runs: [{ op: "equal", text: m.new.text }] };
+  return { kinds: ["moved"], old: oldC, new: newC, headingRuns: [{ op: "equal", text: m.to.heading }], blocks: [block], words: m.words, movedFrom: m.from.ref, blockMove: m };
+}
+
+/** "afsnit 4.5.1, som efter omnummereringen hedder 4.6.1 (nu er 4.5.1 et andet afsnit: »Ophør«)". */
+export function staleRefText(r: StaleRef): string {
+  const now = r.nowRef ? `som efter omnummereringen hedder ${r.nowRef}` : "som er slettet";
+  const other = r.nowOther ? ` (nu er ${r.nowOther.ref} et andet afsnit: »${r.nowOther.heading}«)` : "";
+  return `${r.text}, ${now}${other}`;
+}
+
+/** "pkt. 4.3 henviser til afsnit 4.5.1, som …" — one sentence per stale reference of the clause. */
+export function staleRefSentences(a: AlignedClause): string[] {
+  const ref = a.new?.ref ? `pkt. ${a.new.ref}` : headingLabel(a) || "Teksten";
+  return (a.staleRefs ?? []).map((r) => `${ref} henviser til ${staleRefText(r)}.`);
+}
+
+export interface Change {
   /** 1-based, across all documents. */
   nr: number;
   doc: DocDiff;
@@ -89,13 +117,16 @@ interface Change {
 }
 
 /** Every change, numbered, in document order and then reading order. */
-function collectChanges(diffs: DocDiff[]): Change[] {
+export function collectChanges(diffs: DocDiff[]): Change[] {
   const out: Change[] = [];
   diffs.forEach((doc, docIndex) => {
-    for (const a of doc.clauses) {
+    const moves = doc.moves ?? [];
+    doc.clauses.forEach((a, ci) => {
       const kinds = kindsOf(a);
       if (kinds.length) out.push({ nr: out.length + 1, doc, docIndex, a, kinds, primary: kinds[0] });
-    }
+      // A moved block is listed right after the clause it entered.
+      for (const m of moves) if (m.to.clauseIndex === ci) out.push({ nr: out.length + 1, doc, docIndex, a: moveClause(m), kinds: ["moved"], primary: "moved" });
+    });
   });
   return out;
 }
@@ -109,7 +140,7 @@ export function wordsText(w: { added: number; removed: number }): string {
 }
 
 /** The clause number(s): "4.5 → 4.6" when it changed, "4.5" when not, "" when there is none. */
-function refLabel(a: AlignedClause): string {
+export function refLabel(a: AlignedClause): string {
   if (a.old && a.new) {
     const o = a.old.ref ?? "–";
     const n = a.new.ref ?? "–";
@@ -124,7 +155,7 @@ function refLabel(a: AlignedClause): string {
  * heading (the preamble; each paragraph of a document without headings) is named by the start
  * of its text: »Mellem Københavns Kommune og …«.
  */
-function headingLabel(a: AlignedClause): string {
+export function headingLabel(a: AlignedClause): string {
   const c = (a.new ?? a.old) as Clause | null;
   if (!c) return "";
   if (c.heading) return c.heading;
@@ -145,16 +176,22 @@ function movedFromRef(a: AlignedClause): string | null {
 
 function movedText(a: AlignedClause): string {
   const from = movedFromRef(a);
+  if (a.blockMove) {
+    const what = a.blockMove.new.kind === "table-row" ? "række" : a.blockMove.new.kind === "list-item" ? "listepunkt" : "afsnit";
+    const w = wordsText(a.blockMove.words);
+    const place = a.blockMove.from.clauseIndex === a.blockMove.to.clauseIndex ? "flyttet inden for punktet" : from ? `flyttet fra pkt. ${from}` : "flyttet";
+    return `${what} ${place}${w ? ` (${w})` : ""}`;
+  }
   return from ? `flyttet fra pkt. ${from}` : "flyttet";
 }
 
 /** "flyttet fra pkt. 3.2, ændret" — the kinds in priority order, moved with its origin. */
-function kindsText(ch: Change): string {
+export function kindsText(ch: Change): string {
   return ch.kinds.map((k) => (k === "moved" ? movedText(ch.a) : KIND_LABEL[k])).join(", ");
 }
 
 /** Whether a list of runs changes anything. */
-function hasChange(runs: Run[]): boolean {
+export function hasChange(runs: Run[]): boolean {
   return runs.some((r) => r.op !== "equal");
 }
 
@@ -175,12 +212,13 @@ export function describeChange(a: AlignedClause): string {
     if (w) mod.push(w);
     parts.push(mod.length ? mod.join(", ") : "ændret tegnsætning eller formatering");
   }
+  if (kinds.includes("henvisning")) parts.push(...(a.staleRefs ?? []).map((r) => `henviser til ${staleRefText(r)}`));
   if (kinds.length === 1 && kinds[0] === "renumbered") parts.push("uændret tekst");
   return parts.join("; ");
 }
 
 /** The heading's word diff; synthesised from the clauses if the producer left it empty. */
-function headingRunsOf(a: AlignedClause): Run[] {
+export function headingRunsOf(a: AlignedClause): Run[] {
   if (a.headingRuns?.length) return a.headingRuns;
   if (a.old && a.new) {
     return a.old.heading === a.new.heading
@@ -196,7 +234,7 @@ function headingRunsOf(a: AlignedClause): Run[] {
 }
 
 /** The clause's block diffs; synthesised from the clauses if the producer left them empty. */
-function blockDiffsOf(a: AlignedClause): BlockDiff[] {
+export function blockDiffsOf(a: AlignedClause): BlockDiff[] {
   if (a.blocks?.length) return a.blocks;
   const kinds = kindsOf(a);
   if (!a.old && a.new) return a.new.blocks.map((b) => ({ op: "insert", new: b, runs: [{ op: "insert", text: b.text }] }));
@@ -208,7 +246,7 @@ function blockDiffsOf(a: AlignedClause): BlockDiff[] {
 }
 
 /** A block diff's runs as one line of text: table rows with per-cell runs get " | " between cells. */
-function displayRuns(b: BlockDiff): Run[] {
+export function displayRuns(b: BlockDiff): Run[] {
   if (b.cellRuns?.length) {
     const out: Run[] = [];
     b.cellRuns.forEach((cell, i) => {
@@ -235,7 +273,7 @@ function blockOf(b: BlockDiff): Block | undefined {
  * The JSON report (`udbud diff --json`). Shape, with keys in this order:
  *
  *   {
- *     "summary":   { "inserted": n, "deleted": n, "modified": n, "moved": n, "renumbered": n },
+ *     "summary":   { "inserted": n, "deleted": n, "modified": n, "moved": n, "henvisning": n, "renumbered": n },
  *     "documents": [ { "id": "rammeaftale", "title": "…", "summary": { …same keys… } } ],
  *     "changes": [
  *       {
@@ -244,7 +282,10 @@ function blockOf(b: BlockDiff): Block | undefined {
  *         "kinds": ["moved", "modified"],             // every kind, in that priority order
  *         "old": { "ref": "3.2", "heading": "…", "text": "…", "id"?: "…" } | null,   // side(old)
  *         "new": { "ref": "5.1", "heading": "…", "text": "…", "id"?: "…" } | null,   // side(new)
- *         "words": { "added": n, "removed": n }
+ *         "words": { "added": n, "removed": n },
+ *         "staleRefs"?: [ { "text": "afsnit 4.5.1", "cited": "4.5.1", "nowRef": "4.6.1" | null,
+ *                           "nowOther"?: { "ref", "heading" }, "sentence": "pkt. 4.3 henviser til …" } ],
+ *         "block"?: "paragraph" | "list-item" | "table-row"   // a moved block, not a whole clause
  *       }
  *     ],
  *     "semantic": [ "…" ]                             // [] when not given
@@ -264,6 +305,10 @@ export interface DiffJson {
     old: Side | null;
     new: Side | null;
     words: { added: number; removed: number };
+    /** References that did not follow a renumbering (kind "henvisning"), with a Danish sentence each. */
+    staleRefs?: (StaleRef & { sentence: string })[];
+    /** For a moved block (not a whole clause): "paragraph", "list-item" or "table-row". */
+    block?: Block["kind"];
   }[];
   semantic: string[];
 }
@@ -279,6 +324,8 @@ export function diffJson(diffs: DocDiff[], semantic?: string[]): DiffJson {
       old: side(ch.a.old),
       new: side(ch.a.new),
       words: { added: ch.a.words?.added ?? 0, removed: ch.a.words?.removed ?? 0 },
+      ...(ch.a.staleRefs?.length ? { staleRefs: ch.a.staleRefs.map((r, k) => ({ ...r, sentence: staleRefSentences(ch.a)[k] })) } : {}),
+      ...(ch.a.blockMove ? { block: ch.a.blockMove.new.kind } : {}),
     })),
     semantic: [...(semantic ?? [])],
   };
@@ -301,8 +348,8 @@ const SGR = {
   cyan: `${ESC}36m`,
 };
 
-const MARKER: Record<ChangeKind, string> = { inserted: "+", deleted: "-", moved: "↷", modified: "~", renumbered: "#" };
-const MARKER_COLOR: Record<ChangeKind, string> = { inserted: SGR.green, deleted: SGR.red, moved: SGR.cyan, modified: SGR.yellow, renumbered: SGR.dim };
+const MARKER: Record<ChangeKind, string> = { inserted: "+", deleted: "-", moved: "↷", modified: "~", henvisning: "!", renumbered: "#" };
+const MARKER_COLOR: Record<ChangeKind, string> = { inserted: SGR.green, deleted: SGR.red, moved: SGR.cyan, modified: SGR.yellow, henvisning: SGR.red, renumbered: SGR.dim };
 
 /** Above this many renumbered-only clauses in a document, they are one summary line. */
 const RENUMBERED_LIST_MAX = 10;
@@ -363,7 +410,7 @@ function termTitle(ch: Change, color: boolean): string {
  * out: the arrow already shows it, and after an insertion nearly every clause is renumbered.
  */
 function termChangeLine(ch: Change, color: boolean): string {
-  const labels = ch.kinds.filter((k, i) => i === 0 || k !== "renumbered").map((k) => KIND_LABEL[k]);
+  const labels = ch.kinds.filter((k, i) => i === 0 || k !== "renumbered").map((k) => (k === "moved" && ch.a.blockMove ? movedText(ch.a) : KIND_LABEL[k]));
   if (ch.kinds.includes("modified")) {
     const w = wordsText(ch.a.words);
     if (w) labels.push(w);
@@ -375,7 +422,7 @@ function termChangeLine(ch: Change, color: boolean): string {
 function termBlocks(ch: Change, color: boolean): string[] {
   const indent = "      ";
   return blockDiffsOf(ch.a)
-    .filter((b) => b.op !== "equal" && !b.refsOnly)
+    .filter((b) => b.op !== "equal" && !b.refsOnly && b.move === undefined)
     .map((b) => indent + termRuns(displayRuns(b), color, indent));
 }
 
@@ -420,7 +467,8 @@ export function diffTerminal(diffs: DocDiff[], opts: { color: boolean; semantic?
     for (const ch of mine) {
       if (renumberedOnly.includes(ch)) continue;
       out.push(termChangeLine(ch, color));
-      if (ch.kinds.includes("modified")) out.push(...termBlocks(ch, color));
+      if (ch.kinds.includes("modified") || (ch.a.blockMove && ch.a.words.added + ch.a.words.removed > 0)) out.push(...termBlocks(ch, color));
+      for (const s of staleRefSentences(ch.a)) out.push(`      ${termText(s)}`);
     }
     if (renumberedOnly.length > RENUMBERED_LIST_MAX) {
       const first = refLabel(renumberedOnly[0].a);
@@ -492,7 +540,7 @@ function redlineHeading(a: AlignedClause): string {
  */
 function blockClass(b: BlockDiff): string {
   if (b.op === "equal") return "";
-  const c = b.op === "insert" ? "indsat" : b.op === "delete" ? "slettet" : b.refsOnly ? "henvisning" : "aendret";
+  const c = b.move !== undefined ? (b.op === "insert" ? "flyttet-til" : "flyttet-fra") : b.op === "insert" ? "indsat" : b.op === "delete" ? "slettet" : b.refsOnly ? "henvisning" : "aendret";
   return ` class="${c}"`;
 }
 
@@ -553,6 +601,7 @@ function changedClauseHtml(ch: Change): string {
   return [
     `<div class="klausul aendring ${ch.primary}" id="aendring-${ch.nr}">`,
     `<p class="markering"><a href="#oversigt-${ch.nr}">Ændring nr. ${ch.nr}</a>: ${what}${sbs}</p>`,
+    ...staleRefSentences(a).map((t) => `<p class="markering henvisning-ikke-fulgt">${h(t)}</p>`),
     redlineHeading(a),
     blocksHtml(blockDiffsOf(a)),
     `</div>`,
@@ -617,6 +666,7 @@ function sideBySideClause(ch: Change, oldLabel: string, newLabel: string): strin
     `<section class="side-klausul ${ch.primary}" id="side-${ch.nr}">`,
     `<h4><a href="#aendring-${ch.nr}">Ændring nr. ${ch.nr}</a>: ${ref ? `pkt. ${h(ref)} ` : ""}${h(headingLabel(a))}</h4>`,
     `<p class="markering">${h(kindsText(ch))}${w ? ` (${h(w)})` : ""}</p>`,
+    ...staleRefSentences(a).map((t) => `<p class="markering henvisning-ikke-fulgt">${h(t)}</p>`),
     `<table class="side-om-side">`,
     `<colgroup><col class="gammel"><col class="ny"></colgroup>`,
     `<thead>\n<tr><th scope="col" class="gammel">${h(oldLabel)}</th><th scope="col" class="ny">${h(newLabel)}</th></tr>\n</thead>`,
@@ -715,6 +765,9 @@ table.oversigt tr:target td { background: #fff6d6; }
 .aendring.moved { border-left-color: #1f77b4; }
 .aendring.modified { border-left-color: #d4a017; }
 .aendring.renumbered { border-left-color: #b0b7c0; }
+.aendring.henvisning { border-left-color: #c0392b; border-left-style: dashed; }
+.henvisning-ikke-fulgt { color: #9b1c1c; }
+.flyttet-fra del, .flyttet-til ins { background: #e3eefb; color: #1f4e79; }
 .aendring:target, .side-klausul:target { background: #fffbea; }
 .markering { font-size: 0.85em; color: #555; margin: 0 0 0.2em; }
 .pkt { margin: 0.6em 0 0.3em; }
@@ -837,55 +890,4 @@ export function diffHtml(diffs: DocDiff[], opts: { title: string; oldLabel: stri
     `</body>\n` +
     `</html>\n`
   );
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Change summary as a document tree                                                           */
-/* ------------------------------------------------------------------------------------------ */
-
-function cell(text: string, align?: TableCell["align"]): TableCell {
-  return align ? { content: [{ type: "text", text }], align } : { content: [{ type: "text", text }] };
-}
-
-/**
- * The ændringsoversigt as a document tree, for writeDocx / writePdf / writeMarkdown / writeHtml
- * (e.g. as an annex to the new version). Title "Ændringsoversigt", subtitle lines with the two
- * versions; the totals; then per document an unnumbered level-1 heading (its title), its counts
- * and a table Nr. | Pkt. | Overskrift | Ændring | Beskrivelse (or "Ingen ændringer.").
- * Nr. is the change number shared with the HTML report and the JSON.
- */
-export function changeSummaryTree(diffs: DocDiff[], opts: { oldLabel: string; newLabel: string; date: string; author: string }): DocumentTree {
-  const changes = collectChanges(diffs);
-  const para = (text: string): TreeBlock => ({ type: "paragraph", content: [{ type: "text", text }] });
-  const blocks: TreeBlock[] = [para(`I alt: ${countsText(totalSummary(diffs))}.`)];
-  diffs.forEach((d, i) => {
-    blocks.push({ type: "heading", level: 1, numbered: false, content: [{ type: "text", text: d.title || d.id }] });
-    const mine = changes.filter((c) => c.docIndex === i);
-    blocks.push(para(`${countsText(docSummary(d))}.`));
-    if (!mine.length) {
-      blocks.push(para("Ingen ændringer."));
-      return;
-    }
-    blocks.push({
-      type: "table",
-      header: [cell("Nr.", "right"), cell("Pkt."), cell("Overskrift"), cell("Ændring"), cell("Beskrivelse")],
-      rows: mine.map((ch) => [
-        cell(String(ch.nr), "right"),
-        cell(refLabel(ch.a) || "–"),
-        cell(headingLabel(ch.a)),
-        cell(ch.kinds.map((k) => KIND_LABEL[k]).join(", ")),
-        cell(describeChange(ch.a)),
-      ]),
-    });
-  });
-  return {
-    id: "aendringsoversigt",
-    title: "Ændringsoversigt",
-    subtitle: [`Gammel version: ${opts.oldLabel}`, `Ny version: ${opts.newLabel}`],
-    label: "Ændringsoversigt",
-    lang: "da",
-    date: opts.date,
-    author: opts.author,
-    blocks,
-  };
 }

@@ -25,8 +25,25 @@ function clauseEnd(blocks: Block[], i: number): number {
   return j;
 }
 
+/**
+ * An override's text is plain text (escaped, so it cannot become Markdown), with two exceptions:
+ * `{ref:id}` and `{nr:id}` stay references (so they follow renumbering), and a paragraph whose
+ * every line starts with "- " is a bullet list (one item per line).
+ */
 function textBlocks(tekst: string | undefined): Block[] {
-  return tekst ? parseMarkdown(escapeMarkdown(tekst)) : [];
+  if (!tekst) return [];
+  const protect = (t: string) => escapeMarkdown(t.replace(/\{((?:ref|nr):[\p{L}\p{N}_.-]+)\}/gu, "\u0000$1\u0001"));
+  const md = tekst
+    .replace(/\r\n?/g, "\n")
+    .split(/\n[ \t]*\n+/)
+    .map((para) => {
+      const lines = para.split("\n").filter((l) => l.trim() !== "");
+      if (lines.length && lines.every((l) => /^\s*- \S/.test(l))) return lines.map((l) => `- ${protect(l.replace(/^\s*- /, ""))}`).join("\n");
+      return protect(para);
+    })
+    .filter((p) => p !== "")
+    .join("\n\n");
+  return parseMarkdown(md.replace(/\u0000((?:ref|nr):[^\u0001]*)\u0001/gu, (_, ref: string) => `{${ref.replace(/\\/g, "")}}`));
 }
 
 /** Applies the overrides for one document in order; returns problems with the override's index. */

@@ -23,6 +23,7 @@ export interface Udbud {
   definitioner?: { begreb: string; definition: string }[];
   øvrige_bilag?: { id: string; titel: string }[];
   klausuler?: Klausul[];
+  udførelsessted?: Udførelsessted;
 }
 
 export interface Klausul {
@@ -39,7 +40,16 @@ export interface Kontaktperson { delkontrakt?: string; navn: string; stilling?: 
 export interface Ordregiver {
   navn: string; enhed?: string; adresse: Adresse; cvr: string; ean?: string; underskriftsby?: string;
   kontaktpersoner?: Kontaktperson[];
+  /** NUTS code of the buyer's address (eForms BT-507), e.g. DK011. */
+  nuts?: string;
+  myndighedstype?: "kommune" | "region" | "stat" | "offentligretligt-organ";
+  internetadresse?: string;
+  telefon?: string;
 }
+/** The review body named in the contract notice (eForms BT-784/OPT-301 ReviewOrg). */
+export interface Klageorgan { navn: string; cvr: string; adresse: Adresse; nuts: string; email: string; telefon?: string; internetadresse?: string }
+/** Place of performance (eForms BT-5071 and BT-728). */
+export interface Udførelsessted { nuts: string; beskrivelse?: string }
 
 export type Regime = "afsnit-II" | "afsnit-III" | "tilbudsloven" | "ingen";
 export type ProcedureType =
@@ -49,6 +59,13 @@ export interface Interval { min: number; max?: number }
 export interface Procedure {
   regime: Regime; type: ProcedureType; prækvalifikation: boolean; antal_prækvalificerede?: Interval;
   hjemmel?: string; bekendtgørelse?: string; forhandling?: string;
+  /** Where the tender documents can be downloaded (eForms BT-15). */
+  udbudsmateriale_url?: string;
+  /** Where tenders and requests to participate are submitted electronically (eForms BT-18). */
+  tilbudsportal_url?: string;
+  klageorgan?: Klageorgan;
+  /** How long tenders must stay valid, in months (eForms BT-98). */
+  vedståelsesfrist_måneder?: number;
 }
 export interface CpvKode { kode: string; beskrivelse?: string }
 export interface Mængde { antal: number; enhed: string }
@@ -56,6 +73,8 @@ export interface Værdi { grundperiode: number; samlet: number; maksimum?: numbe
 export interface Tidsplan {
   offentliggørelse: Dato; ansøgningsfrist?: Dato; prækvalifikation?: Dato; spørgefrist?: Dato; tilbudsfrist: Dato;
   tildeling?: Dato; kontraktunderskrift?: Dato; ikrafttræden: Dato;
+  /** Time of day of every deadline (HH:MM, Danish time); the notice needs one. */
+  klokkeslæt?: string;
 }
 export interface Forlængelse {
   måneder: number; gange?: number; pr_delkontrakt?: boolean; varsel_måneder: number; estimeret_værdi?: number; evalueres?: boolean;
@@ -126,6 +145,9 @@ export interface Delkontrakt {
   tildeling?: Tildeling; leveringssted?: Tekst; øvrige_afsnit?: Afsnit[];
   /** Bilag A's own outline: when given, the kravspecifikation is exactly these sections. */
   disposition?: Afsnit[];
+  /** CPV codes of this lot; the tender's when absent. */
+  cpv?: CpvKode[];
+  udførelsessted?: Udførelsessted;
 }
 
 export interface Prisreduktion { budgetændring_procent: number; maks_reduktion_procent: number; grundlag?: string }
