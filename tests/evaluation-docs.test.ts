@@ -149,7 +149,7 @@ test("2024 worked example: recomputed independently from the spec's prices, volu
   assert.ok(md.includes("Rangordenen er Tilbud C, Tilbud A og Tilbud B."));
 });
 
-test("2024 evaluation sheets: one sheet per quality sub-criterion with a row per bidder, scale, signatures, summary matrix", async () => {
+test("2024 evaluation sheets: one sheet per quality sub-criterion with a box per bidder, aspects, scale, signatures, summary matrix", async () => {
   const out = await renderEvaluation(spec2024);
   const u = parse(fs.readFileSync(path.join(spec2024, "udbud.yaml"), "utf8"));
   const q = leaves(u.tildeling.underkriterier).filter((l) => l.type === "kvalitet");
@@ -168,8 +168,14 @@ test("2024 evaluation sheets: one sheet per quality sub-criterion with a row per
       const sheet = sheets[i];
       assert.ok(sheet.startsWith(`1.${i + 1}: ${k.titel} {#ark-${k.id}}`), `${id}: sheet ${k.titel}`);
       assert.ok(sheet.includes(`Vægt: ${da(k.eff)} % af den samlede vurdering (${k.vægt} % af ”Kvalitet”)`), `${id}: weight ${k.id}`);
-      assert.ok(sheet.includes("| Tilbudsgiver | Point (0–10) | Begrundelse |"));
-      for (let r = 1; r <= rows; r++) assert.ok(sheet.includes(`| ${r}. |  |  |`), `${id} ${k.id}: row ${r}`);
+      // What is emphasised (the evaluation aspects), then a box per bidder with room to write.
+      const aspects: string[] = (k as any).lægges_vægt_på ?? [];
+      for (const a of aspects) assert.ok(norm(sheet).includes(`- ${a}`), `${id} ${k.id}: aspect ${a}`);
+      for (let r = 1; r <= rows; r++) assert.ok(sheet.includes(`| Tilbud ${r}. Tilbudsgivers navn: |`), `${id} ${k.id}: box ${r}`);
+      assert.equal((sheet.match(/^\| Styrker: \|$/gm) ?? []).length, rows);
+      assert.equal((sheet.match(/^\| Svagheder: \|$/gm) ?? []).length, rows);
+      assert.equal((sheet.match(/^\| Point \(0–10\): \|$/gm) ?? []).length, rows);
+      assert.equal((sheet.match(/^\| Begrundelse: \|$/gm) ?? []).length, rows);
       assert.ok(sheet.includes("| Bedømmer | Dato | Underskrift |"), "signature line");
     });
     // Scale and anchors repeated for the evaluator.
@@ -179,9 +185,13 @@ test("2024 evaluation sheets: one sheet per quality sub-criterion with a row per
     for (let r = 1; r <= rows; r++) assert.ok(md.includes(`| ${r}. |  |  |  |  |  |  |  |`), `${id}: matrix row ${r}`);
 
     const html = (await mammoth.convertToHtml({ path: path.join(out, `${id}.docx`) })).value;
-    const sheetTables = html.split("<table>").slice(1).filter((t) => /Point \(0–10\)/.test(t));
-    assert.equal(sheetTables.length, q.length, `${id}.docx: sheet tables`);
-    for (const t of sheetTables) assert.equal((t.match(/<tr>/g) ?? []).length, rows + 1, `${id}.docx: header + a row per bidder`);
+    const boxes = html.split("<table>").slice(1).filter((t) => /Point \(0–10\):/.test(t));
+    assert.equal(boxes.length, q.length * rows, `${id}.docx: a box per bidder on each sheet`);
+    for (const t of boxes) assert.ok((t.match(/<tr>/g) ?? []).length >= 12, `${id}.docx: room to write`);
+    // Habilitet declaration and the konditionsmæssighed check before the sheets.
+    assert.ok(md.indexOf("Erklæring om habilitet") < md.indexOf("Kontrol af konditionsmæssighed"));
+    assert.ok(md.indexOf("Kontrol af konditionsmæssighed") < md.indexOf("Kriterium 1.1"));
+    for (let m = 1; m <= u.tildeling.mindstekrav.length; m++) assert.match(md, new RegExp(`^\\| Mindstekrav ${m} \\|`, "m"));
     const { value: text } = await mammoth.extractRawText({ path: path.join(out, `${id}.docx`) });
     for (const k of q) assert.ok(norm(text).includes(`Kriterium 1.${q.indexOf(k) + 1}: ${k.titel}`));
     assert.ok(text.includes("Evalueringsudvalgets underskrifter"));

@@ -64,7 +64,7 @@ test("2020 example: valid and faithful to seed 003", () => {
   assert.deepEqual([k.ansvarsbegrænsning.tingskade_minimum, k.ansvarsbegrænsning.omsætning_gange], [1_000_000, 5]);
   assert.equal(k.betaling.frist_dage, 30);
   assert.deepEqual([k.force_majeure.redegørelse_dage, k.force_majeure.opsigelse_efter_dage, k.force_majeure.opsigelse_varsel_dage], [7, 30, 30]);
-  assert.deepEqual([u.prisvilkår.prisreduktion.budgetændring_procent, u.prisvilkår.prisreduktion.maks_reduktion_procent], [20, 10]);
+  assert.deepEqual([u.prisvilkår.prisreduktion!.budgetændring_procent, u.prisvilkår.prisreduktion!.maks_reduktion_procent], [20, 10]);
   assert.equal(u.procedure.regime, "afsnit-III");
   assert.equal(u.procedure.bekendtgørelse, "2020/S 016-034788");
   for (const lot of u.delkontrakter) assert.equal(lot.prismodel.type, "timepris");

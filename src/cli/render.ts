@@ -13,13 +13,14 @@ export const register: Register = (program, { io, setCode }) => {
     .option("--only <id>", "kun disse dokumenter, kommasepareret eller gentaget (id eller begyndelsen af et id, fx rammeaftale eller bilag-a1); de øvrige i mappen bliver stående i manifest.json", collectList)
     .option("--overskriv", "brug --out-mappen, selv om den tilhører et andet udbud")
     .option("--json", "skriv manifestet og advarslerne som JSON på stdout")
+    .option("--endelig", "endelig udgave til offentliggørelse: afvis, hvis der er eksempelværdier (# illustrativ) tilbage")
     .helpOption("-h, --help", "vis hjælp")
     .addHelpText("after", `
 Eksempler:
   udbud render mit-udbud
   udbud render mit-udbud --format pdf,docx --only rammeaftale
   udbud render --only bilag-a mit-udbud --out udbudsmateriale`)
-    .action(async (spec: string, opts: { out?: string; format: string; only?: string[]; overskriv?: boolean; json?: boolean }) => {
+    .action(async (spec: string, opts: { out?: string; format: string; only?: string[]; overskriv?: boolean; json?: boolean; endelig?: boolean }) => {
       const formats = parseFormats<Format>(opts.format, FORMATS, io);
       if (!formats) {
         setCode(EXIT_USAGE);
@@ -31,7 +32,7 @@ Eksempler:
         return;
       }
       const { renderSpec } = await import("../render/index.js");
-      const res = await renderSpec(spec, { out: opts.out, formats, only: opts.only, overskriv: opts.overskriv });
+      const res = await renderSpec(spec, { out: opts.out, formats, only: opts.only, overskriv: opts.overskriv, endelig: opts.endelig });
       if (opts.json) io.out(res.errors.length ? jsonErrors(res.errors, res.warnings) : jsonErrors([], res.warnings, { mappe: res.outDir, ...res.manifest }));
       else await printDiagnostics(io, [...res.errors, ...res.warnings]);
       if (res.errors.length) {

@@ -8,12 +8,13 @@ export const register: Register = (program, { io, setCode }) => {
     .description("validér et udbud: skema og faglige regler (udbudsloven). Viser alle fejl på én gang.")
     .argument("<spec>", "mappe med udbud.yaml, eller en YAML-fil")
     .option("--json", "skriv resultatet som JSON på stdout")
+    .option("--endelig", "kontrollér at udbudsmaterialet kan offentliggøres: hver eksempelværdi (# illustrativ) er en fejl")
     .helpOption("-h, --help", "vis hjælp")
     .addHelpText("after", `
 Eksempler:
   udbud validate mit-udbud
   udbud validate mit-udbud --json`)
-    .action(async (spec: string, opts: { json?: boolean }) => {
+    .action(async (spec: string, opts: { json?: boolean; endelig?: boolean }) => {
       const lot = await lotFileHint(spec);
       if (lot) {
         if (opts.json) io.out(jsonErrors([{ severity: "fejl", file: spec, line: 1, column: 1, path: "", message: lot, code: "cli.lot-file" }], []));
@@ -30,10 +31,14 @@ Eksempler:
       const read = { ...spec0, warnings: sortDiagnostics([...spec0.warnings, ...checkSchemaComments(spec0.sourceMap)]) };
       // Clause ids in `klausuler` are checked against the documents (templates load only then).
       let res = read;
+      if (opts.endelig) {
+        const { finalDiagnostics } = await import("../read/illustrative.js");
+        res = { ...res, errors: [...res.errors, ...finalDiagnostics(read.eksempelværdier)] };
+      }
       if (read.udbud?.klausuler?.length) {
         const { checkClauseIds } = await import("../render/clauses.js");
         const errors = checkClauseIds(read.udbud, read.sourceMap);
-        if (errors.length) res = { ...read, udbud: undefined, errors: [...read.errors, ...errors] };
+        if (errors.length) res = { ...res, udbud: undefined, errors: [...res.errors, ...errors] };
       }
       if (opts.json) {
         io.out(jsonErrors(res.errors, res.warnings, { valid: res.errors.length === 0 }));

@@ -3,10 +3,12 @@
  * through here before templates see it, so user text can never become Markdown syntax, HTML
  * or one of our extensions ({ref:…}, {#id}, {sideskift}). Paragraph breaks (blank lines) are kept.
  */
+import { Example } from "./example.js";
+
 const INLINE = /[\\`*_{}[\]()<>#+!|~&]/g;
 
 function escapeLine(line: string): string {
-  let s = line.trim().replace(INLINE, (c) => `\\${c}`);
+  let s = line.trim().replace(INLINE, (c) => `\\${c}`).replace(/=(?==)/g, "\\="); // "==" opens an example mark
   // Block syntax at the start of a line: list markers, ordered-list numbers, thematic breaks, setext underlines.
   s = s.replace(/^([-=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
   return s;
@@ -41,6 +43,7 @@ const RAW_KEYS = new Set(["id", "delkontrakt", "indsats", "element", "indsatsspo
 
 /** Deeply escapes every string in a value (numbers, booleans and null are kept; ids and enum values too). */
 export function escapeDeep<T>(value: T, key?: string): T {
+  if (value instanceof Example) return new Example(escapeDeep(value.value, key)) as T;
   if (typeof value === "string") return (key !== undefined && RAW_KEYS.has(key) ? value : escapeMarkdown(value)) as T;
   if (Array.isArray(value)) return value.map((v) => escapeDeep(v, key)) as T;
   if (value && typeof value === "object") {

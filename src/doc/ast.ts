@@ -10,6 +10,8 @@ export type Inline =
   /** A cross-reference to a clause id; `text` is filled in by numbering ("pkt. 6.4"). */
   | { type: "ref"; target: string; form: "ref" | "nr"; text: string }
   | { type: "link"; href: string; content: Inline[] }
+  /** An example value (`# illustrativ` in the spec): writers show it marked (highlight, box, <mark>, ==…==). */
+  | { type: "example"; content: Inline[] }
   | { type: "break" };
 
 export interface Heading {

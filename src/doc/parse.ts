@@ -55,10 +55,42 @@ function refRule(state: StateInline, silent: boolean): boolean {
   return true;
 }
 
+/** `==text==`: an example value (one line, not empty). The content is parsed as inline Markdown. */
+function exampleRule(state: StateInline, silent: boolean): boolean {
+  const start = state.pos;
+  if (state.src.charCodeAt(start) !== 0x3d || state.src.charCodeAt(start + 1) !== 0x3d) return false;
+  let end = -1;
+  for (let i = start + 2; i < state.posMax - 1; i++) {
+    const c = state.src.charCodeAt(i);
+    if (c === 0x5c /* \ */) {
+      i++;
+      continue;
+    }
+    if (c === 0x0a) return false;
+    if (c === 0x3d && state.src.charCodeAt(i + 1) === 0x3d) {
+      end = i;
+      break;
+    }
+  }
+  if (end <= start + 2) return false;
+  if (!silent) {
+    state.push("udbud_example_open", "", 1);
+    const max = state.posMax;
+    state.pos = start + 2;
+    state.posMax = end;
+    state.md.inline.tokenize(state);
+    state.posMax = max;
+    state.push("udbud_example_close", "", -1);
+  }
+  state.pos = end + 2;
+  return true;
+}
+
 export function markdownParser(): MarkdownIt {
   const md = new MarkdownIt("default", { html: false, linkify: false, typographer: false, breaks: false });
   md.core.ruler.after("block", "udbud_heading_attrs", headingAttributes);
   md.inline.ruler.after("escape", "udbud_ref", refRule);
+  md.inline.ruler.after("udbud_ref", "udbud_example", exampleRule);
   md.disable(["code", "fence", "html_block", "html_inline", "autolink"]);
   // Our own Markdown embeds figures as data:image/svg+xml; markdown-it refuses every data: URL
   // but raster images. Images only ever become text here, and such links only their text.
@@ -93,6 +125,17 @@ function inlines(children: Token[]): Inline[] {
         break;
       case "hardbreak":
         top().push({ type: "break" });
+        break;
+      case "udbud_example_open": {
+        const node: Inline = { type: "example", content: [] };
+        top().push(node);
+        nodes.push(node);
+        stack.push(node.content);
+        break;
+      }
+      case "udbud_example_close":
+        stack.pop();
+        nodes.pop();
         break;
       case "strong_open":
       case "em_open":

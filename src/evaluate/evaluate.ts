@@ -9,7 +9,7 @@
  */
 import { Diagnostic, InputError } from "../diagnostics.js";
 import { formatKr, formatNumber, formatPercent } from "../format.js";
-import type { Delkontrakt, Prisevaluering, Udbud } from "../model/types.js";
+import { supplierCount, type Delkontrakt, type Prisevaluering, type Udbud } from "../model/types.js";
 import { readSpec } from "../read/index.js";
 import { checkBids, readBids } from "./bids.js";
 import {
@@ -298,7 +298,7 @@ function evaluateLot(udbud: Udbud, lot: Delkontrakt, bids: Bid[]): LotEvaluation
   }
 
   // Award: the best `antal_leverandører` accepted bids; a tie at the boundary takes the whole group.
-  const N = lot.antal_leverandører;
+  const N = supplierCount(lot);
   const tildeles: string[] = [];
   for (const g of ranking.groups) {
     if (tildeles.length >= N) break;

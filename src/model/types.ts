@@ -93,9 +93,17 @@ export interface Aftaleperiode {
 export interface Option { id: string; titel: string; beskrivelse?: Tekst; estimeret_værdi: number; evalueres?: boolean }
 
 export interface Mål { formål: string; resultatmål?: string[]; delresultatmål?: string[] }
-export interface Tabel { id?: string; titel: string; kolonner: string[]; rækker: (string | number)[][]; kilde?: string; note?: string }
+export interface Tabel { id?: string; titel?: string; kolonner: string[]; rækker: (string | number)[][]; kilde?: string; note?: string }
 export interface Afsnit {
-  id?: string; titel: string; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
+  id?: string; titel: string; unummereret?: boolean; opstillingsnummer?: number; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
+  /** The section's blocks in order (the spec decides the outline); when given, the slot fields above are not used. */
+  indhold?: Blok[];
+}
+/** One block of a section: exactly one field. */
+export interface Blok {
+  tekst?: Tekst; punkter?: string[]; nummererede_punkter?: string[]; tabel?: Tabel; mål?: Mål[]; afsnit?: Afsnit;
+  /** A generated block placed by the spec: "indsatsoversigt", "delområder", "elementoversigt", "priser", "indsats:ID". */
+  indsæt?: string | { blok: string; titel?: string };
 }
 export interface Lovhenvisning { lov: "LAB" | "SDP" | "andet"; kapitel?: number; paragraf?: string; betegnelse: string }
 export interface Dokumentation { tekst?: Tekst; afsluttende_rapport?: string[]; case_i_løsningsbeskrivelse?: boolean; frist_arbejdsdage?: number }
@@ -118,7 +126,7 @@ export interface Element {
 }
 export interface Elementeksempel { titel: string; tekst?: Tekst; indsats?: string; elementer: string[] }
 export interface Delområde { id: string; titel: string; beskrivelse?: Tekst; indsatsspor: string[]; antal_leverandører?: number }
-export interface Målgruppe { titel?: string; beskrivelse: Tekst; ydelsesgrupper?: string[]; kilder?: string[]; afsnit?: Afsnit[] }
+export interface Målgruppe { titel?: string; beskrivelse?: Tekst; disposition?: Afsnit[]; ydelsesgrupper?: string[]; kilder?: string[]; afsnit?: Afsnit[] }
 
 export type Afregningsform = "timepris" | "ugepris" | "dagspris" | "helårsperson" | "resultatbaseret";
 export interface Pris { indsats?: string; element?: string; beløb: number; min?: number; max?: number; pladser?: number; bemærkning?: string }
@@ -131,21 +139,27 @@ export interface Prismodel {
   fakturering?: Fakturering; bemærkning?: Tekst;
 }
 export interface Delkontrakt {
-  id: string; nummer: number; titel: string; kravspecifikation_titel?: string; indledning?: Tekst; antal_leverandører: number;
+  id: string; nummer: number; titel: string; kravspecifikation_titel?: string; indledning?: Tekst; antal_leverandører: number | { højst: number };
+  /** helårsperson: places each supplier provides (else total ÷ suppliers when it divides). */
+  pladser_pr_leverandør?: number;
   værdi?: Værdi; delområder?: Delområde[]; målgruppe?: Målgruppe; generelle_krav?: Afsnit[]; indsatsspor: Indsatsspor[];
   elementer?: Element[]; elementregler?: string[]; elementeksempler?: Elementeksempel[]; prismodel: Prismodel;
   tildeling?: Tildeling; leveringssted?: Tekst; øvrige_afsnit?: Afsnit[];
+  /** Bilag A's own outline: when given, the kravspecifikation is exactly these sections. */
+  disposition?: Afsnit[];
   /** CPV codes of this lot; the tender's when absent. */
   cpv?: CpvKode[];
   udførelsessted?: Udførelsessted;
 }
 
 export interface Prisreduktion { budgetændring_procent: number; maks_reduktion_procent: number; grundlag?: string }
-export interface Prisvilkår { valuta?: "DKK"; faste_priser: boolean; prisregulering?: string; prisreduktion: Prisreduktion }
+export interface Prisvilkår { valuta?: "DKK"; faste_priser: boolean; prisregulering?: string; prisreduktion?: Prisreduktion }
 
 export type Tildelingskriterium = "pris" | "omkostninger" | "bedste-forhold-mellem-pris-og-kvalitet";
 export interface Underkriterium {
   id: string; titel: string; type: "pris" | "omkostninger" | "kvalitet"; vægt: number; beskrivelse?: Tekst; dokumentation?: string;
+  /** The evaluation aspects ("der lægges vægt på …"). */
+  lægges_vægt_på?: string[];
   minimumspoint?: number; underkriterier?: Underkriterium[];
 }
 export type Prispointmodel =
@@ -176,4 +190,9 @@ export interface Kontraktvilkår {
   force_majeure: { redegørelse_dage: number; opsigelse_efter_dage: number; opsigelse_varsel_dage: number };
   tvister: { forhandling_varsel_arbejdsdage: number; forhandlingsmøder: number; værneting: string };
   eksemplarer?: number;
+}
+
+/** The number of suppliers a lot is awarded to (the ceiling when the spec gives { højst: N }). */
+export function supplierCount(lot: Pick<Delkontrakt, "antal_leverandører">): number {
+  return typeof lot.antal_leverandører === "number" ? lot.antal_leverandører : lot.antal_leverandører.højst;
 }

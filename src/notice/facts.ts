@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Diagnostic } from "../diagnostics.js";
 import { pointerToPath } from "../diagnostics.js";
-import type { Adresse, Delkontrakt, Udbud, Underkriterium } from "../model/types.js";
+import { supplierCount, type Adresse, type Delkontrakt, type Udbud, type Underkriterium } from "../model/types.js";
 import type { SourceMap } from "../read/source.js";
 
 export type Subtype = "16" | "20";
@@ -222,7 +222,7 @@ export function noticeFacts(u: Udbud, map: SourceMap, opts: { issueDate?: string
       placeDescription: place(d)?.beskrivelse,
       estimatedValue: d.værdi?.samlet,
       maximumValue: d.værdi?.maksimum,
-      suppliers: d.antal_leverandører,
+      suppliers: supplierCount(d),
       criteria: criteria(tildeling.underkriterier, tp),
       optionsDescription: lotOptions.length ? lotOptions.join(" ") : undefined,
       pointer: `/delkontrakter/${i}`,

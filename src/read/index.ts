@@ -10,12 +10,16 @@ import { loadSpec } from "./load.js";
 import { validateSchemaDetailed } from "./schema.js";
 import type { SourceMap } from "./source.js";
 
+import { exampleValues, type ExampleValue } from "./illustrative.js";
+
 export interface ReadResult {
   /** The typed tender, present when there are no errors (warnings allowed). */
   udbud?: Udbud;
   errors: Diagnostic[];
   warnings: Diagnostic[];
   sourceMap: SourceMap;
+  /** Values marked `# illustrativ` in the YAML (examples, not decisions), in document order. */
+  eksempelværdier: ExampleValue[];
   /** The loaded data even when it has errors (for callers that look for more errors elsewhere); do not trust its shape. */
   partial?: unknown;
 }
@@ -44,6 +48,7 @@ export function readSpec(target: string, opts: { cache?: ParseCache } = {}): Rea
     errors,
     warnings,
     sourceMap: loaded.sourceMap,
+    eksempelværdier: errors.length === 0 ? exampleValues(loaded.data, loaded.sourceMap) : [],
     ...(errors.length ? { partial: loaded.data } : {}),
   };
 }

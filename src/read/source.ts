@@ -59,6 +59,11 @@ export class SourceMap {
     return this.locs.get(pointer);
   }
 
+  /** Every pointer with a location, in insertion (document) order. */
+  pointers(): string[] {
+    return [...this.locs.keys()];
+  }
+
   /** File, line and column for a pointer; falls back to the nearest ancestor that has a location. */
   locate(pointer: string, preferKey = false): { file: string; line: number; column: number } {
     let p = pointer;

@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
-import type { DocumentTree } from "../doc/ast.js";
+import type { Block, DocumentTree, Inline } from "../doc/ast.js";
+import { exampleValues } from "../read/illustrative.js";
 import { numberDocument } from "../doc/number.js";
 import { applyOverrides } from "../doc/overrides.js";
 import { markdownParser, parseMarkdown } from "../doc/parse.js";
@@ -37,10 +38,11 @@ function specDiag(map: SourceMap, pointer: string, message: string, code: string
  * Numbers a document tree and resolves its references (doc/number.ts). An unknown reference or a
  * duplicate clause id is a diagnostic located in the template (`template` is its name).
  */
-export function numberTree(tree: DocumentTree, templates: TemplateSet, template: string): Diagnostic[] {
+export function numberTree(tree: DocumentTree, templates: TemplateSet, template: string, inSpec: (id: string) => boolean = () => false): Diagnostic[] {
   const errors: Diagnostic[] = [];
   const dir = templates.dir;
   for (const p of numberDocument(tree)) {
+    if (p.kind === "unknown-ref" && inSpec(p.id)) continue; // reported located in the spec (outlineRefErrors)
     if (p.kind === "unknown-ref") {
       const places = templates.refPlaces(p.id);
       const [file, line] = (places[0] ?? `${path.join(dir, `${template}.md.hbs`)}:1`).split(/:(?=\d+$)/);
@@ -50,6 +52,59 @@ export function numberTree(tree: DocumentTree, templates: TemplateSet, template:
     }
   }
   return errors;
+}
+
+/** `{ref:id}` / `{nr:id}` in a lot's outline (disposition) for this document, with their JSON pointers. */
+function outlineRefs(u: Udbud, plan: DocumentPlan): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const lotIndex = plan.lot ? u.delkontrakter.findIndex((d) => d.id === plan.lot!.id) : -1;
+  if (lotIndex < 0) return out;
+  const lot = u.delkontrakter[lotIndex];
+  const [root, outline] =
+    plan.template === "kravspecifikation" ? [`/delkontrakter/${lotIndex}/disposition`, lot.disposition] : plan.template === "maalgruppe" ? [`/delkontrakter/${lotIndex}/målgruppe/disposition`, lot.målgruppe?.disposition] : ["", undefined];
+  const walk = (v: unknown, ptr: string): void => {
+    if (typeof v === "string") {
+      for (const m of v.matchAll(/\{(?:ref|nr):([\p{L}\p{N}_.-]+)\}/gu)) out.set(m[1], [...(out.get(m[1]) ?? []), ptr]);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, joinPointer(ptr, i)));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, joinPointer(ptr, k));
+  };
+  if (outline) walk(outline, root);
+  return out;
+}
+
+function headingIds(tree: DocumentTree): string[] {
+  return tree.blocks.flatMap((b) => (b.type === "heading" && b.id ? [b.id] : []));
+}
+
+/** How many example values (`# illustrativ`) a document's blocks show. */
+export function countExamples(blocks: Block[]): number {
+  const inl = (xs: Inline[]): number => xs.reduce((n, x) => n + (x.type === "example" ? 1 : "content" in x ? inl(x.content) : 0), 0);
+  const blk = (b: Block): number => {
+    switch (b.type) {
+      case "heading":
+      case "paragraph":
+        return inl(b.content);
+      case "figure":
+        return inl(b.caption);
+      case "list":
+        return b.items.reduce((n, it) => n + it.reduce((m, x) => m + blk(x), 0), 0);
+      case "table":
+        return [b.header, ...b.rows].reduce((n, r) => n + r.reduce((m, c) => m + inl(c.content), 0), 0);
+      case "blockquote":
+        return b.content.reduce((n, x) => n + blk(x), 0);
+      default:
+        return 0;
+    }
+  };
+  return blocks.reduce((n, b) => n + blk(b), 0);
+}
+
+/** The first page says how many example values the document holds, before anything else. */
+function withExampleNotice(blocks: Block[]): Block[] {
+  const n = countExamples(blocks);
+  if (n === 0) return blocks;
+  const text = `Dokumentet indeholder ${n === 1 ? "én eksempelværdi" : `${n} eksempelværdier`} (markeret), som ikke er endelig${n === 1 ? "" : "e"}. ${n === 1 ? "Den" : "De"} skal erstattes med de endelige værdier, før udbudsmaterialet offentliggøres.`;
+  return [{ type: "paragraph", content: [{ type: "strong", content: [{ type: "text", text }] }] }, ...blocks];
 }
 
 /** A document tree for a plan: its id, titles and metadata, and the blocks. */
@@ -117,12 +172,16 @@ export function buildDocuments(
       errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
   });
   const md = (parser ??= markdownParser());
-  const known = standardDefinitions(dir, u).map((d) => d.begreb);
+  const definitions = standardDefinitions(dir, u);
+  const known = definitions.map((d) => d.begreb);
+  // A standard term the spec words itself is deliberate (seed 003 defines "Kvartal" without using it): no "unused" warning.
+  const own = new Set(definitions.filter((d) => d.erstatter).map((d) => d.begreb));
+  const examples = exampleValues(u, map).map((v) => v.pointer);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {
     let markdown: string;
     try {
-      markdown = templates.render(plan.template, buildView(u, plan, plans, dir));
+      markdown = templates.render(plan.template, buildView(u, plan, plans, dir, examples));
     } catch (e) {
       if (e instanceof TemplateError) {
         const d = templateDiag(e);
@@ -138,10 +197,16 @@ export function buildDocuments(
       const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
       errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
     }
-    const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, applied.blocks);
+    const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, withExampleNotice(applied.blocks));
     if (u.kort_titel) tree.shortTitle = u.kort_titel;
-    const treeErrors = numberTree(tree, templates, plan.template);
+    const specRefs = outlineRefs(u, plan);
+    const treeErrors = numberTree(tree, templates, plan.template, (id) => specRefs.has(id));
     errors.push(...treeErrors);
+    const ids = headingIds(tree);
+    for (const [id, ptrs] of specRefs) {
+      if (ids.includes(id)) continue;
+      for (const ptr of ptrs) errors.push(specDiag(map, ptr, `Henvisningen til afsnittet '${id}' kan ikke findes i dokumentet '${tree.id}'.${hint(id, ids)}`, "render.outline-ref"));
+    }
     trees.push(tree);
     if (errors.length === 0) opts.onTree?.(tree);
   }
@@ -150,7 +215,7 @@ export function buildDocuments(
   const contract = trees.find((t) => t.id === "rammeaftale");
   if (contract) {
     const terms = checkTerms(contract, known, trees.filter((t) => t !== contract));
-    if (!opts.only?.length) for (const t of terms.unused) warnings.push({ ...definitionPlace(u, map, dir, t), message: `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, code: "render.term-unused", severity: "advarsel" });
+    if (!opts.only?.length) for (const t of terms.unused.filter((x) => !own.has(x))) warnings.push({ ...definitionPlace(u, map, dir, t), message: `Begrebet ”${t}” er defineret i rammeaftalen, men bruges ikke i udbudsmaterialet.`, code: "render.term-unused", severity: "advarsel" });
     for (const t of terms.undefinedUsed) warnings.push(specDiag(map, "", `Begrebet ”${t}” bruges i rammeaftalen, men er ikke defineret.`, "render.term-undefined", "advarsel"));
   }
   return { trees, errors, warnings };

@@ -8,7 +8,8 @@
  * Values are plain (unescaped); view.ts escapes them with the rest of the view.
  */
 import { formatNumber, formatPercent } from "../format.js";
-import type { Delkontrakt, Pointskala, Prisevaluering, Tildeling, Udbud, Underkriterium } from "../model/types.js";
+import { offerLabel } from "../compute/labels.js";
+import { supplierCount, type Delkontrakt, type Pointskala, type Prisevaluering, type Tildeling, type Udbud, type Underkriterium } from "../model/types.js";
 import {
   convertedPrice,
   dependsOnLowestBid,
@@ -60,6 +61,8 @@ export interface CriterionRow {
   blad: boolean;
   beskrivelse: string | null;
   dokumentation: string | null;
+  /** The evaluation aspects ("der lægges vægt på"), or null. */
+  lægges_vægt_på: string[] | null;
   minimumspoint: number | null;
   antal_underkriterier: number;
 }
@@ -125,6 +128,8 @@ export interface LotEvaluationView {
   nummer: number;
   titel: string;
   antal_leverandører: number;
+  /** True when the spec gives a ceiling ({ højst: N }): documents say "op til N". */
+  antal_leverandører_højst: boolean;
   ydelser: VolumeRow[];
   har_mængder: boolean;
   /** Blank rows for the evaluation sheets: [1, 2, …]. */
@@ -224,6 +229,7 @@ export function criteriaRows(tree: readonly Underkriterium[]): CriterionRow[] {
         blad: w.leaf,
         beskrivelse: k.beskrivelse ?? null,
         dokumentation: k.dokumentation ?? null,
+        lægges_vægt_på: k.lægges_vægt_på ?? null,
         minimumspoint: k.minimumspoint ?? null,
         antal_underkriterier: subs.length,
       });
@@ -332,7 +338,7 @@ export function lotVolumes(u: Udbud, lot: Delkontrakt): VolumeRow[] {
   const rows: VolumeRow[] = [];
   for (const i of offers) {
     const p = lot.prismodel.priser.find((x) => x.indsats === i.id);
-    if (p) rows.push({ id: i.id, art: "indsats", ydelse: `Indsats ${i.id}: ${i.titel}`, mængde: volume(i.id), pris: p.beløb });
+    if (p) rows.push({ id: i.id, art: "indsats", ydelse: offerLabel(i.id, i.titel), mængde: volume(i.id), pris: p.beløb });
   }
   for (const e of elements) {
     const p = lot.prismodel.priser.find((x) => x.element === e.id);
@@ -343,12 +349,13 @@ export function lotVolumes(u: Udbud, lot: Delkontrakt): VolumeRow[] {
 
 function lotEvaluationView(u: Udbud, lot: Delkontrakt): LotEvaluationView {
   const ydelser = lotVolumes(u, lot);
-  const rows = Math.max(5, lot.antal_leverandører + 2);
+  const rows = Math.max(5, supplierCount(lot) + 2);
   return {
     id: lot.id,
     nummer: lot.nummer,
     titel: lot.titel,
-    antal_leverandører: lot.antal_leverandører,
+    antal_leverandører: supplierCount(lot),
+    antal_leverandører_højst: typeof lot.antal_leverandører === "object",
     ydelser,
     har_mængder: ydelser.some((y) => y.mængde !== null),
     ark_rækker: Array.from({ length: rows }, (_, i) => i + 1),
@@ -482,7 +489,7 @@ function modelView(u: Udbud, t: Tildeling, lots: Delkontrakt[], own: Delkontrakt
     delkontrakter_tekst: `${lots.length === 1 ? "udbudsområde" : "udbudsområderne"} ${listText(lots.map((l) => String(l.nummer)))}`,
     kriterier,
     kvalitetskriterier,
-    beskrevne_kriterier: kriterier.filter((r) => r.beskrivelse || r.dokumentation || r.antal_underkriterier > 0),
+    beskrevne_kriterier: kriterier.filter((r) => r.beskrivelse || r.dokumentation || r.lægges_vægt_på || r.antal_underkriterier > 0),
     priskriterium,
     har_kvalitet: kvalitetskriterier.length > 0,
     har_pris: priskriterium !== null,

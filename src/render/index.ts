@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
+import { finalDiagnostics } from "../read/illustrative.js";
 import { writeOutputSet } from "../write/output.js";
 import { buildDocuments } from "./build.js";
 import { checkOwner, MANIFEST, mergedManifest, type Manifest, type ManifestEntry } from "./manifest.js";
@@ -65,7 +66,7 @@ export async function renderWorkbook(u: Udbud, lotId: string): Promise<Buffer> {
   return writeWorkbook(priceSchedule(u, lot), { udbudTitel: u.titel, ordregiver: u.ordregiver.navn, dato: u.dato ?? u.tidsplan.offentliggørelse });
 }
 
-export interface RenderOptions { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean; threads?: number }
+export interface RenderOptions { out?: string; formats: Format[]; only?: string[]; templatesDir?: string; overskriv?: boolean; threads?: number; endelig?: boolean }
 
 /**
  * Reads, builds and writes every document. Nothing is written unless the whole build succeeded.
@@ -87,6 +88,7 @@ export async function renderSpec(spec: string, opts: RenderOptions): Promise<Ren
 async function renderWith(spec: string, opts: RenderOptions, docFormats: DocFormat[], pool: RenderPool | undefined): Promise<RenderResult> {
   const read = readSpec(spec);
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
+  if (opts.endelig && read.eksempelværdier.length) return { errors: finalDiagnostics(read.eksempelværdier), warnings: read.warnings, documents: [] };
   // With a pool, each tree goes to the workers as soon as it is built.
   const batch = docFormats.length ? pool?.batch(docFormats) : undefined;
   const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, onTree: batch && ((tree) => batch.add(tree)) });

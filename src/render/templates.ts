@@ -12,6 +12,7 @@ import type HandlebarsNs from "handlebars";
 import { displayPath } from "../read/source.js";
 import { HelperError, helpers } from "./helpers.js";
 import { precompiledSpecs, templateFiles, templateKey } from "./precompiled.js";
+import { exampleAware } from "../compute/example.js";
 
 type Handlebars = typeof HandlebarsNs;
 const requireHere = createRequire(import.meta.url);
@@ -99,7 +100,7 @@ function compileSet(dir: string, files: { file: string; text: string }[], usePre
   // Only the run time when everything is precompiled; the compiler otherwise.
   const allPre = [...specs.values()].every((s) => s !== undefined);
   const hb = (allPre ? (requireHere("handlebars/runtime") as Handlebars) : (requireHere("handlebars") as Handlebars)).create();
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as HandlebarsNs.HelperDelegate);
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, exampleAware(fn) as HandlebarsNs.HelperDelegate);
   const compiled = new Map<string, HandlebarsNs.TemplateDelegate>();
   const sources = new Map<string, { file: string; text: string }>();
 

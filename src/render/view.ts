@@ -8,15 +8,21 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { escapeDeep } from "../compute/escape.js";
 import { priceSchedule } from "../compute/price-schedule.js";
-import type { Udbud } from "../model/types.js";
+import { offerLabel, STØTTEBEHOV } from "../compute/labels.js";
+import { Example, markPointers, unwrap } from "../compute/example.js";
+import { supplierCount, type Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
-import { DocumentPlan } from "./documents.js";
+import { DocumentPlan, lotsInOrder } from "./documents.js";
 import { evaluationModels, evaluationView, lotTildeling } from "./evaluation-view.js";
 
 export interface Definition {
   begreb: string;
   definition: string;
+  /** True when the spec defines the term itself (its own wording, always printed). */
+  egen?: boolean;
+  /** True when the spec's own definition replaces a standard one (its wording for a standard term). */
+  erstatter?: boolean;
 }
 
 /** The parsed definitioner.yaml of the last text read (re-read each call; parsed again only when changed). Not modified. */
@@ -30,8 +36,9 @@ export function standardDefinitions(templatesDir: string, u: Udbud): Definition[
   const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
   for (const extra of u.definitioner ?? []) {
     const i = list.findIndex((d) => d.begreb === extra.begreb);
-    if (i >= 0) list[i] = extra;
-    else list.push(extra);
+    const own = { begreb: extra.begreb, definition: extra.definition, egen: true, erstatter: i >= 0 };
+    if (i >= 0) list[i] = own;
+    else list.push(own);
   }
   return list.sort((a, b) => a.begreb.localeCompare(b.begreb, "da"));
 }
@@ -63,17 +70,91 @@ export function fillNulls(value: unknown, node: SchemaNode | undefined, root: Sc
   return value;
 }
 
-function lotView(lot: any, u: Udbud): any {
+
+/**
+ * A spec outline (afsnit with ordered `indhold`) for templates: every `indsæt` becomes
+ * { blok, titel, indsats } ("indsats:1A" carries that offer's view), recursively.
+ */
+function outlineView(sections: any[], offers: any[]): any[] {
+  const block = (b: any): any => {
+    const out = { ...b };
+    if (b.afsnit) out.afsnit = section(b.afsnit);
+    if (b.indsæt != null) {
+      const raw = typeof b.indsæt === "string" ? { blok: b.indsæt, titel: null } : { blok: b.indsæt.blok, titel: b.indsæt.titel ?? null };
+      const m = /^indsats:(.+)$/.exec(raw.blok);
+      out.indsæt = { blok: m ? "indsats" : raw.blok, titel: raw.titel, indsats: m ? offers.find((o) => o.id === m[1]) ?? null : null };
+    }
+    return out;
+  };
+  const section = (a: any): any => ({ ...a, indhold: a.indhold ? a.indhold.map(block) : null, afsnit: a.afsnit ? a.afsnit.map(section) : null });
+  return sections.map(section);
+}
+
+/** Spec text is escaped; in an outline `{ref:id}` and `{nr:id}` are references and come back. */
+export function unescapeRefs<T>(value: T): T {
+  if (typeof value === "string") return value.replace(/\\\{(ref|nr):([\p{L}\p{N}_.\\-]+)\\\}/gu, (_m, form, id) => `{${form}:${id.replace(/\\/g, "")}}`) as T;
+  if (Array.isArray(value)) return value.map(unescapeRefs) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unescapeRefs(v)])) as T;
+  return value;
+}
+
+/** The supplier count of a view lot: the number (or its Example), or the ceiling of { højst: N }. */
+function countOf(al: any): any {
+  return al instanceof Example || typeof al === "number" ? al : al?.højst;
+}
+const isCeiling = (al: any): boolean => !(al instanceof Example) && typeof al === "object" && al !== null;
+
+/** Places per supplier of a helårsperson lot: the spec's own figure, else total ÷ suppliers when it divides evenly. */
+function placesPerSupplier(lot: any): number | null {
+  if (lot.prismodel.type !== "helårsperson") return null;
+  if (lot.pladser_pr_leverandør != null) return lot.pladser_pr_leverandør;
+  const total = lot.prismodel.priser.reduce((s: number, p: any) => s + Number(unwrap(p.pladser ?? 0)), 0);
+  const n = Number(unwrap(countOf(lot.antal_leverandører)));
+  return n > 1 && total % n === 0 ? total / n : null;
+}
+
+/**
+ * A frequency's free text either continues the generated sentence ("hver 14. dag ved …": it starts in
+ * lower case) or is a sentence of its own; either way it ends with a full stop.
+ */
+function frequencyView(h: any): any {
+  const tekst = h.tekst ? String(unwrap(h.tekst)).trim() : null;
+  return { ...h, tekst: tekst && !/[.!?]$/.test(tekst) ? `${tekst}.` : tekst, fortsætter: !!tekst && /^\p{Ll}/u.test(tekst) };
+}
+
+function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
   // The published volumes of the lot's evaluation model (its own tildeling, else the udbud's).
   const volumes = lotTildeling(u, u.delkontrakter.find((d) => d.id === lot.id)!).prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
   const inLot = (id: string) => lot.indsatsspor.some((s: any) => s.indsatser.some((i: any) => i.id === id)) || (lot.elementer ?? []).some((e: any) => e.id === id);
   const volume = (id: string) => volumes.find((v) => (v.indsats ?? v.element) === id && (v.delkontrakt === lot.id || (v.delkontrakt === undefined && inLot(id))))?.mængde ?? null;
   const priser = new Map<string, any>(lot.prismodel.priser.map((p: any) => [p.indsats ?? p.element, p]));
-  const attach = (x: any) => ({ ...x, pris: priser.get(x.id) ?? null, evalueringsmængde: volume(x.id) });
+  const attach = (x: any) => ({
+    ...x,
+    pris: priser.get(x.id) ?? null,
+    evalueringsmængde: volume(x.id),
+    støttebehov_tekst: x.støttebehov ? STØTTEBEHOV[x.støttebehov] ?? x.støttebehov : null,
+    betegnelse: offerLabel(x.id, x.titel),
+    opfølgning: x.opfølgning ? frequencyView(x.opfølgning) : x.opfølgning,
+    virksomhedsbesøg: x.virksomhedsbesøg ? frequencyView(x.virksomhedsbesøg) : x.virksomhedsbesøg,
+  });
+  const offers = lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map(attach));
   return {
     ...lot,
+    // Templates see the number (the ceiling for { højst: N }) and whether it is a ceiling ("op til fire").
+    antal_leverandører: countOf(lot.antal_leverandører),
+    antal_leverandører_højst: isCeiling(lot.antal_leverandører),
+    disposition: lot.disposition ? outlineView(lot.disposition, offers) : null,
+    målgruppe: lot.målgruppe ? { ...lot.målgruppe, disposition: lot.målgruppe.disposition ? outlineView(lot.målgruppe.disposition, offers) : null } : null,
+    helårspladser: lot.prismodel.type === "helårsperson" ? lot.prismodel.priser.reduce((s: number, p: any) => s + Number(unwrap(p.pladser ?? 0)), 0) : null,
+    pladser_pr_leverandør: placesPerSupplier(lot),
+    har_priskorridor: lot.prismodel.priser.some((p: any) => p.min != null || p.max != null),
+    tilbudsliste_bilag: plans.find((p) => p.template === "tilbudsliste" && p.lot?.id === lot.id)?.bilag ?? null,
     indsatsspor: lot.indsatsspor.map((sp: any) => ({ ...sp, indsatser: sp.indsatser.map(attach) })),
     elementer: lot.elementer ? lot.elementer.map(attach) : null,
+    // "Eksempel 2: Titel", or the title alone when it already is "Eksempel 2" (never "Eksempel 2: Eksempel 2").
+    elementeksempler: lot.elementeksempler
+      ? lot.elementeksempler.map((e: any, i: number) => ({ ...e, overskrift: /^Eksempel\b/i.test(e.titel) ? e.titel : `Eksempel ${i + 1}: ${e.titel}` }))
+      : null,
     alle_indsatser: lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map((i: any) => ({ ...attach(i), spor: sp.titel, spor_nummer: sp.nummer }))),
     // The price schedule's rows (compute/price-schedule.ts): the same rows as the workbook.
     tilbudsliste: priceSchedule(u, u.delkontrakter.find((d) => d.id === lot.id)!),
@@ -97,15 +178,16 @@ export function annexList(plans: DocumentPlan[], u: Udbud): Annex[] {
 /** The tender schema for fillNulls (read-only here; parsed once per process). */
 let viewSchema: ReturnType<typeof loadSchema> | undefined;
 
-const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; base: any }>();
+const baseCache = new WeakMap<Udbud, { plans: DocumentPlan[]; dir: string; examples: readonly string[]; base: any }>();
 
 /** The parts of the view that are the same for every document of a tender: computed once. */
-function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
+function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string, examples: readonly string[]): any {
   const hit = baseCache.get(u);
-  if (hit && hit.plans === plans && hit.dir === templatesDir) return hit.base;
+  if (hit && hit.plans === plans && hit.dir === templatesDir && hit.examples === examples) return hit.base;
   const schema = (viewSchema ??= loadSchema());
   const full = fillNulls(u, schema, schema) as any;
-  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u));
+  markPointers(full, examples);
+  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u, plans));
   full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));
   full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
   const a = u.aftaleperiode;
@@ -122,23 +204,37 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string): any {
       antal_delkontrakter: u.delkontrakter.length,
       prismodeller: models,
       timepris: models.includes("timepris"),
+      kun_helårsperson: models.length === 1 && models[0] === "helårsperson",
+      helårspladser: lotsInOrder(u)
+        .filter((l) => l.prismodel.type === "helårsperson")
+        .map((l) => {
+          const pladser = l.prismodel.priser.reduce((s, p) => s + (p.pladser ?? 0), 0);
+          return { nummer: l.nummer, titel: l.titel, pladser, pr_leverandør: placesPerSupplier(l), betalingsbilag: plans.find((p) => p.template === "betaling" && p.lot?.id === l.id)?.bilag ?? "C" };
+        }),
       flere_delkontrakter: u.delkontrakter.length > 1,
       kravspecifikationer: plans.filter((p) => p.template === "kravspecifikation").map((p) => p.bilag),
       betalingsbilag: plans.filter((p) => p.template === "betaling").map((p) => p.bilag),
       tilbudslister: plans.filter((p) => p.template === "tilbudsliste").map((p) => p.bilag),
     },
   });
+  for (const l of base.udbud.delkontrakter) {
+    if (l.disposition) l.disposition = unescapeRefs(l.disposition);
+    if (l.målgruppe?.disposition) l.målgruppe.disposition = unescapeRefs(l.målgruppe.disposition);
+  }
   // Clause-id parts built from lot ids (schema-restricted, like the ids escapeDeep keeps) stay raw.
   base.evaluering.modeller.forEach((m: any, i: number) => {
     m.nøgle = evaluationModelsRaw[i].nøgle;
     m.suffiks = evaluationModelsRaw[i].suffiks;
   });
-  baseCache.set(u, { plans, dir: templatesDir, base });
+  baseCache.set(u, { plans, dir: templatesDir, examples, base });
   return base;
 }
 
-export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string): unknown {
-  const base = baseView(u, plans, templatesDir);
+const NO_EXAMPLES: readonly string[] = [];
+
+/** The view of one document. `examples`: JSON pointers of the spec's example values (`# illustrativ`), shown marked. */
+export function buildView(u: Udbud, plan: DocumentPlan, plans: DocumentPlan[], templatesDir: string, examples: readonly string[] = NO_EXAMPLES): unknown {
+  const base = baseView(u, plans, templatesDir, examples);
   const lot = plan.lot ? base.udbud.delkontrakter.find((l: any) => l.id === plan.lot!.id) : null;
   return {
     ...base,

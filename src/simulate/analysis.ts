@@ -573,7 +573,7 @@ function samlet(yks: YdelsesKørsel[], input: SimuleringsInput, runs: number, fo
   }
   const pm = modeller.find((m) => m.model === foretrukket) ?? modeller[0];
   let prisreduktion: Prisreduktion | null = null;
-  if (pm) {
+  if (pm && input.prisreduktion) {
     const grænse = input.prisreduktion.budgetændring_procent, maks = input.prisreduktion.maks_reduktion_procent;
     prisreduktion = {
       model: pm.model, budgetændring_grænse_procent: grænse, maks_reduktion_procent: maks,

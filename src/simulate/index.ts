@@ -112,7 +112,17 @@ export async function simulateSpec(spec: string, opts: SimulateOptions = {}): Pr
   if (runs * ydelser > SIM_LIMITS.maxKørslerGangeYdelser) return stor(`${formatNumber(runs)} kørsler × ${ydelser} indsatser er mere end ${formatNumber(SIM_LIMITS.maxKørslerGangeYdelser)}`);
   if (runs * henvisninger > SIM_LIMITS.maxHenvisninger) return stor(`${formatNumber(runs)} kørsler × ${formatNumber(Math.round(henvisninger))} henvisninger om året er mere end ${formatNumber(SIM_LIMITS.maxHenvisninger)} simulerede forløb`);
   const result = await simulateParallel(res.input, { runs, seed, ...(opts.tråde ? { tråde: opts.tråde } : {}), ...(opts.fremdrift ? { fremdrift: opts.fremdrift } : {}) });
-  return { udbud: read.udbud, input: res.input, result, scenarioFile, inputFiles, errors: [], warnings };
+  // Helårsperson: warn when demand exceeds the places bought in most simulated years.
+  for (const d of result.delkontrakter) for (const y of d.ydelser) {
+    const h = y.helårsperson;
+    if (!h || h.andel_år_over_kapacitet <= 0.5) continue;
+    const li = read.udbud.delkontrakter.findIndex((l) => l.id === d.id);
+    const pi = li < 0 ? -1 : read.udbud.delkontrakter[li].prismodel.priser.findIndex((p) => (y.art === "element" ? p.element : p.indsats) === y.id);
+    const ptr = pi < 0 ? "" : `/delkontrakter/${li}/prismodel/priser/${pi}`;
+    warnings.push({ ...read.sourceMap.locate(ptr), severity: "advarsel", path: ptr.slice(1).replace(/\//g, "."), code: "simulate.over-capacity",
+      message: `Efterspørgslen efter ${y.id} i delkontrakten ${d.id} overstiger de ${formatNumber(h.pladser)} helårspladser i ${formatNumber(Math.round(h.andel_år_over_kapacitet * 100))} % af de simulerede år. Overvej flere pladser pr. leverandør eller flere leverandører.` });
+  }
+  return { udbud: read.udbud, input: res.input, result, scenarioFile, inputFiles, errors: [], warnings: sortDiagnostics(warnings) };
 }
 
 /**

@@ -176,7 +176,8 @@ export interface SimuleringsInput {
   scenarie: { titel: string; beskrivelse?: string };
   delkontrakter: SimuleretDelkontrakt[];
   /** The spec's price-reduction clause. */
-  prisreduktion: { budgetændring_procent: number; maks_reduktion_procent: number };
+  /** The contract's price-reduction clause; null when the tender has none. */
+  prisreduktion: { budgetændring_procent: number; maks_reduktion_procent: number } | null;
   budgetændringer: number[];
   følsomhed_procent: number;
   /** Standard deviation (fraction, e.g. 0.1) of the common yearly demand factor; 0 = none. */

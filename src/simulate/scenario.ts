@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Diagnostic, joinPointer, pointerToPath, sortDiagnostics } from "../diagnostics.js";
 import { formatNumber } from "../format.js";
-import type { Afregningsform, Delkontrakt, Element, Indsats, Pris, Resultat, Udbud } from "../model/types.js";
+import { supplierCount, type Afregningsform, type Delkontrakt, type Element, type Indsats, type Pris, type Resultat, type Udbud } from "../model/types.js";
 import { loadCareful } from "../read/load.js";
 import { loadSchemaFile, validateAgainst } from "../read/schema.js";
 import type { SourceMap } from "../read/source.js";
@@ -416,10 +416,9 @@ export function resolveScenario(u: Udbud, fil: ScenarieFil, map: SourceMap, spec
     udbud: { id: u.id, titel: u.titel, ordregiver: u.ordregiver.navn },
     scenarie: { titel: fil.titel, ...(fil.beskrivelse !== undefined ? { beskrivelse: fil.beskrivelse } : {}) },
     delkontrakter,
-    prisreduktion: {
-      budgetændring_procent: u.prisvilkår.prisreduktion.budgetændring_procent,
-      maks_reduktion_procent: u.prisvilkår.prisreduktion.maks_reduktion_procent,
-    },
+    prisreduktion: u.prisvilkår.prisreduktion
+      ? { budgetændring_procent: u.prisvilkår.prisreduktion.budgetændring_procent, maks_reduktion_procent: u.prisvilkår.prisreduktion.maks_reduktion_procent }
+      : null,
     budgetændringer: [...(fil.budgetændringer ?? STANDARD.budgetændringer)],
     følsomhed_procent: fil.følsomhed_procent ?? STANDARD.følsomhed_procent,
     efterspørgselsusikkerhed: (fil.efterspørgselsusikkerhed_procent ?? 0) / 100,
@@ -544,7 +543,8 @@ function resolveOffer(
   const specPris: Pris | undefined = spec.priser.find((pr) => (o.art === "indsats" ? pr.indsats === o.id : pr.element === o.id));
   const priser: Modelpriser = {};
   const priskilder: Partial<Record<Afregningsform, Priskilde>> = {};
-  const pladserSpec: number | undefined = specPris?.pladser;
+  // Places: per supplier × suppliers when the spec gives pladser_pr_leverandør, else the price line's total.
+  const pladserSpec: number | undefined = lot.pladser_pr_leverandør !== undefined ? lot.pladser_pr_leverandør * supplierCount(lot) : specPris?.pladser;
   if (specPris) {
     const b = specPris.beløb;
     switch (spec.type) {

@@ -4,7 +4,7 @@
  */
 import { Diagnostic, Severity, joinPointer, pointerToPath } from "../diagnostics.js";
 import { formatKr, formatNumber } from "../format.js";
-import type { Delkontrakt, Interval, Tildeling, Udbud, Underkriterium } from "../model/types.js";
+import { supplierCount, type Delkontrakt, type Interval, type Tildeling, type Udbud, type Underkriterium } from "../model/types.js";
 import type { SourceMap } from "../read/source.js";
 import { hint } from "../suggest.js";
 import { lightRegimeThreshold } from "./thresholds.js";
@@ -92,8 +92,8 @@ function checkLot(r: Reporter, idx: LotIndex): void {
       d.indsatsspor.forEach((ref, j) => {
         if (checkRef(r, p(p(p(p(ptr, "delområder"), i), "indsatsspor"), j), ref, idx.spor, "Indsatssporet", where)) used.add(ref);
       });
-      if (d.antal_leverandører !== undefined && d.antal_leverandører > lot.antal_leverandører)
-        r.warn("min-max", p(p(p(ptr, "delområder"), i), "antal_leverandører"), `Delområdet har flere leverandører (${d.antal_leverandører}) end delkontrakten (${lot.antal_leverandører}).`);
+      if (d.antal_leverandører !== undefined && d.antal_leverandører > supplierCount(lot))
+        r.warn("min-max", p(p(p(ptr, "delområder"), i), "antal_leverandører"), `Delområdet har flere leverandører (${d.antal_leverandører}) end delkontrakten (${supplierCount(lot)}).`);
     });
     for (const [id, sp] of idx.spor) {
       if (!used.has(id)) r.warn("unassigned-track", p(sp, "id"), `Indsatssporet '${id}' hører ikke til noget delområde.`);
@@ -230,6 +230,16 @@ function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[]
   } else if (hasQuality) {
     r.error("criteria", p(ptr, "kriterium"), `Tildelingskriteriet er '${t.kriterium}', men der er kvalitetskriterier. Brug 'bedste-forhold-mellem-pris-og-kvalitet'.`);
   }
+  // § 160: the evaluators judge by what the tender says is emphasised; a scored quality criterion needs its aspects.
+  const walkQ = (list: Underkriterium[], base: string): void =>
+    list.forEach((k, i) => {
+      const kp = p(p(base, "underkriterier"), i);
+      const leaf = !(k.underkriterier ?? []).some((x) => x.type === "kvalitet");
+      if (k.type === "kvalitet" && leaf && !k.lægges_vægt_på?.length)
+        r.warn("criteria-aspects", kp, `Kvalitetskriteriet '${k.titel}' siger ikke, hvad der lægges vægt på. Angiv 'lægges_vægt_på' (evalueringsaspekterne), så bedømmelsen og begrundelsen har et grundlag, jf. udbudslovens § 160.`);
+      walkQ(k.underkriterier ?? [], kp);
+    });
+  walkQ(t.underkriterier, ptr);
   // § 160: the whole evaluation model with every bid-dependent parameter is fixed in advance.
   if (hasPrice) {
     const pe = t.prisevaluering;
@@ -415,6 +425,21 @@ function checkValueAndDuration(r: Reporter, u: Udbud): void {
   }
 }
 
+/**
+ * Two spec facts that a standard clause cannot both honour: the author must word the clause
+ * (a `klausuler` override) or change one of the facts.
+ */
+function checkClauseFacts(r: Reporter, u: Udbud): void {
+  const overridden = (id: string) => (u.klausuler ?? []).some((k) => (k.dokument ?? "rammeaftale") === "rammeaftale" && k.id === id);
+  const places = u.delkontrakter.filter((l) => l.prismodel.type === "helårsperson");
+  if (places.length && u.aftaleperiode.bestilling?.afbestilling_vederlagsfri && !overridden("ordrebekræftelse-og-afbestilling"))
+    r.warn("clause-conflict", "/aftaleperiode/bestilling/afbestilling_vederlagsfri",
+      `Afbestilling uden beregning passer ikke til helårspladser, der betales uanset belægning (delkontrakt ${places.map((l) => l.nummer).join(", ")}). Formulér pkt. 'ordrebekræftelse-og-afbestilling' med en klausul (klausuler: erstat), eller fjern 'afbestilling_vederlagsfri'.`, true);
+  if (places.length && places.length < u.delkontrakter.length && !overridden("eksklusivitet-og-omfang"))
+    r.warn("clause-conflict", "/delkontrakter",
+      "Udbuddet blander helårspladser (en købsforpligtelse) med afregning efter forbrug (ingen købsforpligtelse). Rammeaftalens pkt. 'eksklusivitet-og-omfang' siger begge dele; kontrollér ordlyden, eller formulér punktet med en klausul (klausuler: erstat).");
+}
+
 /** Whether a schema error at `err` makes the value at `dep` (or a part of it) unusable. */
 function overlaps(err: string, dep: string): boolean {
   return err === dep || err.startsWith(dep + "/") || dep.startsWith(err + "/") || err === "";
@@ -519,6 +544,8 @@ export function checkSemantics(u: Udbud, map: SourceMap, invalid: readonly strin
   const sharing = lots.filter((l) => !l.lot.tildeling);
   const sharingComplete = lotsComplete && rawLots.every((l, i) => !l || typeof l !== "object" || l.tildeling || lots.some((x) => x.ptr === p("/delkontrakter", i)));
   run("tildelingen", ["/tildeling"], "/tildeling", () => checkTildeling(r, u.tildeling, "/tildeling", sharing, sharingComplete));
+  // Clause facts read the whole tender: only on a schema-valid one (a hint, not worth a skip notice).
+  if (invalid.length === 0) checkClauseFacts(r, u);
   lots.forEach((idx) => {
     if (idx.lot.tildeling) run(`tildelingen i delkontrakten '${idx.lot.id}'`, [p(idx.ptr, "tildeling")], p(idx.ptr, "tildeling"), () => checkTildeling(r, idx.lot.tildeling!, p(idx.ptr, "tildeling"), [idx], true));
   });

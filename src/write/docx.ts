@@ -294,6 +294,8 @@ interface Fmt {
   /** Inside a hyperlink: references and links only leave their text. */
   inLink?: boolean;
   hyperlink?: boolean;
+  /** An example value (`# illustrativ`): highlighted. */
+  example?: boolean;
 }
 
 interface Ctx {
@@ -340,6 +342,7 @@ class DocxWriter {
       ...(f.italics ? { italics: true } : {}),
       ...(f.size ? { size: f.size } : {}),
       ...(f.hyperlink ? { style: "Hyperlink" } : {}),
+      ...(f.example ? { highlight: "yellow" } : {}),
     };
     return new TextRun(o);
   }
@@ -358,6 +361,8 @@ class DocxWriter {
         return this.inlines(i.content, { ...f, bold: true });
       case "emph":
         return this.inlines(i.content, { ...f, italics: true });
+      case "example":
+        return this.inlines(i.content, { ...f, example: true });
       case "ref": {
         const anchor = this.bookmarks.clause.get(i.target);
         if (!anchor || f.inLink) return [this.run(i.text, f)];

@@ -147,6 +147,8 @@ class HtmlWriter {
         return `<strong>${this.inlines(i.content, inLink)}</strong>`;
       case "emph":
         return `<em>${this.inlines(i.content, inLink)}</em>`;
+      case "example":
+        return `<mark class="eksempel" title="Eksempelværdi">${this.inlines(i.content, inLink)}</mark>`;
       case "ref": {
         const id = this.ids.clause.get(i.target);
         return id && !inLink ? `<a class="ref" href="#${escapeHtml(id)}">${escapeHtml(i.text)}</a>` : `<span class="ref">${escapeHtml(i.text)}</span>`;

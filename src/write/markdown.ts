@@ -63,6 +63,7 @@ function escapeInline(s: string): string {
     .replace(/\r\n?|\n/g, " ")
     .replace(/\u0000/g, "\uFFFD")
     .replace(/[\\`*_[\]<{}#|~$^]/g, "\\$&")
+    .replace(/=(?==)/g, "\\=") // "==" would open an example mark
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, "\\&");
 }
 
@@ -129,7 +130,7 @@ function takeEdge(x: Emph, end: "first" | "last"): string | undefined {
 
 function clone(x: Inline): Inline {
   if (x.type === "text") return { ...x };
-  if (x.type === "strong" || x.type === "emph" || x.type === "link") return { ...x, content: x.content.map(clone) };
+  if (x.type === "strong" || x.type === "emph" || x.type === "link" || x.type === "example") return { ...x, content: x.content.map(clone) };
   return x;
 }
 
@@ -194,6 +195,12 @@ function normalise(content: Inline[], ctx: NormCtx): Inline[] {
       case "break":
         b.push(i);
         break;
+      case "example": {
+        // An example value: `==…==` (the "mark" extension of markdown-it, pandoc and Obsidian).
+        const inner = normalise(i.content, ctx);
+        if (inner.length) b.push({ type: "example", content: inner });
+        break;
+      }
       case "ref":
         // Points at the heading's actual id (clause ids are sanitised); unresolved → text.
         if (!ctx.inLink && ctx.ids.clause.has(i.target)) b.push({ ...i, target: ctx.ids.clause.get(i.target)! });
@@ -349,6 +356,11 @@ function emit(xs: Inline[], st: EmitState): string {
         st.lineStart = false;
         break;
       }
+      case "example":
+        st.lineStart = false;
+        s += `==${emit(x.content, st)}==`;
+        st.lineStart = false;
+        break;
       case "ref":
         st.lineStart = false;
         s += `[${escapeInline(x.text)}](${destination(`#${x.target}`)})`;

@@ -224,7 +224,15 @@ export class Pass {
     const extra = align === "justify" && !line.hard && line.spaces > 0 ? free / line.spaces : 0;
     let cx = x + (align === "right" ? free : align === "center" ? free / 2 : 0);
     const links: { link: LinkTarget; x0: number; x1: number }[] = [];
+    const boxes: { example: object; x0: number; x1: number }[] = [];
+    const boxTo = (st: Style, x0: number, x1: number): void => {
+      if (!st.example) return;
+      const last = boxes[boxes.length - 1];
+      if (last && last.example === st.example && Math.abs(last.x1 - x0) < 0.5) last.x1 = x1;
+      else boxes.push({ example: st.example, x0, x1 });
+    };
     const linkTo = (st: Style, x0: number, x1: number): void => {
+      boxTo(st, x0, x1);
       if (!st.link) return;
       const last = links[links.length - 1];
       if (last && last.link === st.link && Math.abs(last.x1 - x0) < 0.5) last.x1 = x1;
@@ -256,6 +264,12 @@ export class Pass {
       }
       flush();
     });
+    for (const b of boxes) {
+      // An example value: a box around it (an artifact: decoration, not content).
+      this.tags.artifact(() => {
+        this.pdf.save().lineWidth(0.75).strokeColor(COLOR.rule).rect(b.x0 - 1.5, top + 0.5, b.x1 - b.x0 + 3, lh - 1).stroke().restore();
+      });
+    }
     for (const l of links) {
       if (l.link.dest) this.pdf.goTo(l.x0, top, l.x1 - l.x0, lh, l.link.dest);
       else if (l.link.href) this.pdf.link(l.x0, top, l.x1 - l.x0, lh, l.link.href);
@@ -282,6 +296,9 @@ export class Pass {
           break;
         case "emph":
           this.pieces(i.content, { ...st, italic: !st.italic }, out);
+          break;
+        case "example":
+          this.pieces(i.content, { ...st, example: st.example ?? {} }, out);
           break;
         case "link":
           this.pieces(i.content, i.href ? { ...st, color: COLOR.link, link: { href: i.href } } : st, out);

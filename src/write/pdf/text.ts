@@ -20,11 +20,13 @@ export interface Style {
   color: string;
   /** Object identity groups the pieces of one link into one clickable area per line. */
   link?: LinkTarget;
+  /** An example value (`# illustrativ`): drawn in a box; object identity groups its pieces per line. */
+  example?: object;
 }
 
 export const fontOf = (s: Style): FontName => `${s.family}${s.bold ? (s.italic ? "-bi" : "-b") : s.italic ? "-i" : ""}` as FontName;
 export const sameStyle = (a: Style, b: Style): boolean =>
-  a.family === b.family && a.bold === b.bold && a.italic === b.italic && a.size === b.size && a.color === b.color && a.link === b.link;
+  a.family === b.family && a.bold === b.bold && a.italic === b.italic && a.size === b.size && a.color === b.color && a.link === b.link && a.example === b.example;
 
 export type Piece = { kind: "text"; text: string; style: Style } | { kind: "break" };
 

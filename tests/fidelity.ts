@@ -1,0 +1,137 @@
+/**
+ * Fidelity of a rendered tender against a seed text (a PDF turned into text): how many of the seed's
+ * numbered headings come out with the same number and title, and how many of its sentences appear
+ * verbatim. Both sides are normalised for quotes, hyphenation (a PDF's "mu- ligt"), dashes, case and
+ * whitespace; nothing else is forgiven.
+ */
+export interface Heading {
+  nummer: string;
+  titel: string;
+}
+
+/** Seed headings: "4.1. Målgruppe", "3 Titel" … on a line of their own, short, not a sentence. */
+export function seedHeadings(text: string): Heading[] {
+  const out: Heading[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    const m = /^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$/.exec(line);
+    if (!m || line.length > 110) continue;
+    const titel = m[2].replace(/\s+\d{1,3}$/, ""); // a table of contents' page number
+    if (/[.:;,]$/.test(titel) || !/^[A-ZÆØÅ"”]/.test(titel)) continue;
+    out.push({ nummer: m[1], titel });
+  }
+  return out;
+}
+
+/**
+ * Rendered Markdown headings: "## 4.1 Målgruppe {#id}"; also a numbered point whose whole text is
+ * bold ("1. **Neurofaglig udredning …**"), how an outline item numbered within its section prints.
+ */
+export function renderedHeadings(md: string): Heading[] {
+  const out: Heading[] = [];
+  for (const line of md.split("\n")) {
+    const m = /^#{1,6}\s+(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(.*?)\s*(\{#[^}]*\})?\s*$/.exec(line) ?? /^(\d{1,2})\.\s+\*\*(.+)\*\*\s*$/.exec(line);
+    if (m) out.push({ nummer: m[1], titel: m[2] });
+  }
+  return out;
+}
+
+/** Markdown's internal links (a resolved reference "[4.4](#id)") as their text. */
+export function stripLinks(s: string): string {
+  return s.replace(/\[([^\]]*)\]\(#[^)]*\)/g, "$1");
+}
+
+/** Normalise for comparison: quotes, dashes and hyphenation, Markdown escapes and emphasis, case, whitespace. */
+export function norm(s: string): string {
+  return stripLinks(s)
+    .replace(/\\([\\`*_{}[\]()#+\-.!|>~=<])/g, "$1")
+    .replace(/\*\*|__/g, "")
+    .replace(/[”“"„«»]/g, '"')
+    .replace(/[’‘`´']/g, "'")
+    .replace(/[‐‑‒–—―-]/g, "-")
+    .replace(/(\p{L})- (\p{Ll})/gu, "$1$2") // a PDF's line-end hyphenation: "mu- ligt"
+    .replace(/[\s\-|•·]+/g, "")
+    .toLowerCase();
+}
+
+/**
+ * Lines of a PDF's text that are not running text: table rows ("a | b |"), chart data (mostly
+ * numbers and percentages), source lines ("Kilde: …", "Note: …") and redacted text ("Xxxxx"; the
+ * seed is anonymised there, so no rendering can match it).
+ */
+export function isNoise(line: string): boolean {
+  if (line.includes("|")) return true;
+  if (/^(Kilde|Note)\s*:/.test(line)) return true;
+  if (/\bX{1}x{3,}\b|\bX{4,}\b/.test(line)) return true;
+  const tokens = line.split(/\s+/);
+  const numeric = tokens.filter((t) => /^[\d.,%<>½–-]+$/.test(t)).length;
+  return tokens.length >= 4 && numeric / tokens.length > 0.4;
+}
+
+/**
+ * The seed's sentences: running-text lines (not headings, not noise) joined where a PDF wrapped
+ * them (the next line starts in lower case, or a long line stops mid-sentence), split at sentence
+ * ends; fragments under four words are left out.
+ */
+export function seedSentences(text: string): string[] {
+  const headings = new Set(seedHeadings(text).map((h) => `${h.nummer} ${h.titel}`));
+  const paras: string[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || headings.has(line.replace(/^(\S+?)\.?\s+/, "$1 ").replace(/\s+\d{1,3}$/, "")) || isNoise(line)) continue;
+    const prev = paras[paras.length - 1];
+    if (prev !== undefined && (/^\p{Ll}/u.test(line) || (prev.length > 95 && !/[.!?:;”")]$/.test(prev)))) paras[paras.length - 1] = `${prev} ${line}`;
+    else paras.push(line);
+  }
+  return paras
+    .flatMap((p) => p.split(/(?<=[.!?:])\s+(?=[A-ZÆØÅ•"”])/))
+    .map((s) => s.replace(/^•\s*/, "").trim())
+    .filter((s) => s.split(/\s+/).length >= 4 && !isNoise(s));
+}
+
+export interface Fidelity {
+  overskrifter: number;
+  overskrifter_fundet: number;
+  sætninger: number;
+  sætninger_fundet: number;
+  manglende_overskrifter: Heading[];
+  manglende_sætninger: string[];
+}
+
+export function fidelity(seed: string, rendered: string): Fidelity {
+  const want = seedHeadings(seed);
+  const have = new Set(renderedHeadings(rendered).map((h) => `${h.nummer}|${norm(h.titel)}`));
+  const missingH = want.filter((h) => !have.has(`${h.nummer}|${norm(h.titel)}`));
+  const body = norm(rendered.replace(/\{#[^}]*\}/g, ""));
+  const sentences = seedSentences(seed);
+  const missingS = sentences.filter((s) => !body.includes(norm(s)));
+  return {
+    overskrifter: want.length,
+    overskrifter_fundet: want.length - missingH.length,
+    sætninger: sentences.length,
+    sætninger_fundet: sentences.length - missingS.length,
+    manglende_overskrifter: missingH,
+    manglende_sætninger: missingS,
+  };
+}
+
+/** The parts of seed 003: line ranges (1-based, inclusive start) by the "Bilag X" title lines. */
+export function seedParts(text: string): Record<string, string> {
+  const lines = text.split("\n");
+  const at = (name: string) => lines.findIndex((l) => l.trim() === name);
+  const marks: [string, number][] = [
+    ["rammeaftale", 0],
+    ["A1", at("Bilag A1")],
+    ["A2", at("Bilag A2")],
+    ["A3", at("Bilag A3")],
+    ["A4", at("Bilag A4")],
+    ["B1", at("Bilag B1")],
+    ["B2", at("Bilag B2")],
+  ];
+  const out: Record<string, string> = {};
+  marks.forEach(([name, start], i) => {
+    const end = i + 1 < marks.length ? marks[i + 1][1] : lines.length;
+    out[name] = lines.slice(start, end).join("\n");
+  });
+  return out;
+}
