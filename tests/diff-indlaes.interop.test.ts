@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { parseDocument } from "yaml";
 import { diffDocuments } from "../src/diff/align.js";
 import { readDocx } from "../src/diff/read-docx.js";
 import { cli, repoRoot, tmpDir } from "./helpers.js";
@@ -17,6 +18,15 @@ import { requirePrereq } from "./prereq.js";
 const python = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const hasDocx = spawnSync(python, ["-c", "import docx"]).status === 0;
 const spec = path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte");
+
+/** The spec's text with `overrides` added to its own `klausuler` (the example has some). */
+function withOverrides(text: string, overrides: unknown[]): string {
+  const doc = parseDocument(text);
+  const own = doc.get("klausuler");
+  if (own && typeof own === "object" && "items" in (own as object)) for (const o of overrides) (own as { add: (v: unknown) => void }).add(doc.createNode(o));
+  else doc.set("klausuler", overrides);
+  return doc.toString({ lineWidth: 0 });
+}
 
 /** Copies a spec folder. */
 function copySpec(to: string): void {
@@ -66,8 +76,7 @@ test("a lawyer's Word edits come back as field changes and overrides, and re-ren
   const target = path.join(copy, path.basename(f.fil));
   const lines = fs.readFileSync(target, "utf8").split("\n");
   lines[f.linje - 1] = lines[f.linje - 1].slice(0, f.kolonne - 1) + lines[f.linje - 1].slice(f.kolonne - 1).replace(String(f.nuværende), String(f.foreslået));
-  assert.ok(!/^klausuler:/m.test(lines.join("\n")), "the example spec has no overrides of its own");
-  fs.writeFileSync(target, lines.join("\n") + "\n" + yaml.dump({ klausuler: p.klausuler }));
+  fs.writeFileSync(target, withOverrides(lines.join("\n"), p.klausuler));
   r = await cli("render", copy, "--format", "docx", "--only", "rammeaftale", "--out", path.join(dir, "r2"));
   assert.equal(r.code, 0, r.stderr);
   const again = await readDocx(fs.readFileSync(path.join(dir, "r2", "rammeaftale.docx")), "igen");
@@ -95,13 +104,15 @@ test("a deleted clause and a new one come back as udelad and tilføj-efter, and 
   ]);
   const copy = path.join(dir, "kopi");
   copySpec(copy);
-  fs.appendFileSync(path.join(copy, "udbud.yaml"), "\n" + yaml.dump({ klausuler: p.klausuler }));
+  fs.writeFileSync(path.join(copy, "udbud.yaml"), withOverrides(fs.readFileSync(path.join(copy, "udbud.yaml"), "utf8"), p.klausuler));
   r = await cli("render", copy, "--format", "docx", "--only", "rammeaftale", "--out", path.join(dir, "r2"));
   assert.equal(r.code, 0, r.stderr);
   const again = await readDocx(fs.readFileSync(path.join(dir, "r2", "rammeaftale.docx")), "igen");
   const lawyer = await readDocx(fs.readFileSync(edited), "rettet");
-  const d = diffDocuments(lawyer, again);
-  // The lawyer did not renumber by hand; the render does: only numbers differ.
-  assert.deepEqual(d.clauses.filter((c) => c.kinds.some((k) => k !== "renumbered")).map((c) => [c.kinds, c.new?.ref, c.new?.heading]), []);
+  // Word renumbers the headings itself, but the lawyer's cross-references keep their cached
+  // numbers until the fields are updated (F9); the render has the new ones. So: the same clauses
+  // with the same words, numbers aside.
+  const norm = (doc: typeof lawyer) => doc.clauses.map((c) => `${c.heading}: ${c.blocks.map((b) => b.text).join(" ")}`.replace(/\d+(\.\d+)*/g, "#"));
+  assert.deepEqual(norm(lawyer), norm(again));
   assert.ok(again.clauses.some((c) => c.heading === "Cyberforsikring" && c.blocks[0]?.text === "Leverandøren skal have en cyberforsikring, jf. pkt. 5.5."));
 });

@@ -57,7 +57,7 @@ const EXPECTED = [
 ];
 
 async function check(oldDocx: string, newDocx: string): Promise<void> {
-  const r = await cli("diff", oldDocx, newDocx, "--format", "json");
+  const r = await cli("diff", oldDocx, newDocx, "--json");
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.summary, { inserted: 1, deleted: 0, modified: 4, moved: 1, henvisning: 0, renumbered: 6 });
