@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compiledModule } from "../src/paths.js";
-import { FORMATS, renderSpec } from "../src/render/index.js";
+import { DOC_FORMATS, FORMATS, renderSpec } from "../src/render/index.js";
 import { startPool } from "../src/render/pool.js";
 import { repoRoot, tmpDir } from "./helpers.js";
 
@@ -47,7 +47,10 @@ for (const example of ["kk-2020-udsatte-sygemeldte", "kk-2024-udsatte-sygemeldte
     const hb = hashes(many);
     assert.deepEqual(hashes(some), ha);
     const files = Object.keys(ha);
-    assert.equal(files.length, a.documents.length * FORMATS.length + 1, "every document in every format, and the manifest");
+    // Every document in every document format, the workbook of each tilbudsliste, and the manifest.
+    const lists = a.documents.filter((d) => d.id.startsWith("tilbudsliste-")).length;
+    assert.ok(lists >= 3, `${lists} tilbudslister`);
+    assert.equal(files.length, a.documents.length * DOC_FORMATS.length + lists + 1, "every document in every format, and the manifest");
     assert.ok(a.documents.length >= 10, `${a.documents.length} documents`);
     for (const f of FORMATS) assert.ok(files.some((x) => x.endsWith(`.${f}`)), f);
     assert.deepEqual(hb, ha);
