@@ -43,38 +43,17 @@
  *                 (the Title paragraph itself stays a preamble paragraph)
  */
 import { SaxesParser } from "saxes";
-import { SafeZip, ZipReadError } from "../read/zip.js";
+import { SafeZip, ZIP_LIMITS, ZipReadError, type ZipLimits } from "../read/zip.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Limits and errors                                                                           */
 
-export interface DocxLimits {
-  /** Size of the DOCX file itself (compressed), in bytes. */
-  fileBytes: number;
-  /** Entries in the ZIP archive. */
-  entries: number;
-  /** Uncompressed bytes of any one part, counted while inflating (the ZIP header is not trusted). */
-  entryBytes: number;
-  /** Uncompressed bytes of all parts read together. */
-  totalBytes: number;
-  /** Element nesting depth in any XML part. */
-  xmlDepth: number;
-  /** Elements in any XML part. */
-  xmlElements: number;
-}
-
-const MB = 1024 * 1024;
+/** The DOCX reader's limits are the shared package limits of `read/zip.ts` (one set for DOCX and XLSX). */
+export type DocxLimits = ZipLimits;
 
 /** Default limits: generous for real contracts (a 100-page contract is ~1–3 MB of XML, ~100k elements). */
-export const DOCX_LIMITS: Readonly<DocxLimits> = Object.freeze({
-  fileBytes: 50 * MB,
-  entries: 2000,
-  entryBytes: 100 * MB,
-  totalBytes: 200 * MB,
-  xmlDepth: 256,
-  xmlElements: 2_000_000,
-});
+export const DOCX_LIMITS: Readonly<DocxLimits> = ZIP_LIMITS;
 
 /** The file can't be read as a DOCX: not a ZIP, damaged, over a limit, or hostile. Message in Danish. */
 export class DocxReadError extends Error {

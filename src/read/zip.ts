@@ -26,7 +26,7 @@ export interface ZipLimits {
 
 const MB = 1024 * 1024;
 
-/** The DOCX reader's limits (DOCX_LIMITS in diff/read-docx.ts). */
+/** The limits of every untrusted ZIP package (DOCX and XLSX; DOCX_LIMITS in diff/read-docx.ts is this set). */
 export const ZIP_LIMITS: Readonly<ZipLimits> = Object.freeze({
   fileBytes: 50 * MB,
   entries: 2000,
