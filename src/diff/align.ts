@@ -524,5 +524,5 @@ export function diffDocuments(oldDoc: ComparableDoc, newDoc: ComparableDoc, o: C
     if (k) summary[k]++;
   }
   summary.moved += moves.length;
-  return { id: newDoc.id, title: newDoc.title, clauses, ...(moves.length ? { moves } : {}), summary };
+  return { id: newDoc.id, title: newDoc.title, clauses, ...(moves.length ? { moves } : {}), summary, ...(newDoc.headingNumbers ? { headingNumbers: newDoc.headingNumbers } : {}) };
 }

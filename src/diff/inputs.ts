@@ -88,7 +88,8 @@ function addBlocks(b: Builder, blocks: AstBlock[], fromOurTree: boolean, depth =
 export function fromTree(tree: DocumentTree): ComparableDoc {
   const b = new Builder();
   addBlocks(b, tree.blocks, true);
-  return { id: tree.id, title: tree.title, clauses: b.done() };
+  // Our DOCX writer numbers the headings with Word's automatic numbering (src/write/docx.ts).
+  return { id: tree.id, title: tree.title, clauses: b.done(), headingNumbers: "word" };
 }
 
 /**

@@ -32,11 +32,19 @@ export interface Clause {
   blocks: Block[];
 }
 
+/**
+ * How the headings' numbers are written: "word" — by Word's automatic numbering (numbering.xml
+ * definitions linked to the Heading styles, as our DOCX writer does it and as a DOCX read back shows
+ * it); absent — typed into the heading text (pandoc, Markdown, text, HTML).
+ */
+export type HeadingNumbers = "word";
+
 export interface ComparableDoc {
   /** Document id (for specs: `rammeaftale`, `bilag-a1-…`; for files: the file name). */
   id: string;
   title: string;
   clauses: Clause[];
+  headingNumbers?: HeadingNumbers;
 }
 
 export type Op = "equal" | "insert" | "delete";
@@ -133,6 +141,8 @@ export interface DocDiff {
   /** Blocks moved between clauses (or far within one); each counts as one `moved` change. */
   moves?: BlockMove[];
   summary: { inserted: number; deleted: number; modified: number; moved: number; henvisning: number; renumbered: number };
+  /** The new document's heading numbers are Word's automatic numbering (the redline keeps it). */
+  headingNumbers?: HeadingNumbers;
 }
 
 /** The text of a clause body, blocks joined by newlines. */

@@ -749,6 +749,9 @@ class BodySink implements XmlSink {
   readonly clauses: Clause[] = [];
   /** The first Title-style paragraph. */
   titleText: string | null = null;
+  /** Numbered headings whose number came from numbering.xml, and those with a typed number. */
+  wordNumbers = 0;
+  typedNumbers = 0;
 
   private clause: Clause | null = null;
   private readonly paras: Para[] = [];
@@ -1034,6 +1037,8 @@ class BodySink implements XmlSink {
     if (level !== null) {
       const m = TEXT_NUMBER.exec(text);
       const ref = m ? m[1] : labelRef(number?.label ?? null);
+      if (m) this.typedNumbers++;
+      else if (ref !== null) this.wordNumbers++;
       const heading = m ? text.slice(m[0].length).trim() : text;
       const id = p.bookmarks[0];
       this.clause = { ...(id ? { id } : {}), ref, heading, level, blocks: [] };
@@ -1110,5 +1115,7 @@ async function read(data: Buffer, name: string, lim: DocxLimits): Promise<Compar
   parseXml(corePart, core, lim);
 
   const title = core.title.trim() || body.titleText || name;
-  return { id: name, title, clauses: body.clauses };
+  // Heading numbers from numbering.xml (none typed): the redline keeps Word's automatic numbering.
+  const auto = body.wordNumbers > 0 && body.typedNumbers === 0;
+  return { id: name, title, clauses: body.clauses, ...(auto ? { headingNumbers: "word" as const } : {}) };
 }

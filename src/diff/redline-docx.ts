@@ -78,6 +78,7 @@ import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
 import { orderItems } from "./redline-order.js";
 import { assignLists, type ListInstance, type ListSlot, type ListStyle, numberingXml, parseMarker } from "./redline-lists.js";
+import { type DocHeadings, HEADING_INDENT, HEADING_MAX_LEVEL, NUMBERING_OFF, headingLists, headingNumberingXml, planHeadings, styleNumPr } from "./redline-headings.js";
 
 export interface RedlineOptions {
   /** Author of every revision and comment (e.g. "udbud"). */
@@ -146,13 +147,15 @@ function exactOr(runs: Run[] | undefined, oldText: string, newText: string): Run
   return exactRuns(oldText, newText);
 }
 
-/** "6.4 Bod", "6.4", "Bod" or "" for the preamble. */
-function headingLine(c: Clause): string {
+/** "6.4 Bod", "6.4", "Bod" or "" for the preamble; with Word's numbering only the heading text. */
+function headingLine(c: Clause, h: DocHeadings): string {
+  if (h.word) return c.heading;
   return [c.ref ?? "", c.heading].filter((s) => s !== "").join(" ");
 }
 
-function hasHeading(c: Clause): boolean {
-  return headingLine(c) !== "";
+/** Whether the clause has a heading paragraph (with Word's numbering, a numbered clause always has one). */
+function hasHeading(c: Clause, h: DocHeadings): boolean {
+  return headingLine(c, h) !== "" || (h.word && c.ref !== null);
 }
 
 function cellsOf(b: Block): string[] {
@@ -170,6 +173,8 @@ class Ctx {
   readonly comments: { id: number; text: string }[] = [];
   /** The numbered lists of the body (set once the body is assembled). */
   lists: ListInstance[] = [];
+  /** Per document: how its headings are numbered (set when the body is assembled). */
+  headings: DocHeadings[] = [];
   /** Word move markup instead of deletion + insertion with comments. */
   wordMoves = false;
   /** Open move ranges: direction + name → range id. */
@@ -207,11 +212,15 @@ class Ctx {
 
 type ParaKind =
   | { style: "Title"; pageBreak: boolean }
-  | { style: "Heading"; level: number }
+  /** A heading; `num`: Word's heading numbering (see redline-headings.ts), absent for a typed number. */
+  | { style: "Heading"; level: number; num?: HeadingNum }
   | { style: "Normal" }
   | { style: "ListBullet"; level?: number }
   /** A numbered list item; `numId` is assigned when the body is complete (see redline-lists.ts). */
   | { style: "ListNumber"; list: ListStyle; level?: number; numId?: number };
+
+/** A heading's place in Word's heading list: in it (numbered) or not; typed numbers opt out ("off") when the styles are numbered. */
+type HeadingNum = { mode: "off" } | { mode: "word"; numbered: boolean; numId: number; explicit: boolean };
 
 function pPrBase(k: ParaKind): string {
   switch (k.style) {
@@ -219,7 +228,13 @@ function pPrBase(k: ParaKind): string {
       return `<w:pStyle w:val="Title"/>${k.pageBreak ? "<w:pageBreakBefore/>" : ""}`;
     case "Heading": {
       const lvl = Math.max(1, k.level);
-      return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
+      const n = k.num;
+      if (n?.mode === "word") {
+        const style = `<w:pStyle w:val="Heading${Math.min(HEADING_MAX_LEVEL, lvl)}"/>`;
+        if (!n.numbered) return `${style}${NUMBERING_OFF}`;
+        return n.explicit ? `${style}<w:numPr><w:ilvl w:val="${lvl - 1}"/><w:numId w:val="${n.numId}"/></w:numPr>` : style;
+      }
+      return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${n ? NUMBERING_OFF : ""}${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
     }
     case "ListBullet":
       return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="${k.level ?? 0}"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
@@ -347,24 +362,27 @@ function wholeBlock(b: Block, op: "insert" | "delete"): BodyEl {
   return { t: "p", spec: { kind: blockKind(b), runs: b.text ? [{ op, text: b.text }] : [], mark: op === "insert" ? "ins" : "del" } };
 }
 
-function headingKind(c: Clause): ParaKind {
-  return { style: "Heading", level: Math.max(1, c.level) };
+function headingKind(c: Clause, h: DocHeadings): ParaKind {
+  const level = Math.max(1, c.level);
+  if (h.word) return { style: "Heading", level, num: { mode: "word", numbered: c.ref !== null, numId: h.numId, explicit: h.explicit } };
+  return { style: "Heading", level, ...(h.stylesNumbered ? { num: { mode: "off" as const } } : {}) };
 }
 
 /** A clause wholly inserted or deleted (inserted/deleted clauses, both copies of a move). */
-function wholeClause(c: Clause, op: "insert" | "delete", comment?: string, move?: string): BodyEl[] {
+function wholeClause(c: Clause, h: DocHeadings, op: "insert" | "delete", comment?: string, move?: string): BodyEl[] {
   const out: BodyEl[] = [];
-  const line = headingLine(c);
-  if (line !== "") {
-    out.push({ t: "p", spec: { kind: headingKind(c), runs: [{ op, text: line }], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
+  const line = headingLine(c, h);
+  if (hasHeading(c, h)) {
+    out.push({ t: "p", spec: { kind: headingKind(c, h), runs: line ? [{ op, text: line }] : [], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
   }
   for (const b of c.blocks) out.push(wholeBlock(b, op));
   if (move !== undefined) for (const el of out) if (el.t === "p") el.spec.move = { name: move, dir: op === "insert" ? "to" : "from" };
   return out;
 }
 
-/** Heading runs: number change as delete+insert, then the separator, then the heading words. */
-function headingRuns(ac: AlignedClause, o: Clause, n: Clause): Run[] {
+/** Heading runs: number change as delete+insert, then the separator, then the heading words (only the words with Word's numbering). */
+function headingRuns(ac: AlignedClause, o: Clause, n: Clause, h: DocHeadings): Run[] {
+  if (h.word) return exactOr(ac.headingRuns, o.heading, n.heading);
   const runs: Run[] = [];
   const oRef = o.ref ?? "";
   const nRef = n.ref ?? "";
@@ -418,16 +436,17 @@ function pairedBlock(b: BlockDiff, o: Block, n: Block): BodyEl[] {
 }
 
 /** A paired clause (same place in both versions): heading and blocks with their inner changes. */
-function alignedClause(ac: AlignedClause, o: Clause, n: Clause, moves: BlockMove[] = []): BodyEl[] {
+function alignedClause(ac: AlignedClause, o: Clause, n: Clause, h: DocHeadings, moves: BlockMove[] = []): BodyEl[] {
   const out: BodyEl[] = [];
-  if (hasHeading(o) && hasHeading(n)) {
-    const spec: ParaSpec = { kind: headingKind(n), runs: headingRuns(ac, o, n) };
-    if (!sameKind(headingKind(o), headingKind(n))) spec.oldKind = headingKind(o);
+  const whole = (c: Clause, op: "insert" | "delete"): Run[] => (headingLine(c, h) ? [{ op, text: headingLine(c, h) }] : []);
+  if (hasHeading(o, h) && hasHeading(n, h)) {
+    const spec: ParaSpec = { kind: headingKind(n, h), runs: headingRuns(ac, o, n, h) };
+    if (!sameKind(headingKind(o, h), headingKind(n, h))) spec.oldKind = headingKind(o, h);
     out.push({ t: "p", spec });
-  } else if (hasHeading(o)) {
-    out.push({ t: "p", spec: { kind: headingKind(o), runs: [{ op: "delete", text: headingLine(o) }], mark: "del" } });
-  } else if (hasHeading(n)) {
-    out.push({ t: "p", spec: { kind: headingKind(n), runs: [{ op: "insert", text: headingLine(n) }], mark: "ins" } });
+  } else if (hasHeading(o, h)) {
+    out.push({ t: "p", spec: { kind: headingKind(o, h), runs: whole(o, "delete"), mark: "del" } });
+  } else if (hasHeading(n, h)) {
+    out.push({ t: "p", spec: { kind: headingKind(n, h), runs: whole(n, "insert"), mark: "ins" } });
   }
   if (!blocksConsistent(ac, o, n)) {
     for (const b of o.blocks) out.push(wholeBlock(b, "delete"));
@@ -585,19 +604,22 @@ function separateInsertions(els: BodyEl[]): void {
 
 function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   const els: BodyEl[] = [];
+  // Numbering instances: bullets, then one per document with Word-numbered headings, then the lists.
+  ctx.headings = planHeadings(diffs, LIST_NUM_ID + 1);
   diffs.forEach((diff, d) => {
+    const h = ctx.headings[d];
     els.push({ t: "p", spec: { kind: { style: "Title", pageBreak: d > 0 }, runs: diff.title ? [{ op: "equal", text: diff.title }] : [] } });
     for (const it of orderItems(diff)) {
-      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, diff.moves));
-      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment, it.move));
-      else els.push(...wholeClause(it.o, "delete", it.comment, it.move));
+      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, h, diff.moves));
+      else if (it.t === "new") els.push(...wholeClause(it.n, h, "insert", it.comment, it.move));
+      else els.push(...wholeClause(it.o, h, "delete", it.comment, it.move));
     }
   });
   const last = els[els.length - 1];
   if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
   shiftMarksBeforeTables(els);
   separateInsertions(els);
-  ctx.lists = numberLists(els);
+  ctx.lists = numberLists(els, LIST_NUM_ID + 1 + headingLists(ctx.headings));
   markMoveRanges(els, ctx.wordMoves);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
@@ -621,7 +643,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
  * Word lists for the numbered list paragraphs: a run of consecutive list paragraphs is one list per
  * type, in the new kinds; an old kind (w:pPrChange) of another type gets a list of its own.
  */
-function numberLists(els: BodyEl[]): ListInstance[] {
+function numberLists(els: BodyEl[], first: number): ListInstance[] {
   const slots: ListSlot[] = [];
   const olds: ListSlot[] = [];
   for (const el of els) {
@@ -639,8 +661,8 @@ function numberLists(els: BodyEl[]): ListInstance[] {
       olds.push({ style: o.list, setNumId: (n) => (o.numId = n) }, null);
     }
   }
-  const lists = assignLists(slots, LIST_NUM_ID + 1);
-  return [...lists, ...assignLists(olds, LIST_NUM_ID + 1 + lists.length)];
+  const lists = assignLists(slots, first);
+  return [...lists, ...assignLists(olds, first + lists.length)];
 }
 
 /**
@@ -685,10 +707,12 @@ function commentsXml(ctx: Ctx): string {
 
 const LANG = '<w:lang w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>';
 
-function stylesXml(): string {
+function stylesXml(plan: DocHeadings[]): string {
+  // With Word-numbered headings, each Heading style is in the heading list (as in our DOCX).
+  const numbered = plan.some((h) => h.word);
   const heading = (n: number, size: number, before: number) =>
     `<w:style w:type="paragraph" w:styleId="Heading${n}"><w:name w:val="heading ${n}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/>` +
-    `<w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="${before}" w:after="120"/><w:outlineLvl w:val="${n - 1}"/></w:pPr>` +
+    `<w:pPr><w:keepNext/><w:keepLines/>${styleNumPr(plan, n)}<w:spacing w:before="${before}" w:after="120"/>${numbered ? `<w:ind w:left="${HEADING_INDENT}" w:hanging="${HEADING_INDENT}"/>` : ""}<w:outlineLvl w:val="${n - 1}"/></w:pPr>` +
     `<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/><w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr></w:style>`;
   const border = (side: string) => `<w:${side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>`;
   return (
@@ -705,6 +729,9 @@ function stylesXml(): string {
     heading(1, 32, 360) +
     heading(2, 26, 240) +
     heading(3, 22, 200) +
+    heading(4, 22, 200) +
+    heading(5, 22, 160) +
+    heading(6, 22, 160) +
     `<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>` +
     `<w:pPr><w:numPr><w:numId w:val="${LIST_NUM_ID}"/></w:numPr><w:contextualSpacing/></w:pPr></w:style>` +
     `<w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:contextualSpacing/></w:pPr></w:style>` +
@@ -797,9 +824,9 @@ export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): 
     ["_rels/.rels", rootRelsXml()],
     ["docProps/core.xml", coreXml(opts, date)],
     ["word/document.xml", document],
-    ["word/styles.xml", stylesXml()],
+    ["word/styles.xml", stylesXml(ctx.headings)],
     ["word/settings.xml", settingsXml()],
-    ["word/numbering.xml", numberingXml(XML_DECL, NS_W, FONT, LIST_NUM_ID, ctx.lists)],
+    ["word/numbering.xml", numberingXml(XML_DECL, NS_W, FONT, LIST_NUM_ID, ctx.lists, headingNumberingXml(ctx.headings))],
     ...(withComments ? ([["word/comments.xml", commentsXml(ctx)]] as [string, string][]) : []),
     ["word/_rels/document.xml.rels", documentRelsXml(withComments)],
   ];
