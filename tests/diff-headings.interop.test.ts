@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import JSZip from "jszip";
 import { parseXmlDocument, type Element } from "slimdom";
-import { readDocx } from "../src/diff/read-docx.js";
+import { readDocx } from "../src/diff/read-docx/index.js";
 import { cli, repoRoot, tmpDir } from "./helpers.js";
 import { libreOffice, libreOfficeText } from "./libreoffice.js";
 import { requirePrereq } from "./prereq.js";

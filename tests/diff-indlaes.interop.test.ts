@@ -11,7 +11,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { parseDocument } from "yaml";
 import { diffDocuments } from "../src/diff/align.js";
-import { readDocx } from "../src/diff/read-docx.js";
+import { readDocx } from "../src/diff/read-docx/index.js";
 import { cli, repoRoot, tmpDir } from "./helpers.js";
 import { requirePrereq } from "./prereq.js";
 

@@ -24,7 +24,7 @@ import { bookmarkName, writeDocx } from "../write/docx.js";
 import { countWords, diffDocuments, wordRuns } from "./align.js";
 import { fromTree } from "./inputs.js";
 import type { AlignedClause, Clause, ComparableDoc } from "./model.js";
-import { DocxReadError, readDocx } from "./read-docx.js";
+import { DocxReadError, readDocx } from "./read-docx/index.js";
 
 /** A proposed change of one spec field. */
 export interface FieldChange {

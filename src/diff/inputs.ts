@@ -14,9 +14,9 @@ import { readRegularFile, regularFileMessage } from "../read/regular-file.js";
 import { displayPath } from "../read/source.js";
 import { buildDocuments } from "../render/build.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
-import { DocxReadError, readDocx } from "./read-docx.js";
+import { DocxReadError, readDocx } from "./read-docx/index.js";
 
-/** Largest document file the diff reads (DOCX has its own, stricter limits in read-docx.ts). */
+/** Largest document file the diff reads (DOCX has its own, stricter limits in read-docx/errors.ts). */
 export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
 
 const NUMBER = /^(\d+(?:\.\d+)*)\.?\s+(\S.*)$/s;

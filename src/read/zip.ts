@@ -1,6 +1,6 @@
 /**
  * Opening an untrusted OOXML package (a ZIP) within limits: the same limits and the same approach
- * as the DOCX reader (diff/read-docx.ts). The end record's entry count is read before jszip builds
+ * as the DOCX reader (diff/read-docx/). The end record's entry count is read before jszip builds
  * anything; each part is inflated while counting the bytes as they come out of the inflater, so a
  * zip bomb stops at the limit whatever its header claims; XML parts are parsed with saxes with no
  * DOCTYPE at all (no entity can be declared, let alone expanded) and bounded depth and element
@@ -26,7 +26,7 @@ export interface ZipLimits {
 
 const MB = 1024 * 1024;
 
-/** The limits of every untrusted ZIP package (DOCX and XLSX; DOCX_LIMITS in diff/read-docx.ts is this set). */
+/** The limits of every untrusted ZIP package (DOCX and XLSX; DOCX_LIMITS in diff/read-docx/errors.ts is this set). */
 export const ZIP_LIMITS: Readonly<ZipLimits> = Object.freeze({
   fileBytes: 50 * MB,
   entries: 2000,
