@@ -101,6 +101,20 @@ test("a reference that did not follow a renumbering is 'henvisning', never a 0-w
   assert.match(md, /henviser til afsnit 3, som efter omnummereringen hedder 4/);
 });
 
+test("references that followed in a chain (pkt. 2 → 3 and pkt. 3 → 4) are not 'henvisning'; a stale one among them is", () => {
+  const a = readTextDoc("1. Formål\n\nSe pkt. 2 og pkt. 3.\n\n2. Levering\n\nLevering.\n\n3. Leveringssted\n\nSted.", "a");
+  const b = readTextDoc("1. Formål\n\nSe pkt. 3 og pkt. 4.\n\n2. Bestilling\n\nBestilling sker skriftligt.\n\n3. Levering\n\nLevering.\n\n4. Leveringssted\n\nSted.", "b");
+  const d = diffDocuments(a, b);
+  assert.equal(d.summary.henvisning, 0, JSON.stringify(d.clauses.map((c) => c.staleRefs)));
+  assert.equal(d.summary.modified, 0);
+  // Only pkt. 2 followed; the "pkt. 3" left over still means the old 3 (now 4).
+  const b2 = readTextDoc("1. Formål\n\nSe pkt. 3 og pkt. 3.\n\n2. Bestilling\n\nBestilling sker skriftligt.\n\n3. Levering\n\nLevering.\n\n4. Leveringssted\n\nSted.", "b2");
+  const d2 = diffDocuments(a, b2);
+  const c2 = d2.clauses.find((c) => c.new?.ref === "1")!;
+  assert.ok(c2.kinds.includes("henvisning"), JSON.stringify(c2.kinds));
+  assert.deepEqual(c2.staleRefs!.map((r) => [r.cited, r.nowRef]), [["3", "4"]]);
+});
+
 test("price rows pair by offer id: an inserted offer is one inserted row, never 'M changed to V3'", () => {
   const md = (rows: string) => `# 1. Priser\n\n| Indsats | Pris pr. uge | Pris pr. forløb |\n|---|---|---|\n${rows}`;
   const a = readMarkdownDoc(md("| 1A | 1.200 kr. | 15.600 kr. |\n| M | 1.300 kr. | 16.900 kr. |\n"), "a");
