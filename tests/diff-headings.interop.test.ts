@@ -107,12 +107,35 @@ test("redline DOM: every numbered heading resolves to a level of the redline's h
   assert.ok(unnumbered >= 1);
 });
 
-/** The numbered heading lines of a LibreOffice text export ("4.5 Statusmøder"; the table of contents has tabs). */
-const headingLines = (txt: string) => txt.split("\n").filter((l) => /^\d+(\.\d+)*\.? \S/.test(l));
+/** The heading texts of the rendered versions (our reader), to tell headings from numbered list items. */
+let headingTexts: Set<string> | undefined;
+async function knownHeadings(): Promise<Set<string>> {
+  const f = await fixture();
+  if (!headingTexts) {
+    const docs = await Promise.all([f.oldDocx, f.newDocx].map(async (p) => readDocx(fs.readFileSync(p), path.basename(p))));
+    headingTexts = new Set(docs.flatMap((d) => d.clauses.map((c) => c.heading)).filter(Boolean));
+  }
+  return headingTexts;
+}
+
+/**
+ * The numbered heading lines of a LibreOffice text export, "4.5 Statusmøder" (the table of
+ * contents has tabs; leading spaces are LibreOffice's rendering of a list indent, not text).
+ */
+let known = new Set<string>();
+const headingLines = (txt: string) =>
+  txt
+    .split("\n")
+    .map((l) => l.trimStart())
+    .filter((l) => {
+      const m = /^\d+(?:\.\d+)*\.? (.+)$/.exec(l);
+      return !!m && known.has(m[1]);
+    });
 
 test("LibreOffice: Accept All shows the new document's heading numbers, Reject All the old one's; the accepted redline converts to PDF", async (ctx) => {
   requirePrereq(!has("soffice") || !has("pdftotext"), "LibreOffice eller pdftotext mangler", ctx.skip);
   const f = await fixture();
+  known = await knownHeadings();
   const want = headingLines(libreOfficeText(f.newDocx, f.dir, "None"));
   assert.ok(want.length > 80, want.join("\n"));
   assert.ok(want.includes("4.5 Statusmøder") && want.includes("4.6 Overdragelse af rettigheder og forpligtelser") && want.includes("1.2 Definitioner"), want.join("\n"));
@@ -147,4 +170,42 @@ test("pandoc: Accept All / Reject All give the new / old headings", async (ctx) 
   assert.ok(accepted.includes("## Statusmøder") && !accepted.includes("## Baggrund"), accepted.join("\n"));
   assert.ok(rejected.includes("## Baggrund") && !rejected.includes("## Statusmøder"), rejected.join("\n"));
   assert.ok(!accepted.some((h) => /^#+ \d+(\.\d+)*\.? /.test(h)), "no typed numbers");
+});
+
+test("DOCX re-saved by LibreOffice and DOCX made by pandoc: Accept All shows the new version's heading numbers", async (ctx) => {
+  requirePrereq(!has("soffice") || !has("pandoc"), "LibreOffice eller pandoc mangler", ctx.skip);
+  const f = await fixture();
+  known = await knownHeadings();
+  // LibreOffice: both rendered versions re-saved as DOCX (its own numbering.xml and styles).
+  const lo = path.join(f.dir, "lo");
+  for (const [src, side] of [[f.oldDocx, "gammel"], [f.newDocx, "ny"]]) {
+    const conv = spawnSync("soffice", ["--headless", `-env:UserInstallation=file://${path.join(f.dir, "lo-conv-profile")}`, "--convert-to", "docx", "--outdir", path.join(lo, side), src], { encoding: "utf8", timeout: 180_000 });
+    assert.ok(fs.existsSync(path.join(lo, side, "rammeaftale.docx")), conv.stderr);
+  }
+  // pandoc: our Markdown of both versions (typed numbers in the headings) converted to DOCX.
+  const pd = path.join(f.dir, "pandoc");
+  fs.mkdirSync(pd);
+  for (const side of ["gammel", "ny"]) {
+    const r = await cli("render", path.join(f.dir, side), "--format", "md", "--only", "rammeaftale", "--out", path.join(pd, `md-${side}`));
+    assert.equal(r.code, 0, r.stderr);
+    const p = spawnSync("pandoc", [path.join(pd, `md-${side}`, "rammeaftale.md"), "-o", path.join(pd, `${side}.docx`)], { encoding: "utf8" });
+    assert.equal(p.status, 0, p.stderr);
+  }
+  const cases = [
+    { name: "LibreOffice", old: path.join(lo, "gammel", "rammeaftale.docx"), new: path.join(lo, "ny", "rammeaftale.docx"), wordList: true },
+    { name: "pandoc", old: path.join(pd, "gammel.docx"), new: path.join(pd, "ny.docx"), wordList: false },
+  ];
+  for (const c of cases) {
+    const out = path.join(f.dir, `diff-${c.name}`);
+    const r = await cli("diff", c.old, c.new, "--format", "docx", "--out", out, "--date", "2026-12-01");
+    assert.equal(r.code, 0, r.stderr);
+    const redline = path.join(out, "redline.docx");
+    const numbering = await (await JSZip.loadAsync(fs.readFileSync(redline))).file("word/numbering.xml")!.async("string");
+    assert.equal(numbering.includes('w:abstractNumId="50"'), c.wordList, `${c.name}: Word's heading list only when the input numbers its headings that way`);
+    const dir = path.join(f.dir, `lo-${c.name}`);
+    fs.mkdirSync(dir);
+    const want = headingLines(libreOfficeText(c.new, dir, "None"));
+    assert.ok(want.some((l) => /^4\.5\.? Statusmøder$/.test(l)), `${c.name}: ${want.join("\n")}`);
+    assert.deepEqual(headingLines(libreOfficeText(redline, dir, "Accept")), want, c.name);
+  }
 });

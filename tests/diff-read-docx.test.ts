@@ -365,6 +365,7 @@ test("tracked changes are read as accepted", async () => {
   assert.deepEqual(doc.clauses, [
     {
       ref: "3",
+      label: "3.",
       heading: "Vederlag",
       level: 1,
       blocks: [

@@ -25,6 +25,8 @@ export interface Clause {
   id?: string;
   /** Visible number, e.g. "4.5" (null for unnumbered headings and the preamble). */
   ref: string | null;
+  /** The number as typed in the heading when it differs from `ref` ("1." for ref "1"); the redline retypes it so. */
+  label?: string;
   /** Heading text without the number ("" for the preamble before the first heading). */
   heading: string;
   /** Heading level (1 = top-level clause; 0 for the preamble). */

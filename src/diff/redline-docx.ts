@@ -150,7 +150,7 @@ function exactOr(runs: Run[] | undefined, oldText: string, newText: string): Run
 /** "6.4 Bod", "6.4", "Bod" or "" for the preamble; with Word's numbering only the heading text. */
 function headingLine(c: Clause, h: DocHeadings): string {
   if (h.word) return c.heading;
-  return [c.ref ?? "", c.heading].filter((s) => s !== "").join(" ");
+  return [c.label ?? c.ref ?? "", c.heading].filter((s) => s !== "").join(" ");
 }
 
 /** Whether the clause has a heading paragraph (with Word's numbering, a numbered clause always has one). */
@@ -384,8 +384,8 @@ function wholeClause(c: Clause, h: DocHeadings, op: "insert" | "delete", comment
 function headingRuns(ac: AlignedClause, o: Clause, n: Clause, h: DocHeadings): Run[] {
   if (h.word) return exactOr(ac.headingRuns, o.heading, n.heading);
   const runs: Run[] = [];
-  const oRef = o.ref ?? "";
-  const nRef = n.ref ?? "";
+  const oRef = o.label ?? o.ref ?? "";
+  const nRef = n.label ?? n.ref ?? "";
   if (oRef === nRef) runs.push({ op: "equal", text: nRef });
   else runs.push({ op: "delete", text: oRef }, { op: "insert", text: nRef });
   const oSep = oRef !== "" && o.heading !== "";

@@ -342,8 +342,9 @@ export class BodySink implements XmlSink {
       if (m) this.typedNumbers++;
       else if (ref !== null) this.wordNumbers++;
       const heading = m ? text.slice(m[0].length).trim() : text;
+      const label = m ? m[0].trim() : "";
       const id = p.bookmarks[0];
-      this.clause = { ...(id ? { id } : {}), ref, heading, level, blocks: [] };
+      this.clause = { ...(id ? { id } : {}), ref, ...(m && label !== ref ? { label } : {}), heading, level, blocks: [] };
       this.clauses.push(this.clause);
       return;
     }
