@@ -43,6 +43,16 @@ export interface Quote {
 
 export type TableLayout = { widths: number[]; header: RowBox | null; rows: RowBox[] } | null;
 
+/** A table with at most this many body rows is kept on one page when it fits on one (as in the DOCX). */
+export const SHORT_TABLE_ROWS = 15;
+
+/** The height of a short table that fits on a page (kept whole), else null (it may break between rows). */
+export function wholeTableHeight(t: NonNullable<TableLayout>): number | null {
+  if (t.rows.length > SHORT_TABLE_ROWS) return null;
+  const h = (t.header ? t.header.height : 0) + t.rows.reduce((a, r) => a + r.height, 0);
+  return h <= BODY_H ? h : null;
+}
+
 /** A figure's size on the page (points) and its caption's lines. */
 export interface FigureLayout {
   width: number;
@@ -448,7 +458,7 @@ export class Pass {
     // A lead-in ("… skal indeholde:") or a bold pseudo-heading is kept with the start of what follows.
     if (siblings && index + 1 < siblings.length && lines.length <= 6 && keepsWithNext(content)) {
       const need = lines.length * BODY_SIZE * BODY_LH + this.keepHeight(siblings, index + 1, ctx);
-      if (need <= BODY_H * 0.8) this.reserve(need);
+      if (need <= this.keepCap(siblings, index + 1)) this.reserve(need);
     }
     const el = this.tags.el("P", ctx.parent);
     this.flowLines(lines, { x: ctx.x, width: ctx.width, lh: BODY_SIZE * BODY_LH, size: BODY_SIZE, align: BODY_ALIGN, el, tag: "P" });
@@ -472,7 +482,23 @@ export class Pass {
     return { lines, hang, st };
   }
 
-  /** Height of the first lines of `siblings[index]`, which a heading before it is kept with. */
+  /**
+   * How much a heading or lead-in may take along to the next page: most of a page, or a whole page
+   * when what follows is a table kept whole (its heading or lead-in goes with it, never stranded).
+   */
+  private keepCap(siblings: Block[], index: number): number {
+    for (let i = index; i < siblings.length && i < index + 4; i++) {
+      const b = siblings[i];
+      if (b.type === "table") return BODY_H;
+      if (b.type !== "heading" && !(b.type === "paragraph" && keepsWithNext(b.content))) break;
+    }
+    return BODY_H * 0.8;
+  }
+
+  /**
+   * Height of the first lines of `siblings[index]`, which a heading before it is kept with (all of
+   * a short table that is kept whole).
+   */
   private keepHeight(siblings: Block[], index: number, ctx: Ctx, depth = 0): number {
     const b = siblings[index];
     if (!b || depth > 3) return 0;
@@ -494,7 +520,7 @@ export class Pass {
       case "table": {
         const t = this.tableLayout(b, ctx);
         if (!t) return 0;
-        return ctx.paraGap + (t.header ? t.header.height : 0) + (t.rows[0] ? t.rows[0].height : 0);
+        return ctx.paraGap + 2 + (wholeTableHeight(t) ?? (t.header ? t.header.height : 0) + (t.rows[0] ? t.rows[0].height : 0));
       }
       case "toc":
         return 3 * BODY_SIZE * BODY_LH;
@@ -513,7 +539,7 @@ export class Pass {
     const own = lines.length * lh;
     const next = this.keepHeight(siblings, index + 1, ctx);
     this.gap(st.before);
-    this.reserve(own + next <= BODY_H * 0.8 ? own + Math.max(0, next) : own);
+    this.reserve(own + next <= this.keepCap(siblings, index + 1) ? own + Math.max(0, next) : own);
     const dest = this.dests.get(h)!;
     this.pdf.addNamedDestination(dest, "XYZ", null, this.y - 6, null);
     this.pages.set(dest, this.page + 1);
@@ -744,7 +770,9 @@ export class Pass {
     const { widths, header, rows } = tl;
     const headerH = header ? header.height : 0;
     this.gap(ctx.paraGap + 2);
-    this.reserve(Math.min(headerH + (rows[0] ? rows[0].height : 0), BODY_H));
+    // A short table that fits on a page goes to the next page whole; a longer one keeps its header
+    // with its first row, and then breaks between rows (never inside one that fits on a page).
+    this.reserve(wholeTableHeight(tl) ?? Math.min(headerH + (rows[0] ? rows[0].height : 0), BODY_H));
     const tableEl = this.tags.el("Table", ctx.parent);
     const all = (r: RowBox): number[] => r.lines.map((l) => l.length);
     const zero = (r: RowBox): number[] => r.lines.map(() => 0);
