@@ -87,3 +87,21 @@ test("a long table breaks between rows only, its header row repeated on every pa
   }
   for (let p = first; p <= last; p++) assert.ok(pages[p - 1].includes("Nr. Ydelse Pris"), `header row on page ${p}`);
 });
+
+test("a heading before the signature block is never left at the foot of a page without it", async () => {
+  let moved = 0;
+  for (let n = 16; n <= 30; n += 2) {
+    const blocks: Block[] = [
+      ...Array.from({ length: n }, (_, i) => para(`Afsnit ${i + 1}. ${filler}`)),
+      { type: "heading", level: 2, numbered: false, content: [text("Parternes underskrifter")] },
+      { type: "signature", parties: [{ label: "For Ordregiver", place: "København, den" }, { label: "For Leverandøren" }] },
+    ];
+    const pages = await pageLines(await writePdf(tree(blocks)));
+    const [h] = pagesOf(pages, "Parternes underskrifter");
+    const sig = pagesOf(pages, "For Ordregiver");
+    assert.deepEqual(sig, [h], `${n} paragraphs before: heading on page ${h}, signature on ${sig}`);
+    assert.ok(pages[h - 1].some((l) => l.startsWith("Titel")), `${n}: the whole block on page ${h}`);
+    if (!pagesOf(pages, `Afsnit ${n}.`).includes(h)) moved++;
+  }
+  assert.ok(moved > 0, "in some case heading and block moved to the next page together");
+});

@@ -667,7 +667,7 @@ class DocxWriter {
       children: [
         new Paragraph({
           style: "Footer",
-          alignment: AlignmentType.CENTER,
+          alignment: AlignmentType.RIGHT, // as the PDF's folio: one house style
           children: [new TextRun({ children: ["Side ", PageNumber.CURRENT, " af ", PageNumber.TOTAL_PAGES] })],
         }),
       ],

@@ -61,6 +61,11 @@ export interface FigureLayout {
   captionH: number;
 }
 
+/** The signature block: caption size, room above each line (most for the signature), whole height. */
+const SIG_CAPTION = 8.5;
+const sigSpace = (k: number): number => (k === 1 ? 44 : 26);
+const signatureHeight = (): number => BODY_SIZE * BODY_LH + SIGNATURE_FIELDS.reduce((a, _, k) => a + sigSpace(k) + SIG_CAPTION * 1.4 + 6, 0);
+
 /** A registered font for an SVG font: DejaVu Serif for serif families, else DejaVu Sans. */
 export function svgFont(family: string, bold: boolean, italic: boolean): FontName {
   const f = (family || "").toLowerCase();
@@ -401,11 +406,10 @@ export class Pass {
     const w = parties.length > 1 ? (ctx.width - gapX * (parties.length - 1)) / parties.length : (ctx.width - 28) / 2;
     const label: Style = { ...this.baseStyle(ctx), bold: true };
     const body = this.baseStyle(ctx);
-    const caption: Style = { family: "body", bold: false, italic: false, size: 8.5, color: COLOR.muted };
+    const caption: Style = { family: "body", bold: false, italic: false, size: SIG_CAPTION, color: COLOR.muted };
     const labelH = BODY_SIZE * BODY_LH;
-    const space = (k: number): number => (k === 1 ? 44 : 26); // room above each line; most for the signature
-    const capH = caption.size * 1.4 + 6;
-    const height = labelH + SIGNATURE_FIELDS.reduce((a, _, k) => a + space(k) + capH, 0);
+    const capH = SIG_CAPTION * 1.4 + 6;
+    const height = signatureHeight();
     this.gap(ctx.paraGap + 6);
     this.reserve(Math.min(height, BODY_H));
     const top = this.y;
@@ -423,7 +427,7 @@ export class Pass {
       text(p.label, label, top, "P");
       let y = top + labelH;
       SIGNATURE_FIELDS.forEach((f, k) => {
-        y += space(k);
+        y += sigSpace(k);
         if (k === 0 && p.place) text(p.place, body, y - BODY_SIZE * 1.45, "P");
         const ly = y;
         this.tags.artifact(() => {
@@ -524,6 +528,8 @@ export class Pass {
       }
       case "toc":
         return 3 * BODY_SIZE * BODY_LH;
+      case "signature":
+        return ctx.paraGap + 6 + Math.min(signatureHeight(), BODY_H * 0.6);
       case "figure": {
         const f = this.figureLayout(b, ctx);
         return FIGURE_GAP + f.height + CAPTION_GAP + f.captionH;
@@ -937,7 +943,7 @@ export class Pass {
         // The first page (the cover) has no header, but its folio like every page.
         if (i > 0) {
           const hb = 48;
-          this.drawText(this.tree.label, MARGIN.left, hb, small, 0);
+          this.drawText(this.tree.label, MARGIN.left, hb, { ...small, bold: true }, 0); // bold, as in the DOCX
           const title = this.tree.shortTitle;
           if (title) this.drawText(title, PAGE_W - MARGIN.right - this.m.width(title, fontOf(small), small.size), hb, small, 0);
           this.pdf.save().lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, hb + 6).lineTo(PAGE_W - MARGIN.right, hb + 6).stroke().restore();
