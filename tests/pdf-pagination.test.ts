@@ -1,13 +1,19 @@
 /**
- * Table pagination in the PDF (issue 10), read back with pdfjs-dist: a short table (≤ 15 body rows)
+ * Tables and pages in the PDF (issue 10), read back with pdfjs-dist: a short table (≤ 15 body rows)
  * near the foot of a page moves to the next page whole, with its lead-in; a long table breaks only
- * between rows (no row's text on two pages) and repeats its header row on every page.
+ * between rows (no row's text on two pages) and repeats its header row on every page; a heading
+ * goes with the signature block after it; the 11-column table of bilag B2 is set smaller, never
+ * letter-broken.
  */
 import { test } from "vitest";
 import assert from "node:assert/strict";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import { writePdf } from "../src/write/pdf.js";
-import type { Block, DocumentTree, Inline, TableCell } from "../src/doc/ast.js";
+import * as path from "node:path";
+import { type Block, type DocumentTree, type Inline, type TableCell, inlineText } from "../src/doc/ast.js";
+import { readSpec } from "../src/read/index.js";
+import { buildDocuments } from "../src/render/build.js";
+import { repoRoot } from "./helpers.js";
 
 /** Per page: text lines top to bottom (items on one baseline joined left to right). */
 async function pageLines(buf: Buffer): Promise<string[][]> {
@@ -104,4 +110,40 @@ test("a heading before the signature block is never left at the foot of a page w
     if (!pagesOf(pages, `Afsnit ${n}.`).includes(h)) moved++;
   }
   assert.ok(moved > 0, "in some case heading and block moved to the next page together");
+});
+
+/** The words of the widest table of a tree (header and body cells). */
+export function widestTableWords(t: DocumentTree): { cols: number; words: string[] } {
+  const tables: Extract<Block, { type: "table" }>[] = [];
+  const visit = (bs: Block[]): void => {
+    for (const b of bs) {
+      if (b.type === "table") tables.push(b);
+      else if (b.type === "list") b.items.forEach(visit);
+      else if (b.type === "blockquote") visit(b.content);
+    }
+  };
+  visit(t.blocks);
+  const wide = tables.reduce((a, b) => (b.header.length > a.header.length ? b : a));
+  const words = [wide.header, ...wide.rows].flat().flatMap((c) => inlineText(c.content).split(/[\s\u00a0]+/).filter(Boolean));
+  return { cols: wide.header.length, words };
+}
+
+test("bilag B2's 11-column table is set smaller, never letter-broken: every header word and number whole", async () => {
+  const read = readSpec(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"));
+  assert.ok(read.udbud);
+  const t = buildDocuments(read.udbud, read.sourceMap, {}).trees.find((x) => x.id.startsWith("bilag-b2"));
+  assert.ok(t, "bilag B2");
+  const { cols, words } = widestTableWords(t);
+  assert.ok(cols >= 10, `${cols} columns`);
+  // Words of the table-sized text items as drawn (body text is 11 pt, tables at most 10 pt; a cell's
+  // line is one item, so a broken word would be two).
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(await writePdf(t)), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+  const printed = new Set<string>();
+  for (let p = 1; p <= pdf.numPages; p++) {
+    for (const i of (await (await pdf.getPage(p)).getTextContent()).items) if ("str" in i && i.height <= 10.5) i.str.split(/[\s\u00a0]+/).forEach((w) => printed.add(w));
+  }
+  await pdf.destroy();
+  const broken = [...new Set(words)].filter((w) => !printed.has(w));
+  assert.deepEqual(broken, [], "words of the wide table not printed whole");
+  assert.ok(words.includes("5.623") && words.includes("baggrund,"));
 });

@@ -2,7 +2,7 @@
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, listLabel, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../../doc/ast.js";
-import { coverDate, danishSpaces, keepsWithNext } from "../../doc/typography.js";
+import { columnAligns, coverDate, danishSpaces, keepsWithNext } from "../../doc/typography.js";
 import { fitSize, sizedSvg } from "../figure.js";
 import { BODY_ALIGN, BODY_H, BODY_LH, BODY_SIZE, BOTTOM, CAPTION_GAP, CAPTION_LH, CAPTION_SIZE, CELL_PAD_X, CELL_PAD_Y, COLOR, EPS, FIGURE_GAP, HeadingStyle, ITEM_GAP, MARGIN, PAGE_H, PAGE_W, PARA_GAP, PX, QUOTE_INDENT, TABLE_LH, TABLE_SIZE, TEXT_W, TOC_INDENT, TOP, headingStyle } from "./style.js";
 import { FontName, fonts, useFont } from "./fonts.js";
@@ -695,7 +695,17 @@ export class Pass {
   private tableLayoutOf(t: Extract<Block, { type: "table" }>, ctx: Ctx): TableLayout {
     const ncols = Math.max(t.header.length, ...t.rows.map((r) => r.length), 0);
     if (ncols === 0) return null;
-    const base = this.baseStyle(ctx, TABLE_SIZE);
+    // A table whose words do not fit side by side at 10 pt is set smaller (down to 7 pt, as in the
+    // DOCX) rather than letter-broken.
+    for (let size = TABLE_SIZE; ; size--) {
+      const laid = this.tableAt(t, ctx, ncols, size, size <= 7);
+      if (laid) return laid;
+    }
+  }
+
+  /** The table at `size` points, or null if its words do not fit side by side (unless `last`). */
+  private tableAt(t: Extract<Block, { type: "table" }>, ctx: Ctx, ncols: number, size: number, last: boolean): TableLayout {
+    const base = this.baseStyle(ctx, size);
     const cellToks = (c: TableCell | undefined, header: boolean): Tok[] =>
       c ? tokenize(this.pieces(c.content, header ? { ...base, bold: true } : base), this.m) : [];
     const header = t.header.length ? Array.from({ length: ncols }, (_, i) => cellToks(t.header[i], true)) : null;
@@ -717,19 +727,22 @@ export class Pass {
     const avail = ctx.width;
     const sumMin = min.reduce((a, b) => a + b, 0);
     const sumMax = max.reduce((a, b) => a + b, 0);
+    if (sumMin > avail + EPS && !last) return null;
     const widths =
       sumMax <= avail
         ? max.map((w) => (w * avail) / sumMax)
         : sumMin >= avail
           ? min.map((w) => (w * avail) / sumMin)
           : min.map((w, i) => w + ((max[i] - w) * (avail - sumMin)) / (sumMax - sumMin));
-    const lh = TABLE_SIZE * TABLE_LH;
+    const lh = size * TABLE_LH;
+    // Numeric columns are right-aligned (as in the DOCX); a cell's own alignment wins.
+    const numeric = columnAligns(t, ncols);
     const align = (col: number, cell: TableCell | undefined, header: boolean): Align =>
-      cell?.align ?? (header ? t.rows[0]?.[col]?.align : undefined) ?? "left";
+      cell?.align ?? (header ? t.rows[0]?.[col]?.align : undefined) ?? numeric[col] ?? "left";
     const box = (cells: Tok[][], src: (TableCell | undefined)[], isHeader: boolean): RowBox => {
       const lines = cells.map((toks, i) => (toks.some((x) => x.kind === "word") ? breakLines(toks, () => widths[i] - 2 * CELL_PAD_X, this.m) : []));
       const n = Math.max(1, ...lines.map((l) => l.length));
-      return { lines, aligns: src.map((c, i) => align(i, c, isHeader)), height: n * lh + 2 * CELL_PAD_Y, lh };
+      return { lines, aligns: src.map((c, i) => align(i, c, isHeader)), height: n * lh + 2 * CELL_PAD_Y, lh, size };
     };
     return {
       widths,
@@ -753,11 +766,11 @@ export class Pass {
       const el = cellEls ? cellEls[i] : null;
       for (let j = from[i]; j < to[i]; j++) {
         const ly = top + CELL_PAD_Y + (j - from[i]) * row.lh;
-        this.drawLine(row.lines[i][j], x + CELL_PAD_X, ly, w - 2 * CELL_PAD_X, row.lh, TABLE_SIZE, row.aligns[i], el, header ? "TH" : "TD");
+        this.drawLine(row.lines[i][j], x + CELL_PAD_X, ly, w - 2 * CELL_PAD_X, row.lh, row.size, row.aligns[i], el, header ? "TH" : "TD");
       }
       x += w;
     });
-    if (this.labels.length) this.flushLabels(top + CELL_PAD_Y + baselineIn(row.lh, TABLE_SIZE));
+    if (this.labels.length) this.flushLabels(top + CELL_PAD_Y + baselineIn(row.lh, row.size));
     this.tags.artifact(() => {
       this.pdf.save().lineWidth(0.5).strokeColor(COLOR.border);
       let cx = x0;
@@ -972,4 +985,6 @@ export interface RowBox {
   aligns: Align[];
   height: number;
   lh: number;
+  /** Font size of the table (points): 10, or smaller for a table too wide for its words. */
+  size: number;
 }
