@@ -915,9 +915,10 @@ export class Pass {
 
   // ------------------------------------------------------------ cover, header and footer
 
+  /** The cover, as the DOCX's: the title (20 pt, as Word's Title style there), subtitles, the date. */
   cover(): void {
     this.newPage();
-    this.y = TOP + 96;
+    this.y = TOP + 60;
     this.atTop = false;
     const ctx = this.rootCtx();
     const head = (text: string, style: Style, lhf: number, tag: string): void => {
@@ -926,25 +927,18 @@ export class Pass {
       this.flowLines(lines, { x: MARGIN.left, width: TEXT_W, lh: style.size * lhf, size: style.size, align: "left", el, tag, keep: true });
       el.end();
     };
-    if (this.tree.label) {
-      head(this.tree.label.toLocaleUpperCase("da-DK"), { family: "body", bold: true, italic: false, size: 10, color: COLOR.muted }, 1.4, "P");
-      this.y += 10;
+    head(this.tree.title, { family: "body", bold: true, italic: false, size: 20, color: COLOR.accent }, 1.22, "H1");
+    this.y += 12;
+    for (const s of this.tree.subtitle) {
+      head(s, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.22, "P");
+      this.y += 4;
     }
-    head(this.tree.title, { family: "body", bold: true, italic: false, size: 24, color: COLOR.accent }, 1.22, "H1");
-    this.y += 14;
-    for (const s of this.tree.subtitle) head(s, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.3, "P");
     const date = coverDate(this.tree.date);
     if (date) {
-      this.y += 8;
-      head(date, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.3, "P");
+      this.y += 12;
+      head(date, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.22, "P");
     }
-    this.y += 16;
-    const y = this.y;
-    this.tags.artifact(() => {
-      this.pdf.save().lineWidth(1.2).strokeColor(COLOR.accent).moveTo(MARGIN.left, y).lineTo(MARGIN.left + 90, y).stroke().restore();
-    });
-    this.y += 8;
-    this.gap(34);
+    this.gap(24);
   }
 
   pageFurniture(): void {
