@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import { writePdf } from "../src/write/pdf.js";
 import * as path from "node:path";
-import { type Block, type DocumentTree, type Inline, type TableCell, inlineText } from "../src/doc/ast.js";
+import { type Block, type DocumentTree, type Heading, type Inline, type TableCell, headingText, inlineText } from "../src/doc/ast.js";
 import { readSpec } from "../src/read/index.js";
 import { buildDocuments } from "../src/render/build.js";
 import { repoRoot } from "./helpers.js";
@@ -128,10 +128,26 @@ export function widestTableWords(t: DocumentTree): { cols: number; words: string
   return { cols: wide.header.length, words };
 }
 
-test("bilag B2's 11-column table is set smaller, never letter-broken: every header word and number whole", async () => {
+const trees2020 = (): DocumentTree[] => {
   const read = readSpec(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"));
   assert.ok(read.udbud);
-  const t = buildDocuments(read.udbud, read.sourceMap, {}).trees.find((x) => x.id.startsWith("bilag-b2"));
+  return buildDocuments(read.udbud, read.sourceMap, {}).trees;
+};
+
+test("2020 rammeaftale and bilag A1: no page ends with a heading (a heading before a three-line paragraph goes with all of it)", async () => {
+  for (const t of trees2020().filter((x) => x.id === "rammeaftale" || x.id.startsWith("bilag-a1"))) {
+    const headings = new Set(t.blocks.filter((b): b is Heading => b.type === "heading").map((h) => headingText(h).replace(/\s+/g, " ")));
+    const pages = await pageLines(await writePdf(t));
+    assert.ok(pages.length > 10);
+    for (const [i, lines] of pages.entries()) {
+      const body = lines.filter((l) => !/^Side \d+ af \d+$/.test(l));
+      assert.ok(!headings.has(body[body.length - 1]), `${t.id} page ${i + 1} ends with the heading "${body[body.length - 1]}"`);
+    }
+  }
+});
+
+test("bilag B2's 11-column table is set smaller, never letter-broken: every header word and number whole", async () => {
+  const t = trees2020().find((x) => x.id.startsWith("bilag-b2"));
   assert.ok(t, "bilag B2");
   const { cols, words } = widestTableWords(t);
   assert.ok(cols >= 10, `${cols} columns`);

@@ -508,7 +508,9 @@ export class Pass {
     if (!b || depth > 3) return 0;
     const lines = (content: Inline[], width: number, size = BODY_SIZE, lhf = BODY_LH): number => {
       const toks = this.contentToks(content, this.baseStyle(ctx, size));
-      return Math.min(2, this.linesAt(toks, width).length) * size * lhf;
+      // Two lines, or all of a paragraph of three (widow control would not leave one line behind).
+      const n = this.linesAt(toks, width).length;
+      return (n <= 3 ? n : 2) * size * lhf;
     };
     switch (b.type) {
       case "paragraph":
@@ -543,7 +545,8 @@ export class Pass {
     const { lines, hang, st } = this.headingLayout(h, ctx.width);
     const lh = st.size * st.lh;
     const own = lines.length * lh;
-    const next = this.keepHeight(siblings, index + 1, ctx);
+    // What follows starts after the larger of the heading's space after and its own space before.
+    const next = this.keepHeight(siblings, index + 1, ctx) + Math.max(0, st.after - ctx.paraGap);
     this.gap(st.before);
     this.reserve(own + next <= this.keepCap(siblings, index + 1) ? own + Math.max(0, next) : own);
     const dest = this.dests.get(h)!;
