@@ -25,6 +25,7 @@ import type { DocumentTree } from "../src/doc/ast.js";
 import { writeDocx } from "../src/write/docx.js";
 import { repoRoot, tmpDir } from "./helpers.js";
 import { requirePrereq } from "./prereq.js";
+import { widestTableWords } from "./table-words.js";
 
 const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 const hasSoffice = has("soffice", ["--version"]);
@@ -232,5 +233,33 @@ describe("LibreOffice lays our DOCX out as our TOC says", () => {
     assert.equal(within(moved, after), null, "after the insertion every reference into chapter 2 or later is one chapter on");
     assert.ok(!after.includes("0"), "no stale cached result is shown");
     assert.ok(pdfPages(path.join(dir, "kapitel.pdf")).flat().includes("2. Nyt kapitel indsat i Word"));
+  });
+
+  test("wide tables in LibreOffice (bilag B2's 11 columns, the tilbudsliste's prices): every header word and number whole", async (ctx) => {
+    requirePrereq(!!skipWhy, skipWhy, ctx.skip);
+    const read = readSpec(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"));
+    assert.ok(read.udbud);
+    const trees = buildDocuments(read.udbud, read.sourceMap, {}).trees;
+    const dir = tmpDir("udbud-wide-");
+    const docs = ["bilag-b2", "tilbudsliste-1"].map((id) => {
+      const tree = trees.find((t) => t.id.startsWith(id));
+      assert.ok(tree, id);
+      return { id, tree, ...widestTableWords(tree) };
+    });
+    assert.ok(docs[0].cols >= 10, `${docs[0].cols} columns in bilag B2`);
+    for (const d of docs) fs.writeFileSync(path.join(dir, `${d.id}.docx`), await writeDocx(d.tree, { pageNumbers: false }));
+    toPdf(docs.map((d) => path.join(dir, `${d.id}.docx`)), dir);
+    for (const d of docs) {
+      // pdftotext's word boxes; table text (10 pt or less) is under 13.6 pt high, body text (11 pt) over 14.
+      const r = spawnSync("pdftotext", ["-bbox", path.join(dir, `${d.id}.pdf`), "-"], { encoding: "utf8", maxBuffer: 64 << 20 });
+      assert.equal(r.status, 0, r.stderr);
+      const printed = new Set(
+        [...r.stdout.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+          .filter(([, y0, y1]) => Number(y1) - Number(y0) < 13.6)
+          .map(([, , , w]) => unxml(w)),
+      );
+      const broken = [...new Set(d.words)].filter((w) => !printed.has(w));
+      assert.deepEqual(broken, [], `${d.id}: words of the wide table LibreOffice does not show whole`);
+    }
   });
 });

@@ -10,10 +10,11 @@ import assert from "node:assert/strict";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import { writePdf } from "../src/write/pdf.js";
 import * as path from "node:path";
-import { type Block, type DocumentTree, type Heading, type Inline, type TableCell, headingText, inlineText } from "../src/doc/ast.js";
+import { type Block, type DocumentTree, type Heading, type Inline, type TableCell, headingText } from "../src/doc/ast.js";
 import { readSpec } from "../src/read/index.js";
 import { buildDocuments } from "../src/render/build.js";
 import { repoRoot } from "./helpers.js";
+import { widestTableWords } from "./table-words.js";
 
 /** Per page: text lines top to bottom (items on one baseline joined left to right). */
 async function pageLines(buf: Buffer): Promise<string[][]> {
@@ -111,22 +112,6 @@ test("a heading before the signature block is never left at the foot of a page w
   }
   assert.ok(moved > 0, "in some case heading and block moved to the next page together");
 });
-
-/** The words of the widest table of a tree (header and body cells). */
-export function widestTableWords(t: DocumentTree): { cols: number; words: string[] } {
-  const tables: Extract<Block, { type: "table" }>[] = [];
-  const visit = (bs: Block[]): void => {
-    for (const b of bs) {
-      if (b.type === "table") tables.push(b);
-      else if (b.type === "list") b.items.forEach(visit);
-      else if (b.type === "blockquote") visit(b.content);
-    }
-  };
-  visit(t.blocks);
-  const wide = tables.reduce((a, b) => (b.header.length > a.header.length ? b : a));
-  const words = [wide.header, ...wide.rows].flat().flatMap((c) => inlineText(c.content).split(/[\s\u00a0]+/).filter(Boolean));
-  return { cols: wide.header.length, words };
-}
 
 const trees2020 = (): DocumentTree[] => {
   const read = readSpec(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"));
