@@ -12,7 +12,7 @@ import { readSpec } from "../src/read/index.js";
 import { buildDocuments } from "../src/render/build.js";
 import type { Block, DocumentTree, Inline } from "../src/doc/ast.js";
 import { writeDocx } from "../src/write/docx.js";
-import { readDocx } from "../src/diff/read-docx.js";
+import { readDocx } from "../src/diff/read-docx/index.js";
 import { repoRoot } from "./helpers.js";
 
 function trees(example: string): DocumentTree[] {
