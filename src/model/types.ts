@@ -10,6 +10,7 @@ export interface Udbud {
   titel: string;
   /** Short title for running headers. */
   kort_titel?: string;
+  genstand?: string;
   dato?: Dato;
   ordregiver: Ordregiver;
   procedure: Procedure;
