@@ -1,14 +1,16 @@
 /**
  * Documents × formats on several cores: worker threads (worker.ts) render the heavy formats
  * while the main thread builds the trees and renders the rest. Each worker has a first format
- * (PDF first, then DOCX; more workers share a format) and takes the other heavy formats' jobs
- * when its own queue is empty. The main thread, once its light formats are done, takes DOCX
- * jobs too (loading the DOCX writer is cheap; its page layout is most of a package's time), but
- * never PDF jobs (warming the PDF writer's word shaping a second time costs more than it saves).
- * Jobs are taken largest document first (build order: the contract comes first). A worker is
- * given two jobs at a time, so it has the next one while the main thread is busy with a job of its
- * own and cannot hand out work. Each tree is handed to the workers as soon as it is built.
- * Workers are started before the spec is read, so loading the writers overlaps with reading and
+ * (DOCX first, whose page layout is most of a package's time, then PDF; more workers share a
+ * format) and takes the other workers' formats' jobs when its own queue is empty. With one
+ * worker (two cores) the worker renders DOCX and the main thread PDF, HTML and Markdown: about
+ * the same work, and each writer is warmed in one thread only. The main thread, once its own
+ * jobs are done, also takes DOCX jobs still waiting (loading the DOCX writer is cheap), but never
+ * PDF jobs (warming the PDF writer's word shaping a second time costs more than it saves). Jobs
+ * are taken largest document first (build order: the contract comes first). A worker is given
+ * two jobs at a time, so it has the next one while the main thread is busy with a job of its own
+ * and cannot hand out work. Each tree is handed to the workers as soon as it is built. Workers
+ * are started before the spec is read, so loading the writers overlaps with reading and
  * building. Every job is a pure function of its tree and format, so the files are byte-identical
  * to a run on one thread (tests/parallel.test.ts compares the hashes of every file of both
  * examples).
@@ -26,7 +28,7 @@ import { renderTree } from "./write.js";
 /** Formats whose writers are heavy to load and run: worth a worker. */
 const HEAVY: ReadonlySet<Format> = new Set(["docx", "pdf"]);
 /** Relative cost of a format (which heavy format gets the first worker). */
-const COST: Record<Format, number> = { pdf: 4, docx: 3, md: 1, html: 0.2 };
+const COST: Record<Format, number> = { docx: 5, pdf: 3, md: 1, html: 0.2 };
 
 export interface RenderPool {
   readonly threads: number;
@@ -58,9 +60,13 @@ export function startPool(formats: Format[], threads = defaultThreads()): Render
   if (threads < 1 || heavy.length === 0) return undefined;
   const url = compiledModule("render/worker.js");
   if (!fs.existsSync(fileURLToPath(url))) return undefined;
-  // Worker i renders format heavy[i % n] first, then the other heavy formats.
+  // Worker i renders format heavy[i % n] first, then the other workers' formats; with fewer
+  // workers than heavy formats, the main thread renders the rest.
   const owners = Array.from({ length: threads }, (_, i) => heavy[i % heavy.length]!);
-  const workers = owners.map((format) => ({ format, order: [format, ...heavy.filter((f) => f !== format)], worker: new Worker(url, { workerData: { formats: heavy } }) }));
+  const workers = owners.map((format) => {
+    const order = [format, ...heavy.filter((f) => f !== format && owners.includes(f))];
+    return { format, order, worker: new Worker(url, { workerData: { formats: order } }) };
+  });
   return {
     threads,
     batch: (fmts) => batch(workers, fmts),
