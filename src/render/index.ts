@@ -91,7 +91,7 @@ async function renderWith(spec: string, opts: RenderOptions, docFormats: DocForm
   if (opts.endelig && read.eksempelværdier.length) return { errors: finalDiagnostics(read.eksempelværdier), warnings: read.warnings, documents: [] };
   // With a pool, each tree goes to the workers as soon as it is built.
   const batch = docFormats.length ? pool?.batch(docFormats) : undefined;
-  const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, onTree: batch && ((tree) => batch.add(tree)) });
+  const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, examples: read.eksempelværdier.map((v) => v.pointer), onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];
   if (built.errors.length) return { errors: built.errors, warnings, documents: [] };
   // Render everything in memory first: a failure leaves no half-written output.
