@@ -187,7 +187,7 @@ let lastCheck: Check | undefined;
 let checking = false;
 let again = false;
 
-function scheduleCheck(delay = 60) {
+function scheduleCheck(delay = 25) {
   clearTimeout(checkTimer);
   checkTimer = window.setTimeout(() => void runCheck(), delay);
 }
@@ -257,11 +257,50 @@ function renderDocs() {
   if (docs.some((d) => d.id === keep)) sel.value = keep;
 }
 
-/** Shows our writer's HTML in a sandboxed frame (no scripts), keeping its scroll position. */
+/**
+ * Shows our writer's HTML in a sandboxed frame (no scripts), keeping its scroll position. When the
+ * frame already shows a document with the same styles, only the changed parts of the body are
+ * replaced in place (no reload: no re-layout of the whole document, no flash, scroll kept);
+ * otherwise the frame loads the document anew.
+ */
 function showHtml(frame: HTMLIFrameElement, html: string) {
+  const fresh = new DOMParser().parseFromString(html, "text/html");
+  const styles = [...fresh.head.querySelectorAll("style")].map((s) => s.textContent).join("\n");
+  const doc = frame.contentDocument;
+  if (doc?.body && doc.readyState === "complete" && frame.dataset.styles === styles) {
+    if (doc.title !== fresh.title) doc.title = fresh.title;
+    patchChildren(doc, doc.body, fresh.body);
+    return;
+  }
+  frame.dataset.styles = styles;
   const y = frame.contentWindow?.scrollY ?? 0;
   frame.addEventListener("load", () => frame.contentWindow?.scrollTo(0, y), { once: true });
   frame.srcdoc = html.replace(/<style>/g, `<style nonce="${nonce}">`);
+}
+
+function sameAttributes(a: Element, b: Element): boolean {
+  if (a.tagName !== b.tagName || a.attributes.length !== b.attributes.length) return false;
+  for (const at of a.attributes) if (b.getAttribute(at.name) !== at.value) return false;
+  return true;
+}
+
+/** Makes `old`'s children equal to `fresh`'s: equal runs at both ends are kept, the middle replaced (recursing into a lone changed element). */
+function patchChildren(doc: Document, old: Node, fresh: Node) {
+  const a = [...old.childNodes];
+  const b = [...fresh.childNodes];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start].isEqualNode(b[start])) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1].isEqualNode(b[endB - 1])) { endA--; endB--; }
+  if (endA - start === 1 && endB - start === 1) {
+    const x = a[start];
+    const y = b[start];
+    if (x instanceof Element && y instanceof Element && sameAttributes(x, y) && x.childNodes.length > 1) return patchChildren(doc, x, y);
+  }
+  const before = a[endA] ?? null;
+  for (let i = start; i < endA; i++) old.removeChild(a[i]);
+  for (let i = start; i < endB; i++) old.insertBefore(doc.importNode(b[i], true), before);
 }
 
 /**

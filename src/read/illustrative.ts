@@ -57,14 +57,16 @@ export function exampleValues(data: unknown, map: SourceMap): ExampleValue[] {
   const out: ExampleValue[] = [];
   for (const pointer of map.pointers()) {
     const loc = map.get(pointer)!;
-    const v = valueAt(data, pointer);
-    if (v === null || v === undefined || typeof v === "object") continue;
-    const key = pointer.slice(pointer.lastIndexOf("/") + 1);
-    if (STRUCTURAL.has(key)) continue;
+    // The marks first (cheap, and most values are not marked), then the value itself.
     let set = marks.get(loc.file);
     if (!set) marks.set(loc.file, (set = markedLines(loc.file)));
+    if (set.size === 0) continue;
     const lines = [loc.file.lines.linePos(loc.offset).line, ...(loc.keyOffset !== undefined ? [loc.file.lines.linePos(loc.keyOffset).line] : [])];
     if (!lines.some((l) => set!.has(l))) continue;
+    const key = pointer.slice(pointer.lastIndexOf("/") + 1);
+    if (STRUCTURAL.has(key)) continue;
+    const v = valueAt(data, pointer);
+    if (v === null || v === undefined || typeof v === "object") continue;
     out.push({ pointer, ...map.locate(pointer, true) });
   }
   return out;
