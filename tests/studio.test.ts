@@ -43,6 +43,23 @@ test("save: exactly the text, atomically, only over the version the editor start
     assert.equal(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), "id: z\n");
     assert.ok("version" in ws.save("udbud.yaml", "id: mine\n", null, true), "force overwrites after a choice");
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith(".udbud-tmp")), [], "no temporary files left");
+    // The shared atomic write (write/output.ts): the file keeps its permissions; a dead process's
+    // leftover temp file is removed; an unwritable folder is a Danish error, the file untouched.
+    fs.chmodSync(path.join(dir, "udbud.yaml"), 0o600);
+    fs.writeFileSync(path.join(dir, ".udbud-tmp-999999999-gammel"), "rest");
+    const v = ws.read("udbud.yaml").version;
+    assert.ok("version" in ws.save("udbud.yaml", "id: igen\n", v));
+    assert.equal(fs.statSync(path.join(dir, "udbud.yaml")).mode & 0o777, 0o600);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith(".udbud-tmp")), []);
+    if (process.getuid?.() !== 0) {
+      fs.chmodSync(dir, 0o500);
+      try {
+        assert.throws(() => ws.save("udbud.yaml", "id: nej\n", ws.read("udbud.yaml").version), (e: Error) => e instanceof PathError && /kunne ikke gemmes, fordi der er ikke skriveadgang/.test(e.message));
+        assert.equal(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), "id: igen\n");
+      } finally {
+        fs.chmodSync(dir, 0o700);
+      }
+    }
     assert.throws(() => ws.save("../ude.yaml", "x", null), PathError);
     assert.throws(() => ws.save("noter.txt", "x", null), PathError);
   } finally {

@@ -11,6 +11,7 @@ import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeFileAtomic } from "../write/output.js";
 import { PathError, resolveInside } from "./security.js";
 
 export type FileKind = "udbud" | "delkontrakt" | "scenarie" | "bud" | "andet";
@@ -39,6 +40,17 @@ function kindOf(name: string, text: string): FileKind {
   if (/delkontrakt\.schema\.json/.test(first)) return "delkontrakt";
   if (/^bud:/m.test(text) || /^bud/.test(name)) return "bud";
   return "andet";
+}
+
+/** Why a save failed, in Danish (the file on disk is untouched). */
+function saveError(name: string, code: string | undefined): string {
+  const why =
+    code === "EACCES" || code === "EPERM" ? "der er ikke skriveadgang til udbuddets mappe"
+    : code === "EROFS" ? "mappen ligger på et skrivebeskyttet drev"
+    : code === "ENOSPC" || code === "EDQUOT" ? "der er ikke plads nok på disken"
+    : code === "EISDIR" ? `der ligger en mappe ved navn ${name}`
+    : `fejlkode ${code ?? "ukendt"}`;
+  return `${name} kunne ikke gemmes, fordi ${why}. Filen på disken er uændret.`;
 }
 
 export class Workspace extends EventEmitter {
@@ -101,15 +113,11 @@ export class Workspace extends EventEmitter {
       const dv = versionOf(disk);
       if (dv !== baseVersion) return { conflict: true, diskText: disk, diskVersion: dv };
     }
-    const tmp = path.join(path.dirname(abs), `.udbud-tmp-${process.pid}-${path.basename(abs)}`);
-    const fd = fs.openSync(tmp, "w", exists ? fs.statSync(abs).mode & 0o777 : 0o644);
     try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      writeFileAtomic(abs, text);
+    } catch (e) {
+      throw new PathError(saveError(name, (e as NodeJS.ErrnoException).code));
     }
-    fs.renameSync(tmp, abs);
     const version = versionOf(text);
     this.known.set(name, version);
     return { version };
