@@ -211,6 +211,7 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     const winner = async () => page.locator("#eval-results table").first().locator("tbody tr").first().locator("td").nth(1).textContent();
     const first = await winner();
     assert.ok(first && first.length > 2);
+    await page.evaluate(() => document.getElementById("eval-results")!.scrollIntoView());
     await page.screenshot({ path: path.join(shots, "studio-evaluering.png") });
     await page.fill("#w-pris", "90");
     await page.press("#w-pris", "Enter");
@@ -268,6 +269,7 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     assert.equal(bids.length, (parseYaml(before) as { bud: unknown[] }).bud.length + 1);
     assert.ok(added.kvalitet.every((k) => k.point === 10));
     assert.deepEqual(added.priser.map((p) => String(p.pris)), prices.map(([, v]) => v));
+    await last.evaluate((tr) => tr.scrollIntoView({ block: "center" }));
     await page.screenshot({ path: path.join(shots, "studio-bud.png") });
   });
 
