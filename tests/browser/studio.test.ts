@@ -269,7 +269,7 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     assert.equal(bids.length, (parseYaml(before) as { bud: unknown[] }).bud.length + 1);
     assert.ok(added.kvalitet.every((k) => k.point === 10));
     assert.deepEqual(added.priser.map((p) => String(p.pris)), prices.map(([, v]) => v));
-    await last.evaluate((tr) => tr.scrollIntoView({ block: "center" }));
+    await last.evaluate((tr) => { tr.scrollIntoView({ block: "center" }); tr.closest(".bids-wrap")!.scrollLeft = 0; });
     await page.screenshot({ path: path.join(shots, "studio-bud.png") });
   });
 
