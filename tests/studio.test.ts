@@ -128,7 +128,7 @@ test("check: one warm session gives the diagnostics of udbud validate (same file
   const validate = (files: Record<string, string>) => {
     for (const [n, t] of Object.entries(files)) fs.writeFileSync(path.join(ref, n), t);
     const r = readSpec(ref);
-    const clauses = r.udbud?.klausuler?.length ? checkClauseIds(r.udbud, r.sourceMap) : [];
+    const clauses = r.udbud?.klausuler?.length ? checkClauseIds(r.udbud, r.sourceMap, r.eksempelværdier.map((v) => v.pointer)) : [];
     return [...r.errors, ...clauses, ...r.warnings].map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message.split(ref + path.sep).join("")}`).sort();
   };
   const studio = (r: Awaited<ReturnType<typeof check>>) =>

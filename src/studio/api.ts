@@ -66,12 +66,12 @@ async function readMirror(ws: Workspace, buffers: Buffers) {
  * The clause ids in `klausuler` checked against the documents, as `udbud validate` does. That
  * builds every document, so a clean result is remembered for the same clauses and documents.
  */
-async function clauseErrors(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, docIds: readonly string[]): Promise<Diagnostic[]> {
+async function clauseErrors(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, docIds: readonly string[], examples: readonly string[]): Promise<Diagnostic[]> {
   if (!udbud.klausuler?.length) return [];
-  const key = JSON.stringify([udbud.klausuler, docIds]);
+  const key = JSON.stringify([udbud.klausuler, docIds, examples]);
   if (clauseOk.get(ws) === key) return [];
   const { checkClauseIds } = await import("../render/clauses.js");
-  const errors = checkClauseIds(udbud, map);
+  const errors = checkClauseIds(udbud, map, examples);
   if (errors.length) clauseOk.delete(ws);
   else clauseOk.set(ws, key);
   return errors;
@@ -85,7 +85,7 @@ export async function check(ws: Workspace, buffers: Buffers, previewDoc?: string
   if (read.udbud) {
     const { planDocuments } = await import("../render/documents.js");
     documents = planDocuments(read.udbud).map((p) => ({ id: p.id, title: p.title }));
-    clauses = await clauseErrors(ws, read.udbud, read.sourceMap, documents.map((d) => d.id));
+    clauses = await clauseErrors(ws, read.udbud, read.sourceMap, documents.map((d) => d.id), read.eksempelværdier.map((v) => v.pointer));
   }
   // The scenario file's own diagnostics, when there is one (read again only when its text changed).
   const scen = ws.mirrorNames().find((n) => n === "scenarie.yaml");
