@@ -25,6 +25,7 @@ import { countWords, diffDocuments, wordRuns } from "./align.js";
 import { fromTree } from "./inputs.js";
 import type { AlignedClause, Clause, ComparableDoc } from "./model.js";
 import { DocxReadError, readDocx } from "./read-docx.js";
+import { loadChartsFor } from "../render/figures.js";
 
 /** A proposed change of one spec field. */
 export interface FieldChange {
@@ -191,6 +192,7 @@ export async function importDocx(docxPath: string, specPath: string, opts: { dok
   const read = readSpec(specPath);
   if (!read.udbud) return { errors: read.errors };
   const u = read.udbud;
+  await loadChartsFor(u);
   const built = buildDocuments(u, read.sourceMap);
   if (built.errors.length) return { errors: built.errors };
   let stat: fs.Stats;

@@ -16,6 +16,7 @@ import { templatesDir as defaultTemplatesDir } from "../paths.js";
 import type { SourceMap } from "../read/source.js";
 import { hint } from "../suggest.js";
 import { planDocuments, type DocumentPlan } from "./documents.js";
+import { specFigures } from "./figures.js";
 import { TemplateError, loadTemplates, type TemplateSet } from "./templates.js";
 import { buildView, standardDefinitions } from "./view.js";
 
@@ -191,7 +192,12 @@ export function buildDocuments(
       throw e;
     }
     const overrides = (u.klausuler ?? []).map((k, index) => ({ k, index })).filter(({ k }) => (k.dokument ?? "rammeaftale") === plan.id);
-    const applied = applyOverrides(parseMarkdown(markdown, md), overrides);
+    const figs = specFigures(u, plan, map);
+    errors.push(...figs.errors);
+    // Without the chart module (a synchronous caller), a figure is its numbers as a table.
+    for (const [id, table] of figs.tables) markdown = markdown.replace(new RegExp(`^!\\[(.*)\\]\\(figur:${id.replace(/[.]/g, "\\.")}\\)$`, "m"), (_m, caption: string) => `**${caption}**\n\n${table}`);
+    if (figs.errors.length) continue;
+    const applied = applyOverrides(parseMarkdown(markdown, md, figs.figures), overrides);
     for (const p of applied.problems) {
       const [message, ids] = p.message.split("|");
       const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
