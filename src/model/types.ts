@@ -176,7 +176,7 @@ export interface Prisevaluering {
 export interface Pointskala { min: number; max: number; ankre?: { point: number; betegnelse: string; beskrivelse?: string }[] }
 export interface Tildeling {
   kriterium: Tildelingskriterium; underkriterier: Underkriterium[]; prisevaluering?: Prisevaluering; pointskala?: Pointskala;
-  mindstekrav?: { id: string; tekst: string }[];
+  mindstekrav?: { id: string; tekst: string; delkontrakter?: string[] }[];
 }
 
 export interface Kontraktvilkår {

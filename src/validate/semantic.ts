@@ -289,6 +289,10 @@ function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[]
     const mp = p(p(ptr, "mindstekrav"), i);
     if (seen.has(m.id)) r.error("duplicate-id", p(mp, "id"), `Mindstekravet bruger id '${m.id}', som allerede findes.`);
     seen.set(m.id, mp);
+    if (lotsComplete) {
+      const pool = new Map(lots.map((l) => [l.lot.id, l.ptr]));
+      (m.delkontrakter ?? []).forEach((id, j) => checkRef(r, p(p(mp, "delkontrakter"), j), id, pool, "Delkontrakten", "de delkontrakter, tildelingen gælder for"));
+    }
   });
 }
 
