@@ -23,7 +23,7 @@ export { semanticChanges } from "./diff/semantic.js";
 export { diffJson, diffTerminal, diffHtml } from "./diff/report.js";
 export { changeSummaryTree } from "./diff/summary.js";
 export { writeRedlineDocx } from "./diff/redline-docx.js";
-export { readDocx, DocxReadError } from "./diff/read-docx.js";
+export { readDocx, DocxReadError } from "./diff/read-docx/index.js";
 export type { DocDiff, AlignedClause, ComparableDoc } from "./diff/model.js";
 // Evaluate: bids → scores, ranking, evaluation record.
 export { evaluate, evaluateSpec } from "./evaluate/evaluate.js";

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffDocuments } from "../src/diff/align.js";
-import { readDocx } from "../src/diff/read-docx.js";
+import { readDocx } from "../src/diff/read-docx/index.js";
 import { writeRedlineDocx } from "../src/diff/redline-docx.js";
 import { tmpDir } from "./helpers.js";
 import { libreOfficeText } from "./libreoffice.js";

@@ -15,7 +15,7 @@ import * as zlib from "node:zlib";
 import JSZip from "jszip";
 import type { Block as AstBlock, DocumentTree } from "../src/doc/ast.js";
 import type { Clause, ComparableDoc } from "../src/diff/model.js";
-import { DocxReadError, readDocx } from "../src/diff/read-docx.js";
+import { DocxReadError, readDocx } from "../src/diff/read-docx/index.js";
 import { writeDocx } from "../src/write/docx.js";
 import { sampleTree } from "./fixtures/sample-tree.js";
 import { tmpDir } from "./helpers.js";
@@ -365,6 +365,7 @@ test("tracked changes are read as accepted", async () => {
   assert.deepEqual(doc.clauses, [
     {
       ref: "3",
+      label: "3.",
       heading: "Vederlag",
       level: 1,
       blocks: [

@@ -729,3 +729,35 @@ test("moves as Word's move markup: named ranges, moveFrom/moveTo, exact accept/r
   assert.equal(lines(libreOfficeText(file, dir, "Accept")).replace(/^\n/gm, ""), expected("new").join("\n"), "LibreOffice Accept All");
   assert.equal(lines(libreOfficeText(file, dir, "Reject")).replace(/^\n/gm, ""), expected("old").join("\n"), "LibreOffice Reject All");
 });
+
+/* ---------------------------------------------------------------- heading numbering */
+
+test("heading numbers: Word's list when both versions count like it, typed numbers otherwise", async () => {
+  const { diffDocuments } = await import("../src/diff/align.js");
+  const { countsLikeWord } = await import("../src/diff/redline-headings.js");
+  const c = (ref: string | null, heading: string, level: number): Clause => ({ ref, heading, level, blocks: [{ kind: "paragraph", text: `Tekst under ${heading}.` }] });
+  const oldDoc = { id: "k", title: "K", headingNumbers: "word" as const, clauses: [c(null, "", 0), c("1", "Indledning", 1), c("1.1", "Formål", 2), c("1.2", "Baggrund", 2), c("2", "Ophør", 1)] };
+  const newDoc = { id: "k", title: "K", headingNumbers: "word" as const, clauses: [c(null, "", 0), c("1", "Indledning", 1), c("1.1", "Formål", 2), c("2", "Ophør", 1), c("2.1", "Varsel", 2)] };
+  assert.ok(countsLikeWord(oldDoc.clauses) && countsLikeWord(newDoc.clauses));
+  assert.ok(!countsLikeWord([c("1", "A", 1), c("3", "B", 1)]), "a gap");
+  assert.ok(!countsLikeWord([c("1.1", "A", 2)]), "a skipped level");
+  assert.ok(!countsLikeWord([c("1", "A", 7)]), "deeper than Heading 6");
+  const zipOf = async (d: DocDiff) => JSZip.loadAsync(await writeRedlineDocx([d], { author: "udbud", date: "2026-12-01", title: "K" }));
+  const xmlOf = async (d: DocDiff) => (await zipOf(d)).file("word/document.xml")!.async("string");
+  const word = await xmlOf(diffDocuments(oldDoc, newDoc));
+  const zip = await zipOf(diffDocuments(oldDoc, newDoc));
+  const styles = await zip.file("word/styles.xml")!.async("string");
+  const numbering = await zip.file("word/numbering.xml")!.async("string");
+  assert.match(styles, /w:styleId="Heading2">.*?<w:numPr><w:ilvl w:val="1"\/><w:numId w:val="2"\/><\/w:numPr>/, "Heading 2 is level 2 of the heading list");
+  assert.match(numbering, /<w:num w:numId="2"><w:abstractNumId w:val="50"\/><\/w:num>/);
+  assert.match(numbering, /<w:lvl w:ilvl="1">.*?<w:pStyle w:val="Heading2"\/>.*?<w:lvlText w:val="%1\.%2"\/>/);
+  // No typed numbers; the Heading styles carry the list (styles.xml), deleted/inserted headings renumber by themselves.
+  assert.ok(!/<w:t[^>]*>\d+(\.\d+)* /.test(word), "no typed heading numbers");
+  assert.ok(word.includes(">Baggrund</w:delText>") && word.includes(">Varsel</w:t>"));
+  // The same pair with typed numbers (pandoc, Markdown): the numbers stay typed, changed ones revised.
+  const typed = await xmlOf(diffDocuments({ ...oldDoc, headingNumbers: undefined }, { ...newDoc, headingNumbers: undefined }));
+  assert.ok(typed.includes(">2.1 Varsel</w:t>") || typed.includes(">2.1</w:t>"), "typed numbers without Word's list");
+  // A version that does not count like Word's list (a gap): typed numbers, even from a Word-numbered document.
+  const gap = { ...newDoc, clauses: [...newDoc.clauses.slice(0, 3), c("3", "Ophør", 1)] };
+  assert.ok(/>3 Ophør<\/w:t>|>3<\/w:t>/.test(await xmlOf(diffDocuments(oldDoc, gap))));
+});

@@ -229,7 +229,7 @@ test("terminal without color: counts first, wdiff marks, one line per change, no
   const lines = out.split("\n");
   assert.equal(lines[0], "2 ændrede, 1 indsat, 1 slettet, 1 flyttet, 13 omnummererede");
   assert.doesNotMatch(out, /\u001b/, "no ANSI codes (hostile ESC in the text is made visible)");
-  assert.match(out, /␛\[31mRØD/);
+  assert.ok(out.includes("\\u001B[31mRØD"), "ESC shown as \\u001B, as elsewhere in the CLI");
   assert.ok(lines.includes("  ~ pkt. 6.4 → 6.5 Bod (ændret, 5 ord tilføjet, 1 fjernet)"), out);
   assert.ok(lines.includes("      Leverandøren betaler en bod på [-1.000-]{+2.000+} kr. pr. dag."), out);
   assert.ok(lines.includes("      {+Bod udelukker ikke erstatning.+}"), "an inserted block inside a modified clause");
@@ -251,6 +251,20 @@ test("terminal without color: counts first, wdiff marks, one line per change, no
   // Semantic changes right after the counts.
   assert.deepEqual(lines.slice(1, 5), ["", "Indholdsmæssige ændringer:", `  • ${semantic[0]}`, `  • ${semantic[1]}`]);
   assert.equal(diffTerminal(diffs, { color: false, semantic }), out, "deterministic");
+});
+
+test("terminal: bidi overrides, zero-width and line separators in document text are shown escaped", () => {
+  const evil = "Betaling til konto \u202Egnp.exe\u202C og \u200Bskjult\u2028linje \u2066isoleret\u2069 \u009b31m";
+  const old = clause("1", "Formål \u202Elov", ["Leverandøren betaler."]);
+  const nw = clause("1", "Formål \u202Elov", [`Leverandøren betaler. ${evil}`]);
+  const d = diffDocuments({ id: "r", title: "R\u202E", clauses: [old] }, { id: "r", title: "R\u202E", clauses: [nw] });
+  for (const color of [false, true]) {
+    const out = diffTerminal([d], { color });
+    assert.doesNotMatch(out, /[\u202A-\u202E\u2066-\u2069\u200B\u2028\u009b]/u, "no raw bidi, zero-width, separator or C1 characters");
+    for (const esc of ["\\u202E", "\\u202C", "\\u200B", "\\u2028", "\\u2066", "\\u2069", "\\u009B"]) assert.ok(out.includes(esc), `${esc} shown escaped:\n${out}`);
+    assert.ok(out.includes("Formål \\u202Elov"), "the heading too");
+    assert.ok(out.includes("R\\u202E"), "the document title too");
+  }
 });
 
 test("terminal with color: ANSI red+crossed-out deletions, green insertions, no wdiff marks", () => {

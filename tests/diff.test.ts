@@ -191,3 +191,13 @@ test("semantic change list in Danish from the models", () => {
   assert.ok(list.includes("Nyt underkriterium: Miljø (5 %)"));
   assert.ok(list.includes("Udbudsområde 1 – Indsatsspor 1 – Indsats 1A – Varighed – Uger: 13 uger → 26 uger"));
 });
+
+test("semantic change list: a contact person added or removed is named (the two example specs)", () => {
+  const a = readSpec(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte")).udbud!;
+  const b = readSpec(path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte")).udbud!;
+  const list = semanticChanges(a, b);
+  const contacts = list.filter((l) => /kontaktperson/i.test(l) && /fjernet|Ny /.test(l));
+  assert.ok(contacts.length >= 2, list.join("\n"));
+  for (const l of contacts) assert.match(l, /: \S/, `a name after the colon: »${l}«`);
+  assert.ok(contacts.includes("Ny kontaktperson: Anne Holm"), contacts.join("\n"));
+});

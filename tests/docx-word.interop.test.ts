@@ -4,7 +4,13 @@
  * pages back. Checked: each TOC entry's cached page number against the page LibreOffice put the
  * heading on (≥ 90 % equal, all within ±1), the heading numbers LibreOffice shows (Word's list, not
  * typed text), and — the real test of the numbering — a Heading 2 inserted with python-docx into a
- * copy of the rammeaftale renumbers every later heading of its chapter.
+ * copy of the rammeaftale renumbers every later heading of its chapter; a chapter inserted the same
+ * way moves every "pkt. N" reference (REF fields) after it on by one.
+ *
+ * LibreOffice needs no macro for the references: it reads `REF bookmark \w` as a cross-reference to
+ * the bookmark ("Number (full context)") and computes its text from the heading's list number when it
+ * lays the document out, on load and on conversion; the cached result in the file is not used (the
+ * test blanks it to prove that). The TOC, by contrast, keeps its cached entries until updated.
  */
 import { describe, test } from "vitest";
 import assert from "node:assert/strict";
@@ -19,6 +25,7 @@ import type { DocumentTree } from "../src/doc/ast.js";
 import { writeDocx } from "../src/write/docx.js";
 import { repoRoot, tmpDir } from "./helpers.js";
 import { requirePrereq } from "./prereq.js";
+import { widestTableWords } from "./table-words.js";
 
 const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 const hasSoffice = has("soffice", ["--version"]);
@@ -168,5 +175,91 @@ describe("LibreOffice lays our DOCX out as our TOC says", () => {
     }
     // The next chapter starts at 2 as before, and its clauses are untouched.
     assert.ok(after.some((l) => /^2\. \S/.test(l)));
+  });
+
+  test("REF fields follow the numbering: a chapter inserted with python-docx moves every later 'pkt. N' on by one in LibreOffice", async (ctx) => {
+    requirePrereq(!!skipWhy || !hasPythonDocx, skipWhy || "python3-docx missing", ctx.skip);
+    const tree = treesOf("kk-2020-udsatte-sygemeldte").find((t) => t.id === "rammeaftale")!;
+    const dir = tmpDir("udbud-ref-");
+    const src = path.join(dir, "rammeaftale.docx");
+    const buf = await writeDocx(tree, { pageNumbers: true });
+    fs.writeFileSync(src, buf);
+    // Our references: "pkt. " and a REF field whose cached result is the number we computed.
+    const doc = await (await JSZip.loadAsync(buf)).file("word/document.xml")!.async("string");
+    const refRe = /<w:t xml:space="preserve">pkt\.[ \u00a0]<\/w:t><\/w:r><w:r><w:fldChar w:fldCharType="begin"\/><\/w:r><w:r><w:instrText xml:space="preserve"> REF (\S+) [^<]*<\/w:instrText><\/w:r><w:r><w:fldChar w:fldCharType="separate"\/><\/w:r><w:r><w:t xml:space="preserve">([\d.]+)<\/w:t>/g;
+    const cached = [...doc.matchAll(refRe)].map((m) => m[2]);
+    assert.ok(cached.length >= 20, `${cached.length} pkt. references as REF fields`);
+    const chapter2 = tree.blocks.find((b) => b.type === "heading" && b.level === 1 && b.number === "2") as Extract<DocumentTree["blocks"][number], { type: "heading" }> | undefined;
+    assert.ok(chapter2);
+    const chapterTitle = chapter2.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+    // A new chapter before chapter 2, in Word's way (the Heading 1 style only); every REF field's
+    // cached result blanked to "0", so what LibreOffice shows can only be its own computation.
+    const edited = path.join(dir, "kapitel.docx");
+    const py = [
+      "import sys, docx",
+      "from docx.oxml.ns import qn",
+      "d = docx.Document(sys.argv[1])",
+      "h1 = next(s for s in d.styles if s.style_id == 'Heading1')",
+      "p = next(p for p in d.paragraphs if p.style.style_id == 'Heading1' and p.text == sys.argv[2])",
+      "p.insert_paragraph_before('Nyt kapitel indsat i Word').style = h1",
+      "n = 0",
+      "for instr in d.element.body.iter(qn('w:instrText')):",
+      "    if not instr.text.strip().startswith('REF ') or instr.text.split()[1].startswith('_Toc'): continue",
+      "    r = instr.getparent().getnext().getnext()  # the run after the 'separate' run",
+      "    t = r.find(qn('w:t'))",
+      "    t.text = '0'; n += 1",
+      "print(n)",
+      "d.save(sys.argv[3])",
+    ].join("\n");
+    const r = spawnSync(PY, ["-c", py, src, chapterTitle, edited], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Number(r.stdout.trim()) >= cached.length, `blanked ${r.stdout.trim()} cached results`);
+    toPdf([src, edited], dir);
+    const refs = (pdf: string): string[] => [...pdfPages(pdf).flat().join(" ").matchAll(/pkt\. (\d+(?:\.\d+)*)/g)].map((m) => m[1]);
+    const before = refs(path.join(dir, "rammeaftale.pdf"));
+    const after = refs(path.join(dir, "kapitel.pdf"));
+    // In order, among any typed "pkt. N" (e.g. "pkt. 13 i bilag E", not a field of ours).
+    const within = (want: string[], got: string[]): string | null => {
+      let j = 0;
+      for (const [i, w] of want.entries()) {
+        while (j < got.length && got[j] !== w) j++;
+        if (j++ >= got.length) return `reference ${i + 1}: pkt. ${w} not found in order in: ${got.join(", ")}`;
+      }
+      return null;
+    };
+    assert.equal(within(cached, before), null, "unchanged: LibreOffice shows the numbers we computed");
+    const moved = cached.map((n) => n.replace(/^\d+/, (c) => (Number(c) >= 2 ? String(Number(c) + 1) : c)));
+    assert.ok(moved.some((n, i) => n !== cached[i]));
+    assert.equal(within(moved, after), null, "after the insertion every reference into chapter 2 or later is one chapter on");
+    assert.ok(!after.includes("0"), "no stale cached result is shown");
+    assert.ok(pdfPages(path.join(dir, "kapitel.pdf")).flat().includes("2. Nyt kapitel indsat i Word"));
+  });
+
+  test("wide tables in LibreOffice (bilag B2's 11 columns, the tilbudsliste's prices): every header word and number whole", async (ctx) => {
+    requirePrereq(!!skipWhy, skipWhy, ctx.skip);
+    const read = readSpec(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"));
+    assert.ok(read.udbud);
+    const trees = buildDocuments(read.udbud, read.sourceMap, {}).trees;
+    const dir = tmpDir("udbud-wide-");
+    const docs = ["bilag-b2", "tilbudsliste-1"].map((id) => {
+      const tree = trees.find((t) => t.id.startsWith(id));
+      assert.ok(tree, id);
+      return { id, tree, ...widestTableWords(tree) };
+    });
+    assert.ok(docs[0].cols >= 10, `${docs[0].cols} columns in bilag B2`);
+    for (const d of docs) fs.writeFileSync(path.join(dir, `${d.id}.docx`), await writeDocx(d.tree, { pageNumbers: false }));
+    toPdf(docs.map((d) => path.join(dir, `${d.id}.docx`)), dir);
+    for (const d of docs) {
+      // pdftotext's word boxes; table text (10 pt or less) is under 13.6 pt high, body text (11 pt) over 14.
+      const r = spawnSync("pdftotext", ["-bbox", path.join(dir, `${d.id}.pdf`), "-"], { encoding: "utf8", maxBuffer: 64 << 20 });
+      assert.equal(r.status, 0, r.stderr);
+      const printed = new Set(
+        [...r.stdout.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+          .filter(([, y0, y1]) => Number(y1) - Number(y0) < 13.6)
+          .map(([, , , w]) => unxml(w)),
+      );
+      const broken = [...new Set(d.words)].filter((w) => !printed.has(w));
+      assert.deepEqual(broken, [], `${d.id}: words of the wide table LibreOffice does not show whole`);
+    }
   });
 });

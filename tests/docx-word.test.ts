@@ -12,6 +12,7 @@ import { readSpec } from "../src/read/index.js";
 import { buildDocuments } from "../src/render/build.js";
 import type { Block, DocumentTree, Inline } from "../src/doc/ast.js";
 import { writeDocx } from "../src/write/docx.js";
+import { readDocx } from "../src/diff/read-docx/index.js";
 import { repoRoot } from "./helpers.js";
 
 function trees(example: string): DocumentTree[] {
@@ -50,6 +51,8 @@ function refsOf(blocks: Block[]): Inline[] {
 
 const paragraphs = (doc: string): string[] => [...doc.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<\/w:p>/g)].map(([p]) => p);
 const textOf = (p: string): string => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map(([, t]) => t).join("");
+
+const headingTitle = (b: Block): string => (b.type === "heading" ? b.content.map((c) => (c.type === "text" ? c.text : "")).join("") : "");
 
 describe("2020 example as Word documents", () => {
   const all = trees("kk-2020-udsatte-sygemeldte");
@@ -113,6 +116,21 @@ describe("2020 example as Word documents", () => {
     if (nr >= 0) assert.ok(grid[nr] < grid[ydelse], `Nr. ${grid[nr]} < Ydelse ${grid[ydelse]}`);
     const rows = [...prices.matchAll(/<w:tr>.*?<\/w:tr>/g)].map(([r]) => r);
     for (const r of rows) assert.match(r, /<w:trPr>.*?<w:cantSplit\/>.*?<\/w:trPr>/);
+    // A short table (≤ 15 body rows) is kept on one page: every row but the last keeps with the next.
+    assert.ok(rows.length - 1 <= 15, `${rows.length - 1} body rows`);
+    for (const [i, r] of rows.slice(0, -1).entries()) {
+      const paras = [...r.matchAll(/<w:p>.*?<\/w:p>/g)];
+      assert.ok(paras.length && paras.every(([p]) => p.includes("<w:keepNext/>")), `row ${i + 1} keeps with the next`);
+    }
     assert.match(prices, /<w:jc w:val="right"\/>/);
+  });
+
+  test("the diff reader reads the rammeaftale's DOCX with the tree's clause numbers (from numbering.xml, none typed)", async () => {
+    const tree = byId("rammeaftale");
+    const doc = await readDocx(await writeDocx(tree, { pageNumbers: false }), "rammeaftale.docx");
+    const want = tree.blocks.filter((b) => b.type === "heading" && b.number).map((b) => [(b as { number: string }).number.replace(/\.$/, ""), headingTitle(b)]);
+    const got = doc.clauses.filter((c) => c.ref).map((c) => [c.ref!.replace(/\.$/, ""), c.heading]);
+    assert.ok(want.length > 40, `${want.length} numbered headings`);
+    assert.deepEqual(got, want);
   });
 });

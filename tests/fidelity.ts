@@ -9,11 +9,24 @@ export interface Heading {
   titel: string;
 }
 
-/** Seed headings: "4.1. Målgruppe", "3 Titel" … on a line of their own, short, not a sentence. */
+/**
+ * Seed headings: "4.1. Målgruppe", "3 Titel" … on a line of their own, short, not a sentence. Not
+ * the items of a numbered list: a line "1. …" right after a line ending in ":" starts a list, and
+ * "2. …", "3. …" … on the following lines continue it (the seed's "1. Kontrakten" in the order of
+ * precedence is a list item, not a chapter).
+ */
 export function seedHeadings(text: string): Heading[] {
   const out: Heading[] = [];
+  let prev = "";
+  let listNext = 0; // the number the next item of a numbered list would have; 0: not in a list
   for (const raw of text.split("\n")) {
     const line = raw.trim();
+    const item = /^(\d{1,2})\.\s/.exec(line);
+    const n = item ? Number(item[1]) : 0;
+    const inList = item !== null && (n === 1 ? /:$/.test(prev) : n === listNext);
+    listNext = inList ? n + 1 : 0;
+    if (line) prev = line;
+    if (inList) continue;
     const m = /^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$/.exec(line);
     if (!m || line.length > 110) continue;
     const titel = m[2].replace(/\s+\d{1,3}$/, ""); // a table of contents' page number
@@ -44,6 +57,7 @@ export function stripLinks(s: string): string {
 /** Normalise for comparison: quotes, dashes and hyphenation, Markdown escapes and emphasis, case, whitespace. */
 export function norm(s: string): string {
   return stripLinks(s)
+    .replace(/\\\n/g, "\n") // a Markdown hard line break ("…\\" at the end of a line)
     .replace(/\\([\\`*_{}[\]()#+\-.!|>~=<])/g, "$1")
     .replace(/\*\*|__/g, "")
     .replace(/[”“"„«»]/g, '"')
@@ -82,7 +96,8 @@ export function isNoise(line: string): boolean {
 /**
  * The seed's sentences: running-text lines (not headings, not noise) joined where a PDF wrapped
  * them (the next line starts in lower case, or a long line stops mid-sentence), split at sentence
- * ends; fragments under four words are left out.
+ * ends; fragments under four words are left out. A noise line between two lines ends the paragraph
+ * (the text before and after an anonymised list item are not one sentence).
  */
 export function seedSentences(text: string): string[] {
   const headings = new Set(seedHeadings(text).map((h) => `${h.nummer} ${h.titel}`));

@@ -37,7 +37,7 @@ for (const example of ["kk-2020-udsatte-sygemeldte", "kk-2024-udsatte-sygemeldte
     const some = tmpDir("udbud-some-");
     const many = tmpDir("udbud-many-");
     const a = await renderSpec(spec, { out: one, formats: [...FORMATS], threads: 0 });
-    // One worker: PDF there, DOCX on the main thread. Two: PDF and DOCX each on a worker.
+    // One worker: DOCX there, PDF on the main thread (which also takes waiting DOCX jobs). Two: DOCX and PDF each on a worker first.
     const b1 = await renderSpec(spec, { out: some, formats: [...FORMATS], threads: 1 });
     const b = await renderSpec(spec, { out: many, formats: [...FORMATS], threads: 2 });
     assert.deepEqual(a.errors, []);

@@ -98,7 +98,7 @@ test("2020 example: the contract carries the seed's terms (DOCX via mammoth, PDF
   ]) assert.ok(norm(docx).includes(want), `rammeaftale.docx: ${want}`);
   const html = (await mammoth.convertToHtml({ path: path.join(out, "rammeaftale.docx") })).value;
   // The numbers are Word's (the heading list; see docx-word.test.ts), not typed in the text.
-  assert.match(html, /<h1>(?:<a id="[^"]*"><\/a>)*Misligholdelse<\/h1>/);
+  assert.match(html, /<h1>(?:<a id="[^"]*"><\/a>)*Misligholdelsesbestemmelser<\/h1>/);
   assert.match(html, /<h2>(?:<a id="[^"]*"><\/a>)*Bod<\/h2>/);
   const pages = await pdfText(path.join(out, "bilag-a1-udsatte.pdf"));
   const all = norm(pages.join(" "));

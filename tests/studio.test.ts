@@ -43,6 +43,23 @@ test("save: exactly the text, atomically, only over the version the editor start
     assert.equal(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), "id: z\n");
     assert.ok("version" in ws.save("udbud.yaml", "id: mine\n", null, true), "force overwrites after a choice");
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith(".udbud-tmp")), [], "no temporary files left");
+    // The shared atomic write (write/output.ts): the file keeps its permissions; a dead process's
+    // leftover temp file is removed; an unwritable folder is a Danish error, the file untouched.
+    fs.chmodSync(path.join(dir, "udbud.yaml"), 0o600);
+    fs.writeFileSync(path.join(dir, ".udbud-tmp-999999999-gammel"), "rest");
+    const v = ws.read("udbud.yaml").version;
+    assert.ok("version" in ws.save("udbud.yaml", "id: igen\n", v));
+    assert.equal(fs.statSync(path.join(dir, "udbud.yaml")).mode & 0o777, 0o600);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith(".udbud-tmp")), []);
+    if (process.getuid?.() !== 0) {
+      fs.chmodSync(dir, 0o500);
+      try {
+        assert.throws(() => ws.save("udbud.yaml", "id: nej\n", ws.read("udbud.yaml").version), (e: Error) => e instanceof PathError && /kunne ikke gemmes, fordi der er ikke skriveadgang/.test(e.message));
+        assert.equal(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), "id: igen\n");
+      } finally {
+        fs.chmodSync(dir, 0o700);
+      }
+    }
     assert.throws(() => ws.save("../ude.yaml", "x", null), PathError);
     assert.throws(() => ws.save("noter.txt", "x", null), PathError);
   } finally {
@@ -95,4 +112,51 @@ test("CSP: nothing from outside, no inline script, styles only with the page's n
   assert.match(p, /script-src 'self';/);
   assert.match(p, /style-src 'self' 'nonce-abc';/);
   assert.doesNotMatch(p, /unsafe-inline|unsafe-eval|\*/);
+});
+
+test("check: one warm session gives the diagnostics of udbud validate (same file, line, column, message) through edit, error and fix", async () => {
+  const { check } = await import("../src/studio/api.js");
+  const { checkClauseIds } = await import("../src/render/clauses.js");
+  const dir = tmpDir();
+  fs.cpSync(path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"), dir, { recursive: true });
+  const ref = tmpDir();
+  fs.cpSync(dir, ref, { recursive: true });
+  const ws = new Workspace(dir);
+  const lot = fs.readFileSync(path.join(dir, "udbudsomraade-1.yaml"), "utf8");
+  const udbud = fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8");
+  /** What validate reports for the reference folder with these files written. */
+  const validate = (files: Record<string, string>) => {
+    for (const [n, t] of Object.entries(files)) fs.writeFileSync(path.join(ref, n), t);
+    const r = readSpec(ref);
+    const clauses = r.udbud?.klausuler?.length ? checkClauseIds(r.udbud, r.sourceMap) : [];
+    return [...r.errors, ...clauses, ...r.warnings].map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message.split(ref + path.sep).join("")}`).sort();
+  };
+  const studio = (r: Awaited<ReturnType<typeof check>>) =>
+    Object.entries(r.files).flatMap(([f, ds]) => ds.filter((d) => !d.code.startsWith("scenarie")).map((d) => `${f}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`)).sort();
+  try {
+    const r0 = await check(ws, {}, "rammeaftale");
+    assert.equal(r0.errors, 0);
+    assert.match(r0.html!, /<h1/);
+    assert.deepEqual(studio(r0), validate({}));
+    // A misspelt enum value in a lot, then a clause id that no document has, then both fixed.
+    const broken = lot.replace(/type: (ugepris|timepris|dagspris)/, "type: ugpris");
+    assert.notEqual(broken, lot);
+    const r1 = await check(ws, { "udbudsomraade-1.yaml": broken }, "rammeaftale");
+    assert.ok(r1.errors >= 1 && r1.html === undefined);
+    assert.deepEqual(studio(r1), validate({ "udbudsomraade-1.yaml": broken }));
+    const badClause = udbud.replace("  - id: lukkedage", "  - id: lukkedagex");
+    const r2 = await check(ws, { "udbud.yaml": badClause }, "rammeaftale");
+    assert.ok(r2.errors >= 1, "the unknown clause id is an error, as in udbud validate");
+    assert.deepEqual(studio(r2), validate({ "udbudsomraade-1.yaml": lot, "udbud.yaml": badClause }));
+    const edited = udbud.replace(/^titel: (.*)$/m, "titel: $1 (redigeret)");
+    const r3 = await check(ws, { "udbud.yaml": edited }, "rammeaftale");
+    assert.equal(r3.errors, 0);
+    assert.match(r3.html!, /\(redigeret\)/);
+    assert.deepEqual(studio(r3), validate({ "udbud.yaml": edited }));
+    // The user's files were never written.
+    assert.equal(fs.readFileSync(path.join(dir, "udbud.yaml"), "utf8"), udbud);
+    assert.equal(fs.readFileSync(path.join(dir, "udbudsomraade-1.yaml"), "utf8"), lot);
+  } finally {
+    ws.close();
+  }
 });

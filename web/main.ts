@@ -13,6 +13,8 @@ import { setDiagnostics, type Diagnostic as CmDiagnostic } from "@codemirror/lin
 import { yamlCompletion, yamlSchemaHover } from "codemirror-json-schema/yaml";
 import { stateExtensions, updateSchema } from "codemirror-json-schema";
 import { hoverTooltip } from "@codemirror/view";
+import type { TextEdit } from "./bids.js";
+import { renderBids } from "./bids-view.js";
 
 type Kind = "udbud" | "delkontrakt" | "scenarie" | "bud" | "andet";
 interface FileInfo { name: string; kind: Kind; version: string }
@@ -127,15 +129,34 @@ function extensions(): Extension[] {
   ];
 }
 
-async function open(name: string) {
-  if (current) current.state = view.state;
+/** The buffer of a file, read from the server the first time. */
+async function ensureBuffer(name: string): Promise<Buffer> {
   let b = buffers.get(name);
   if (!b) {
     const info = state.files.find((f) => f.name === name)!;
     const disk = await api<{ text: string; version: string }>(`/api/file?name=${encodeURIComponent(name)}`);
-    b = { name, kind: info.kind, base: disk.version, text: disk.text, saved: disk.text };
+    b = buffers.get(name) ?? { name, kind: info.kind, base: disk.version, text: disk.text, saved: disk.text };
     buffers.set(name, b);
   }
+  return b;
+}
+
+/** A text edit of a buffer (from the bid tables): through the editor when the file is open there, so undo works. */
+function applyEdit(b: Buffer, e: TextEdit) {
+  if (current === b) {
+    view.dispatch({ changes: e });
+    return;
+  }
+  b.state = (b.state ?? EditorState.create({ doc: b.text, extensions: extensions() })).update({ changes: e }).state;
+  b.text = b.state.doc.toString();
+  remember(b);
+  renderFiles();
+  scheduleCheck();
+}
+
+async function open(name: string) {
+  if (current) current.state = view.state;
+  const b = await ensureBuffer(name);
   current = b;
   if (!b.state) {
     b.state = EditorState.create({ doc: b.text, extensions: extensions() });
@@ -187,7 +208,7 @@ let lastCheck: Check | undefined;
 let checking = false;
 let again = false;
 
-function scheduleCheck(delay = 60) {
+function scheduleCheck(delay = 25) {
   clearTimeout(checkTimer);
   checkTimer = window.setTimeout(() => void runCheck(), delay);
 }
@@ -257,11 +278,50 @@ function renderDocs() {
   if (docs.some((d) => d.id === keep)) sel.value = keep;
 }
 
-/** Shows our writer's HTML in a sandboxed frame (no scripts), keeping its scroll position. */
+/**
+ * Shows our writer's HTML in a sandboxed frame (no scripts), keeping its scroll position. When the
+ * frame already shows a document with the same styles, only the changed parts of the body are
+ * replaced in place (no reload: no re-layout of the whole document, no flash, scroll kept);
+ * otherwise the frame loads the document anew.
+ */
 function showHtml(frame: HTMLIFrameElement, html: string) {
+  const fresh = new DOMParser().parseFromString(html, "text/html");
+  const styles = [...fresh.head.querySelectorAll("style")].map((s) => s.textContent).join("\n");
+  const doc = frame.contentDocument;
+  if (doc?.body && doc.readyState === "complete" && frame.dataset.styles === styles) {
+    if (doc.title !== fresh.title) doc.title = fresh.title;
+    patchChildren(doc, doc.body, fresh.body);
+    return;
+  }
+  frame.dataset.styles = styles;
   const y = frame.contentWindow?.scrollY ?? 0;
   frame.addEventListener("load", () => frame.contentWindow?.scrollTo(0, y), { once: true });
   frame.srcdoc = html.replace(/<style>/g, `<style nonce="${nonce}">`);
+}
+
+function sameAttributes(a: Element, b: Element): boolean {
+  if (a.tagName !== b.tagName || a.attributes.length !== b.attributes.length) return false;
+  for (const at of a.attributes) if (b.getAttribute(at.name) !== at.value) return false;
+  return true;
+}
+
+/** Makes `old`'s children equal to `fresh`'s: equal runs at both ends are kept, the middle replaced (recursing into a lone changed element). */
+function patchChildren(doc: Document, old: Node, fresh: Node) {
+  const a = [...old.childNodes];
+  const b = [...fresh.childNodes];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start].isEqualNode(b[start])) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1].isEqualNode(b[endB - 1])) { endA--; endB--; }
+  if (endA - start === 1 && endB - start === 1) {
+    const x = a[start];
+    const y = b[start];
+    if (x instanceof Element && y instanceof Element && sameAttributes(x, y) && x.childNodes.length > 1) return patchChildren(doc, x, y);
+  }
+  const before = a[endA] ?? null;
+  for (let i = start; i < endA; i++) old.removeChild(a[i]);
+  for (let i = start; i < endB; i++) old.insertBefore(doc.importNode(b[i], true), before);
 }
 
 /**
@@ -346,8 +406,7 @@ async function downloadBlob(url: string, body: unknown, name: string) {
 
 // --- Saving and changes on disk -----------------------------------------------------------------
 
-async function save(force = false) {
-  const b = current;
+async function save(force = false, b: Buffer | undefined = current) {
   if (!b) return;
   try {
     const r = await api<{ version: string }>("/api/save", { name: b.name, text: b.text, baseVersion: b.base, force });
@@ -360,7 +419,7 @@ async function save(force = false) {
   } catch (e) {
     if (e instanceof HttpError && e.status === 409) {
       banner(`${b.name} er ændret på disken, siden du åbnede den. Gemmer du, overskrives den anden ændring.`, [
-        { label: "Overskriv med min version", run: () => void save(true) },
+        { label: "Overskriv med min version", run: () => void save(true, b) },
         { label: "Indlæs versionen fra disken", run: () => reload(b.name, e.body.diskText, e.body.diskVersion) },
       ]);
     } else banner(`Filen kunne ikke gemmes: ${(e as Error).message}`);
@@ -551,6 +610,40 @@ async function simulateOnce(runs: number) {
 
 // --- Evaluation ---------------------------------------------------------------------------------
 
+function bidsName(): string | undefined {
+  const names = [...new Set([...state.files.map((f) => f.name), ...buffers.keys()])];
+  return names.find((n) => n === "bud.yaml") ?? names.find((n) => /^bud.*\.ya?ml$/i.test(n));
+}
+
+async function showBids() {
+  const box = $("bids");
+  const name = bidsName();
+  if (!name) {
+    const p = document.createElement("p");
+    p.textContent = "Der er ingen budfil (bud.yaml) i udbuddets mappe.";
+    box.replaceChildren(p);
+    return;
+  }
+  const b = await ensureBuffer(name);
+  renderBids(box, name, { text: () => b.text, apply: (e) => applyEdit(b, e), changed: () => scheduleEval(), save: () => void save(false, b) });
+}
+
+let evalTimer: number | undefined;
+let evalBusy = false;
+let evalAgain = false;
+/** The ranking follows the bid tables as you type: one evaluation at a time, the newest text next. */
+function scheduleEval(delay = 120) {
+  clearTimeout(evalTimer);
+  evalTimer = window.setTimeout(async () => {
+    if (evalBusy) { evalAgain = true; return; }
+    evalBusy = true;
+    try { await runEval(); } finally {
+      evalBusy = false;
+      if (evalAgain) { evalAgain = false; scheduleEval(0); }
+    }
+  }, delay);
+}
+
 let weights: Record<string, number> = {};
 async function runEval(first = false) {
   try {
@@ -674,7 +767,7 @@ function selectTab(tab: HTMLElement) {
   }
   const id = tab.id;
   if (id === "tab-simulering" && !started.has(id)) { started.add(id); void runSim(10000); }
-  if (id === "tab-evaluering") void runEval(!started.has(id)), started.add(id);
+  if (id === "tab-evaluering") void runEval(!started.has(id)), void showBids(), started.add(id);
   if (id === "tab-sammenligning") void runCompare();
 }
 

@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import type { Register } from "./shared.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, printDiagnostics } from "./shared.js";
+import { visible } from "../terminal.js";
 
 export const register: Register = (program, { io, setCode }) => {
   program
@@ -27,7 +28,7 @@ Eksempel:
       const target = path.join(out, "indlæsning.yaml");
       const specFile = fs.existsSync(spec) && fs.statSync(spec).isDirectory() ? path.resolve(spec, "udbud.yaml") : path.resolve(spec);
       if (target === path.resolve(docx) || target === specFile) {
-        io.err(`fejl: --out må ikke pege på en af inddata-filerne (${opts.out}).\n`);
+        io.err(`fejl: --out må ikke pege på en af inddata-filerne (${visible(opts.out)}).\n`);
         setCode(EXIT_USAGE);
         return;
       }

@@ -37,7 +37,7 @@ Eksempler:
       }
       if (read.udbud?.klausuler?.length) {
         const { checkClauseIds } = await import("../render/clauses.js");
-        const errors = checkClauseIds(read.udbud, read.sourceMap);
+        const errors = checkClauseIds(read.udbud, read.sourceMap, read.eksempelværdier.map((v) => v.pointer));
         if (errors.length) res = { ...res, udbud: undefined, errors: [...res.errors, ...errors] };
       }
       if (opts.json) {

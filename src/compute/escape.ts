@@ -18,8 +18,15 @@ function escapeLine(line: string): string {
 const memo = new Map<string, string>();
 const MEMO_MAX = 50_000;
 
+/**
+ * A text that escaping leaves as it is: one line, nothing to escape, no block syntax at its start
+ * (conservatively: no leading '-' or digit) and no space to trim. Most of a spec's texts are.
+ */
+const MAY_CHANGE = /[\\`*_{}[\]()<>#+!|~&=\r\n]|^[-\d]/;
+
 /** Escapes a (possibly multi-paragraph) text. Single line breaks inside a paragraph become spaces. */
 export function escapeMarkdown(text: string): string {
+  if (!MAY_CHANGE.test(text) && text.trim() === text) return text;
   let out = memo.get(text);
   if (out === undefined) {
     out = escapeText(text);

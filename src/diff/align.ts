@@ -385,9 +385,24 @@ export function staleRefs(blocks: BlockDiff[], refs: RefMap, ctx: StaleCtx): Sta
   const seen = new Set<string>();
   for (const b of blocks) {
     if (!b.old || !b.new || b.move !== undefined) continue;
-    const cited = new Set([...b.old.text.matchAll(REF)].map((m) => m[3]));
+    const oldCites = [...b.old.text.matchAll(REF)].map((m) => m[3]);
+    const cited = new Set(oldCites);
+    // What the old citations read once they followed their clauses ("pkt. 2.8" → "pkt. 2.9"): a
+    // new citation that one of them explains is not stale, even if its number was renumbered too
+    // (a chain: old 2.8 → 2.9 and old 2.9 → 2.10 both followed).
+    const followed = new Map<string, number>();
+    for (const n of oldCites) {
+      if (ctx.deletedRefs.has(n) && !refs.has(n)) continue;
+      const to = refs.get(n) ?? n;
+      followed.set(to, (followed.get(to) ?? 0) + 1);
+    }
     for (const m of b.new.text.matchAll(REF)) {
       const n = m[3];
+      const f = followed.get(n) ?? 0;
+      if (f > 0) {
+        followed.set(n, f - 1);
+        continue;
+      }
       if (!cited.has(n) || seen.has(n) || ctx.keptRefs.has(n)) continue;
       const nowRef = refs.get(n);
       const gone = ctx.deletedRefs.has(n);
@@ -524,5 +539,5 @@ export function diffDocuments(oldDoc: ComparableDoc, newDoc: ComparableDoc, o: C
     if (k) summary[k]++;
   }
   summary.moved += moves.length;
-  return { id: newDoc.id, title: newDoc.title, clauses, ...(moves.length ? { moves } : {}), summary };
+  return { id: newDoc.id, title: newDoc.title, clauses, ...(moves.length ? { moves } : {}), summary, ...(newDoc.headingNumbers ? { headingNumbers: newDoc.headingNumbers } : {}) };
 }

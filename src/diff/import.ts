@@ -24,7 +24,8 @@ import { bookmarkName, writeDocx } from "../write/docx.js";
 import { countWords, diffDocuments, wordRuns } from "./align.js";
 import { fromTree } from "./inputs.js";
 import type { AlignedClause, Clause, ComparableDoc } from "./model.js";
-import { DocxReadError, readDocx } from "./read-docx.js";
+import { DocxReadError, readDocx } from "./read-docx/index.js";
+import { visible } from "../terminal.js";
 import { loadChartsFor } from "../render/figures.js";
 
 /** A proposed change of one spec field. */
@@ -325,5 +326,6 @@ export function proposalSummary(p: ImportProposal): string {
   const verb: Record<Klausul["handling"], string> = { erstat: "ny tekst", udelad: "udelades", "tilføj-efter": "ny klausul efter" };
   for (const k of p.klausuler) lines.push(`  ${k.handling === "udelad" ? "-" : k.handling === "erstat" ? "~" : "+"} ${k.handling === "tilføj-efter" ? `${k.titel} (${verb[k.handling]} '${k.id}')` : `'${k.id}': ${verb[k.handling]}`}`);
   for (const b of p.bemærkninger) lines.push(`  ! ${b}`);
-  return lines.join("\n") + "\n";
+  // Headings and ids come from the edited document: control and bidi characters are shown escaped.
+  return lines.map(visible).join("\n") + "\n";
 }

@@ -14,25 +14,25 @@ import { readRegularFile, regularFileMessage } from "../read/regular-file.js";
 import { displayPath } from "../read/source.js";
 import { buildDocuments } from "../render/build.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
-import { DocxReadError, readDocx } from "./read-docx.js";
+import { DocxReadError, readDocx } from "./read-docx/index.js";
 import { loadChartsFor } from "../render/figures.js";
 
-/** Largest document file the diff reads (DOCX has its own, stricter limits in read-docx.ts). */
+/** Largest document file the diff reads (DOCX has its own, stricter limits in read-docx/errors.ts). */
 export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
 
-const NUMBER = /^(\d+(?:\.\d+)*)\.?\s+(\S.*)$/s;
+const NUMBER = /^((\d+(?:\.\d+)*)\.?)\s+(\S.*)$/s;
 
-/** "6.4 Bod" → { ref: "6.4", heading: "Bod" } */
-export function splitNumber(text: string): { ref: string | null; heading: string } {
+/** "6.4 Bod" → { ref: "6.4", heading: "Bod" }; "1. Indledning" → { ref: "1", label: "1.", heading: "Indledning" } */
+export function splitNumber(text: string): { ref: string | null; heading: string; label?: string } {
   const m = NUMBER.exec(text.trim());
-  return m ? { ref: m[1], heading: m[2].trim() } : { ref: null, heading: text.trim() };
+  return m ? { ref: m[2], heading: m[3].trim(), ...(m[1] !== m[2] ? { label: m[1] } : {}) } : { ref: null, heading: text.trim() };
 }
 
 class Builder {
   clauses: Clause[] = [{ ref: null, heading: "", level: 0, blocks: [] }];
   heading(level: number, text: string, id?: string, ref?: string | null): void {
-    const split = ref !== undefined ? { ref, heading: text } : splitNumber(text);
-    this.clauses.push({ ...(id ? { id } : {}), ref: split.ref, heading: split.heading, level, blocks: [] });
+    const split: { ref: string | null; heading: string; label?: string } = ref !== undefined ? { ref, heading: text } : splitNumber(text);
+    this.clauses.push({ ...(id ? { id } : {}), ref: split.ref, ...(split.label ? { label: split.label } : {}), heading: split.heading, level, blocks: [] });
   }
   block(b: Block): void {
     if (b.text.trim() === "" && b.kind !== "table-row") return;
@@ -89,7 +89,8 @@ function addBlocks(b: Builder, blocks: AstBlock[], fromOurTree: boolean, depth =
 export function fromTree(tree: DocumentTree): ComparableDoc {
   const b = new Builder();
   addBlocks(b, tree.blocks, true);
-  return { id: tree.id, title: tree.title, clauses: b.done() };
+  // Our DOCX writer numbers the headings with Word's automatic numbering (src/write/docx.ts).
+  return { id: tree.id, title: tree.title, clauses: b.done(), headingNumbers: "word" };
 }
 
 /**

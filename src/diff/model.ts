@@ -25,6 +25,8 @@ export interface Clause {
   id?: string;
   /** Visible number, e.g. "4.5" (null for unnumbered headings and the preamble). */
   ref: string | null;
+  /** The number as typed in the heading when it differs from `ref` ("1." for ref "1"); the redline retypes it so. */
+  label?: string;
   /** Heading text without the number ("" for the preamble before the first heading). */
   heading: string;
   /** Heading level (1 = top-level clause; 0 for the preamble). */
@@ -32,11 +34,19 @@ export interface Clause {
   blocks: Block[];
 }
 
+/**
+ * How the headings' numbers are written: "word" — by Word's automatic numbering (numbering.xml
+ * definitions linked to the Heading styles, as our DOCX writer does it and as a DOCX read back shows
+ * it); absent — typed into the heading text (pandoc, Markdown, text, HTML).
+ */
+export type HeadingNumbers = "word";
+
 export interface ComparableDoc {
   /** Document id (for specs: `rammeaftale`, `bilag-a1-…`; for files: the file name). */
   id: string;
   title: string;
   clauses: Clause[];
+  headingNumbers?: HeadingNumbers;
 }
 
 export type Op = "equal" | "insert" | "delete";
@@ -133,6 +143,8 @@ export interface DocDiff {
   /** Blocks moved between clauses (or far within one); each counts as one `moved` change. */
   moves?: BlockMove[];
   summary: { inserted: number; deleted: number; modified: number; moved: number; henvisning: number; renumbered: number };
+  /** The new document's heading numbers are Word's automatic numbering (the redline keeps it). */
+  headingNumbers?: HeadingNumbers;
 }
 
 /** The text of a clause body, blocks joined by newlines. */

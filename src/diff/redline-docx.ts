@@ -10,16 +10,20 @@
  *   _rels/.rels                      → word/document.xml, docProps/core.xml
  *   docProps/core.xml                title, creator, lastModifiedBy, created/modified = opts, da-DK
  *   word/document.xml                the redline (A4, 2.5 cm margins)
- *   word/styles.xml                  Normal, Title, Heading 1–3 (outline levels 0–2), List Bullet,
- *                                    Table Grid, comment styles; Calibri 11 pt, da-DK everywhere
+ *   word/styles.xml                  Normal, Title, Heading 1–6, List Bullet/Number, Table Grid,
+ *                                    comment styles (redline-package.ts, with the other fixed parts)
  *   word/settings.xml                <w:trackRevisions/>: further edits are tracked too
- *   word/numbering.xml               one bullet list definition (numId 1) for list items
+ *   word/numbering.xml               bullets (numId 1), the heading list when the headings are
+ *                                    Word-numbered (redline-headings.ts), the numbered list types
+ *                                    (redline-lists.ts)
  *   word/comments.xml                only when there are moves: "Flyttet fra/til pkt. X"
  *   word/_rels/document.xml.rels
  *
  * Content: per DocDiff a Title paragraph (page break before every title but the first), then each
- * clause: a heading paragraph "<number> <heading>" in Heading N (levels deeper than 3 use
- * Heading 3 with their own outline level), then its blocks: paragraphs, list items (bullet
+ * clause: a heading paragraph in Heading N — numbered by Word's heading list when the new document
+ * numbers its headings that way and both versions count like it (redline-headings.ts), else
+ * "<number> <heading>" typed, the number as the document typed it (levels deeper than 3 then use
+ * Heading 3 with their own outline level) — then its blocks: paragraphs, list items (bullet
  * paragraphs) and table rows (consecutive rows form one table, with a grid as wide as the widest
  * row). Every revision (w:ins, w:del, paragraph-mark and table-row revisions, w:pPrChange) and
  * every comment gets its own w:id, numbered in document order, and carries opts.author/opts.date.
@@ -29,7 +33,8 @@
  *   insert / delete    all runs in <w:ins>/<w:del> and the paragraph mark revised too
  *                      (<w:pPr><w:rPr><w:ins|del/></w:rPr></w:pPr>), so the paragraph itself
  *                      appears/disappears on accept/reject
- *   heading            old number deleted + new number inserted when the ref changed, heading
+ *   heading            typed numbers: old number deleted + new number inserted when the ref
+ *                      changed (Word-numbered: nothing, the list renumbers by itself), heading
  *                      words per headingRuns; a changed level is a <w:pPrChange> (formatting only)
  *   table rows         inserted/deleted rows: <w:trPr><w:ins|del/></w:trPr> and the cell text in
  *                      <w:ins>/<w:del>; modified rows: per-cell word runs. A row whose cell count
@@ -78,6 +83,8 @@ import { wordRuns } from "./align.js";
 import { tokenize } from "./tokenize.js";
 import { orderItems } from "./redline-order.js";
 import { assignLists, type ListInstance, type ListSlot, type ListStyle, numberingXml, parseMarker } from "./redline-lists.js";
+import { type DocHeadings, HEADING_MAX_LEVEL, NUMBERING_OFF, headingLists, headingNumberingXml, planHeadings } from "./redline-headings.js";
+import { FONT, LIST_NUM_ID, NS_R, NS_W, XML_DECL, clean, contentTypesXml, coreXml, documentRelsXml, esc, isoDate, rootRelsXml, settingsXml, stylesXml } from "./redline-package.js";
 
 export interface RedlineOptions {
   /** Author of every revision and comment (e.g. "udbud"). */
@@ -101,29 +108,10 @@ export interface RedlineOptions {
 const A4 = { width: 11906, height: 16838 };
 const MARGIN = 1417;
 const TEXT_WIDTH = A4.width - 2 * MARGIN;
-const FONT = "Calibri";
-const LIST_NUM_ID = 1;
-
-const NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-const NS_REL = "http://schemas.openxmlformats.org/package/2006/relationships";
-const REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Text and XML helpers                                                                        */
 
-/** Drops what XML 1.0 cannot carry; normalises line ends to "\n". */
-function clean(s: string): string {
-  return s
-    .replace(/\r\n?/g, "\n")
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /** The text as run content: w:t (or w:delText) pieces, <w:tab/> and <w:br/>. */
 function textXml(text: string, deleted: boolean): string {
@@ -146,13 +134,15 @@ function exactOr(runs: Run[] | undefined, oldText: string, newText: string): Run
   return exactRuns(oldText, newText);
 }
 
-/** "6.4 Bod", "6.4", "Bod" or "" for the preamble. */
-function headingLine(c: Clause): string {
-  return [c.ref ?? "", c.heading].filter((s) => s !== "").join(" ");
+/** "6.4 Bod", "6.4", "Bod" or "" for the preamble; with Word's numbering only the heading text. */
+function headingLine(c: Clause, h: DocHeadings): string {
+  if (h.word) return c.heading;
+  return [c.label ?? c.ref ?? "", c.heading].filter((s) => s !== "").join(" ");
 }
 
-function hasHeading(c: Clause): boolean {
-  return headingLine(c) !== "";
+/** Whether the clause has a heading paragraph (with Word's numbering, a numbered clause always has one). */
+function hasHeading(c: Clause, h: DocHeadings): boolean {
+  return headingLine(c, h) !== "" || (h.word && c.ref !== null);
 }
 
 function cellsOf(b: Block): string[] {
@@ -170,6 +160,8 @@ class Ctx {
   readonly comments: { id: number; text: string }[] = [];
   /** The numbered lists of the body (set once the body is assembled). */
   lists: ListInstance[] = [];
+  /** Per document: how its headings are numbered (set when the body is assembled). */
+  headings: DocHeadings[] = [];
   /** Word move markup instead of deletion + insertion with comments. */
   wordMoves = false;
   /** Open move ranges: direction + name → range id. */
@@ -207,11 +199,15 @@ class Ctx {
 
 type ParaKind =
   | { style: "Title"; pageBreak: boolean }
-  | { style: "Heading"; level: number }
+  /** A heading; `num`: Word's heading numbering (see redline-headings.ts), absent for a typed number. */
+  | { style: "Heading"; level: number; num?: HeadingNum }
   | { style: "Normal" }
   | { style: "ListBullet"; level?: number }
   /** A numbered list item; `numId` is assigned when the body is complete (see redline-lists.ts). */
   | { style: "ListNumber"; list: ListStyle; level?: number; numId?: number };
+
+/** A heading's place in Word's heading list: in it (numbered) or not; typed numbers opt out ("off") when the styles are numbered. */
+type HeadingNum = { mode: "off" } | { mode: "word"; numbered: boolean; numId: number; explicit: boolean };
 
 function pPrBase(k: ParaKind): string {
   switch (k.style) {
@@ -219,7 +215,13 @@ function pPrBase(k: ParaKind): string {
       return `<w:pStyle w:val="Title"/>${k.pageBreak ? "<w:pageBreakBefore/>" : ""}`;
     case "Heading": {
       const lvl = Math.max(1, k.level);
-      return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
+      const n = k.num;
+      if (n?.mode === "word") {
+        const style = `<w:pStyle w:val="Heading${Math.min(HEADING_MAX_LEVEL, lvl)}"/>`;
+        if (!n.numbered) return `${style}${NUMBERING_OFF}`;
+        return n.explicit ? `${style}<w:numPr><w:ilvl w:val="${lvl - 1}"/><w:numId w:val="${n.numId}"/></w:numPr>` : style;
+      }
+      return `<w:pStyle w:val="Heading${Math.min(3, lvl)}"/>${n ? NUMBERING_OFF : ""}${lvl > 3 ? `<w:outlineLvl w:val="${Math.min(8, lvl - 1)}"/>` : ""}`;
     }
     case "ListBullet":
       return `<w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="${k.level ?? 0}"/><w:numId w:val="${LIST_NUM_ID}"/></w:numPr>`;
@@ -347,27 +349,30 @@ function wholeBlock(b: Block, op: "insert" | "delete"): BodyEl {
   return { t: "p", spec: { kind: blockKind(b), runs: b.text ? [{ op, text: b.text }] : [], mark: op === "insert" ? "ins" : "del" } };
 }
 
-function headingKind(c: Clause): ParaKind {
-  return { style: "Heading", level: Math.max(1, c.level) };
+function headingKind(c: Clause, h: DocHeadings): ParaKind {
+  const level = Math.max(1, c.level);
+  if (h.word) return { style: "Heading", level, num: { mode: "word", numbered: c.ref !== null, numId: h.numId, explicit: h.explicit } };
+  return { style: "Heading", level, ...(h.stylesNumbered ? { num: { mode: "off" as const } } : {}) };
 }
 
 /** A clause wholly inserted or deleted (inserted/deleted clauses, both copies of a move). */
-function wholeClause(c: Clause, op: "insert" | "delete", comment?: string, move?: string): BodyEl[] {
+function wholeClause(c: Clause, h: DocHeadings, op: "insert" | "delete", comment?: string, move?: string): BodyEl[] {
   const out: BodyEl[] = [];
-  const line = headingLine(c);
-  if (line !== "") {
-    out.push({ t: "p", spec: { kind: headingKind(c), runs: [{ op, text: line }], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
+  const line = headingLine(c, h);
+  if (hasHeading(c, h)) {
+    out.push({ t: "p", spec: { kind: headingKind(c, h), runs: line ? [{ op, text: line }] : [], mark: op === "insert" ? "ins" : "del", ...(comment !== undefined ? { comment } : {}) } });
   }
   for (const b of c.blocks) out.push(wholeBlock(b, op));
   if (move !== undefined) for (const el of out) if (el.t === "p") el.spec.move = { name: move, dir: op === "insert" ? "to" : "from" };
   return out;
 }
 
-/** Heading runs: number change as delete+insert, then the separator, then the heading words. */
-function headingRuns(ac: AlignedClause, o: Clause, n: Clause): Run[] {
+/** Heading runs: number change as delete+insert, then the separator, then the heading words (only the words with Word's numbering). */
+function headingRuns(ac: AlignedClause, o: Clause, n: Clause, h: DocHeadings): Run[] {
+  if (h.word) return exactOr(ac.headingRuns, o.heading, n.heading);
   const runs: Run[] = [];
-  const oRef = o.ref ?? "";
-  const nRef = n.ref ?? "";
+  const oRef = o.label ?? o.ref ?? "";
+  const nRef = n.label ?? n.ref ?? "";
   if (oRef === nRef) runs.push({ op: "equal", text: nRef });
   else runs.push({ op: "delete", text: oRef }, { op: "insert", text: nRef });
   const oSep = oRef !== "" && o.heading !== "";
@@ -418,16 +423,17 @@ function pairedBlock(b: BlockDiff, o: Block, n: Block): BodyEl[] {
 }
 
 /** A paired clause (same place in both versions): heading and blocks with their inner changes. */
-function alignedClause(ac: AlignedClause, o: Clause, n: Clause, moves: BlockMove[] = []): BodyEl[] {
+function alignedClause(ac: AlignedClause, o: Clause, n: Clause, h: DocHeadings, moves: BlockMove[] = []): BodyEl[] {
   const out: BodyEl[] = [];
-  if (hasHeading(o) && hasHeading(n)) {
-    const spec: ParaSpec = { kind: headingKind(n), runs: headingRuns(ac, o, n) };
-    if (!sameKind(headingKind(o), headingKind(n))) spec.oldKind = headingKind(o);
+  const whole = (c: Clause, op: "insert" | "delete"): Run[] => (headingLine(c, h) ? [{ op, text: headingLine(c, h) }] : []);
+  if (hasHeading(o, h) && hasHeading(n, h)) {
+    const spec: ParaSpec = { kind: headingKind(n, h), runs: headingRuns(ac, o, n, h) };
+    if (!sameKind(headingKind(o, h), headingKind(n, h))) spec.oldKind = headingKind(o, h);
     out.push({ t: "p", spec });
-  } else if (hasHeading(o)) {
-    out.push({ t: "p", spec: { kind: headingKind(o), runs: [{ op: "delete", text: headingLine(o) }], mark: "del" } });
-  } else if (hasHeading(n)) {
-    out.push({ t: "p", spec: { kind: headingKind(n), runs: [{ op: "insert", text: headingLine(n) }], mark: "ins" } });
+  } else if (hasHeading(o, h)) {
+    out.push({ t: "p", spec: { kind: headingKind(o, h), runs: whole(o, "delete"), mark: "del" } });
+  } else if (hasHeading(n, h)) {
+    out.push({ t: "p", spec: { kind: headingKind(n, h), runs: whole(n, "insert"), mark: "ins" } });
   }
   if (!blocksConsistent(ac, o, n)) {
     for (const b of o.blocks) out.push(wholeBlock(b, "delete"));
@@ -585,19 +591,22 @@ function separateInsertions(els: BodyEl[]): void {
 
 function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
   const els: BodyEl[] = [];
+  // Numbering instances: bullets, then one per document with Word-numbered headings, then the lists.
+  ctx.headings = planHeadings(diffs, LIST_NUM_ID + 1);
   diffs.forEach((diff, d) => {
+    const h = ctx.headings[d];
     els.push({ t: "p", spec: { kind: { style: "Title", pageBreak: d > 0 }, runs: diff.title ? [{ op: "equal", text: diff.title }] : [] } });
     for (const it of orderItems(diff)) {
-      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, diff.moves));
-      else if (it.t === "new") els.push(...wholeClause(it.n, "insert", it.comment, it.move));
-      else els.push(...wholeClause(it.o, "delete", it.comment, it.move));
+      if (it.t === "paired") els.push(...alignedClause(it.ac, it.o, it.n, h, diff.moves));
+      else if (it.t === "new") els.push(...wholeClause(it.n, h, "insert", it.comment, it.move));
+      else els.push(...wholeClause(it.o, h, "delete", it.comment, it.move));
     }
   });
   const last = els[els.length - 1];
   if (!last || last.t === "row" || last.spec.mark) els.push({ t: "p", spec: { kind: { style: "Normal" }, runs: [] } });
   shiftMarksBeforeTables(els);
   separateInsertions(els);
-  ctx.lists = numberLists(els);
+  ctx.lists = numberLists(els, LIST_NUM_ID + 1 + headingLists(ctx.headings));
   markMoveRanges(els, ctx.wordMoves);
 
   // Serialise in document order (ids follow document order), grouping rows into tables.
@@ -621,7 +630,7 @@ function bodyXml(ctx: Ctx, diffs: DocDiff[]): string {
  * Word lists for the numbered list paragraphs: a run of consecutive list paragraphs is one list per
  * type, in the new kinds; an old kind (w:pPrChange) of another type gets a list of its own.
  */
-function numberLists(els: BodyEl[]): ListInstance[] {
+function numberLists(els: BodyEl[], first: number): ListInstance[] {
   const slots: ListSlot[] = [];
   const olds: ListSlot[] = [];
   for (const el of els) {
@@ -639,8 +648,8 @@ function numberLists(els: BodyEl[]): ListInstance[] {
       olds.push({ style: o.list, setNumId: (n) => (o.numId = n) }, null);
     }
   }
-  const lists = assignLists(slots, LIST_NUM_ID + 1);
-  return [...lists, ...assignLists(olds, LIST_NUM_ID + 1 + lists.length)];
+  const lists = assignLists(slots, first);
+  return [...lists, ...assignLists(olds, first + lists.length)];
 }
 
 /**
@@ -683,100 +692,6 @@ function commentsXml(ctx: Ctx): string {
   return `${XML_DECL}<w:comments xmlns:w="${NS_W}">${cs}</w:comments>`;
 }
 
-const LANG = '<w:lang w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>';
-
-function stylesXml(): string {
-  const heading = (n: number, size: number, before: number) =>
-    `<w:style w:type="paragraph" w:styleId="Heading${n}"><w:name w:val="heading ${n}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/>` +
-    `<w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="${before}" w:after="120"/><w:outlineLvl w:val="${n - 1}"/></w:pPr>` +
-    `<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/><w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr></w:style>`;
-  const border = (side: string) => `<w:${side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>`;
-  return (
-    `${XML_DECL}<w:styles xmlns:w="${NS_W}">` +
-    `<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="${FONT}" w:eastAsia="${FONT}" w:hAnsi="${FONT}" w:cs="${FONT}"/><w:sz w:val="22"/><w:szCs w:val="22"/>${LANG}</w:rPr></w:rPrDefault>` +
-    `<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>` +
-    `<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:rPr>${LANG}</w:rPr></w:style>` +
-    `<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>` +
-    `<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>` +
-    `<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>` +
-    `<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>` +
-    `<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/>` +
-    `<w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr></w:style>` +
-    heading(1, 32, 360) +
-    heading(2, 26, 240) +
-    heading(3, 22, 200) +
-    `<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>` +
-    `<w:pPr><w:numPr><w:numId w:val="${LIST_NUM_ID}"/></w:numPr><w:contextualSpacing/></w:pPr></w:style>` +
-    `<w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:contextualSpacing/></w:pPr></w:style>` +
-    `<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>` +
-    `<w:tblPr><w:tblBorders>${["top", "left", "bottom", "right", "insideH", "insideV"].map(border).join("")}</w:tblBorders></w:tblPr></w:style>` +
-    `<w:style w:type="paragraph" w:styleId="CommentText"><w:name w:val="annotation text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
-    `<w:style w:type="character" w:styleId="CommentReference"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>` +
-    `</w:styles>`
-  );
-}
-
-function settingsXml(): string {
-  return (
-    `${XML_DECL}<w:settings xmlns:w="${NS_W}"><w:zoom w:percent="100"/><w:trackRevisions/><w:defaultTabStop w:val="1304"/>` +
-    `<w:characterSpacingControl w:val="doNotCompress"/>` +
-    `<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
-    `<w:themeFontLang w:val="da-DK"/><w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/></w:settings>`
-  );
-}
-
-function coreXml(opts: RedlineOptions, date: string): string {
-  return (
-    `${XML_DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" ` +
-    `xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
-    `<dc:title>${esc(clean(opts.title))}</dc:title><dc:creator>${esc(clean(opts.author))}</dc:creator><cp:lastModifiedBy>${esc(clean(opts.author))}</cp:lastModifiedBy>` +
-    `<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">${date}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${date}</dcterms:modified>` +
-    `<dc:language>da-DK</dc:language></cp:coreProperties>`
-  );
-}
-
-function contentTypesXml(withComments: boolean): string {
-  const o = (part: string, type: string) => `<Override PartName="${part}" ContentType="${type}"/>`;
-  const wml = "application/vnd.openxmlformats-officedocument.wordprocessingml";
-  return (
-    `${XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-    `<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
-    o("/word/document.xml", `${wml}.document.main+xml`) +
-    o("/word/styles.xml", `${wml}.styles+xml`) +
-    o("/word/settings.xml", `${wml}.settings+xml`) +
-    o("/word/numbering.xml", `${wml}.numbering+xml`) +
-    (withComments ? o("/word/comments.xml", `${wml}.comments+xml`) : "") +
-    o("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml") +
-    `</Types>`
-  );
-}
-
-function rootRelsXml(): string {
-  return (
-    `${XML_DECL}<Relationships xmlns="${NS_REL}">` +
-    `<Relationship Id="rId1" Type="${REL_BASE}/officeDocument" Target="word/document.xml"/>` +
-    `<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
-    `</Relationships>`
-  );
-}
-
-function documentRelsXml(withComments: boolean): string {
-  return (
-    `${XML_DECL}<Relationships xmlns="${NS_REL}">` +
-    `<Relationship Id="rId1" Type="${REL_BASE}/styles" Target="styles.xml"/>` +
-    `<Relationship Id="rId2" Type="${REL_BASE}/settings" Target="settings.xml"/>` +
-    `<Relationship Id="rId3" Type="${REL_BASE}/numbering" Target="numbering.xml"/>` +
-    (withComments ? `<Relationship Id="rId4" Type="${REL_BASE}/comments" Target="comments.xml"/>` : "") +
-    `</Relationships>`
-  );
-}
-
-/** "2024-01-01T00:00:00Z" from any ISO date or date-time (an invalid date is an error). */
-function isoDate(s: string): string {
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new Error(`writeRedlineDocx: ugyldig dato '${s}'`);
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Entry point                                                                                 */
@@ -797,9 +712,9 @@ export async function writeRedlineDocx(diffs: DocDiff[], opts: RedlineOptions): 
     ["_rels/.rels", rootRelsXml()],
     ["docProps/core.xml", coreXml(opts, date)],
     ["word/document.xml", document],
-    ["word/styles.xml", stylesXml()],
+    ["word/styles.xml", stylesXml(ctx.headings)],
     ["word/settings.xml", settingsXml()],
-    ["word/numbering.xml", numberingXml(XML_DECL, NS_W, FONT, LIST_NUM_ID, ctx.lists)],
+    ["word/numbering.xml", numberingXml(XML_DECL, NS_W, FONT, LIST_NUM_ID, ctx.lists, headingNumberingXml(ctx.headings))],
     ...(withComments ? ([["word/comments.xml", commentsXml(ctx)]] as [string, string][]) : []),
     ["word/_rels/document.xml.rels", documentRelsXml(withComments)],
   ];

@@ -93,7 +93,7 @@ export function assignLists(slots: ListSlot[], first: number): ListInstance[] {
 const FORMATS: ListFormat[] = ["decimal", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman"];
 
 /** numbering.xml: the bullet list (abstract 0, numId `bulletNumId`) and one abstract per numbered type, one w:num per list instance. */
-export function numberingXml(xmlDecl: string, ns: string, font: string, bulletNumId: number, lists: ListInstance[]): string {
+export function numberingXml(xmlDecl: string, ns: string, font: string, bulletNumId: number, lists: ListInstance[], extra = { abstracts: "", nums: "" }): string {
   const indent = (k: number) => `<w:pPr><w:ind w:left="${567 * (k + 1)}" w:hanging="${k ? 340 : 283}"/></w:pPr>`;
   const bulletLevels = Array.from({ length: 9 }, (_, k) => `<w:lvl w:ilvl="${k}"><w:start w:val="1"/><w:numFmt w:val="bullet"/>${k === 0 ? '<w:pStyle w:val="ListBullet"/>' : ""}<w:lvlText w:val="${k % 2 ? "–" : "•"}"/><w:lvlJc w:val="left"/>${indent(k)}<w:rPr><w:rFonts w:ascii="${font}" w:hAnsi="${font}"/></w:rPr></w:lvl>`).join("");
   const abstractId = (s: ListStyle) => 1 + FORMATS.indexOf(s.fmt) * 3 + (s.prefix ? 2 : s.suffix === ")" ? 1 : 0);
@@ -107,6 +107,7 @@ export function numberingXml(xmlDecl: string, ns: string, font: string, bulletNu
     `${xmlDecl}<w:numbering xmlns:w="${ns}">` +
     `<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="hybridMultilevel"/>${bulletLevels}</w:abstractNum>` +
     abstracts.join("") +
-    `<w:num w:numId="${bulletNumId}"><w:abstractNumId w:val="0"/></w:num>${nums.join("")}</w:numbering>`
+    extra.abstracts +
+    `<w:num w:numId="${bulletNumId}"><w:abstractNumId w:val="0"/></w:num>${extra.nums}${nums.join("")}</w:numbering>`
   );
 }

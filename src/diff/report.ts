@@ -21,6 +21,7 @@
 import { escapeHtml } from "../write/html.js";
 import type { AlignedClause, Block, BlockDiff, BlockMove, ChangeKind, Clause, DocDiff, Run, Side, StaleRef } from "./model.js";
 import { side } from "./model.js";
+import { visible } from "../terminal.js";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Shared helpers                                                                              */
@@ -355,20 +356,15 @@ const MARKER_COLOR: Record<ChangeKind, string> = { inserted: SGR.green, deleted:
 const RENUMBERED_LIST_MAX = 10;
 
 /**
- * Text from a document is never allowed to drive the terminal: C0/C1 control characters (ESC
- * included) become visible symbols (U+2400 block, "␡", U+FFFD). Newlines and tabs are kept
- * (`keepNewlines`) or turned into spaces.
+ * Text from a document is never allowed to drive the terminal: control characters (ESC
+ * included), bidirectional overrides and isolates, line/paragraph separators and zero-width
+ * characters are shown as `\uXXXX` (see src/terminal.ts), as everywhere else in the CLI.
+ * Newlines and tabs are kept (`keepNewlines`) or turned into spaces; a carriage return goes.
  */
 function termText(s: string, keepNewlines = false): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === "\n") return keepNewlines ? "\n" : " ";
-    if (c === "\t") return keepNewlines ? "\t" : " ";
-    if (c === "\r") return "";
-    const code = c.charCodeAt(0);
-    if (code < 0x20) return String.fromCharCode(0x2400 + code);
-    if (code === 0x7f) return "\u2421";
-    return "\ufffd";
-  });
+  const flat = s.replace(/\r\n?/g, "\n");
+  const text = keepNewlines ? flat : flat.replace(/[\n\t]/g, " ");
+  return text.split("\n").map(visible).join("\n");
 }
 
 function paint(s: string, sgr: string, color: boolean): string {

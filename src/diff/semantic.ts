@@ -44,6 +44,8 @@ function identity(item: unknown): string | undefined {
 
 function name(item: S): string {
   if (item.indsats) return `indsats ${item.indsats}`;
+  // A contact person: the name, and the lot it is for ("Mette Holm (udsatte)").
+  if (typeof item.navn === "string" && "email" in item) return `${item.navn}${item.delkontrakt ? ` (${item.delkontrakt})` : ""}`;
   if (item.element) return `element ${item.element}`;
   const t = item.titel ?? item.begreb ?? item.formål ?? item.kode;
   return item.id && t ? `${item.id}: ${t}` : String(t ?? item.id ?? "");

@@ -19,7 +19,7 @@
  * Raw HTML is never interpreted (markdown-it's html option is off); user text reaches the
  * Markdown escaped (compute/escape.ts), so it cannot produce any of the above.
  */
-import MarkdownIt from "markdown-it";
+import { MarkdownIt } from "./markdown-it.js";
 import type Token from "markdown-it/lib/token.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";

@@ -1,4 +1,4 @@
-import { type Inline, inlineText } from "./ast.js";
+import { type Block, type Inline, type TableCell, inlineText } from "./ast.js";
 
 /**
  * Danish typesetting: where a line may not break. A non-breaking space (U+00A0) goes after "pkt.",
@@ -33,4 +33,18 @@ export function keepsWithNext(content: Inline[]): boolean {
   if (text.endsWith(":")) return true;
   const visible = content.filter((i) => !(i.type === "text" && !i.text.trim()));
   return visible.length === 1 && visible[0].type === "strong" && text.length <= 120;
+}
+
+/** Whether a cell's text is a number or an amount ("5.623", "1.234.567 kr.", "10 %", "-"). */
+export function isNumeric(text: string): boolean {
+  const t = text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+  return /^(?:[-–+]?\d[\d.]*(?:,\d+)?(?: ?(?:kr\.|%|DKK|uger|timer))?|[-–])$/.test(t) && /\d/.test(t);
+}
+
+/** Right alignment for a column whose body cells are all numbers (the header follows the column). */
+export function columnAligns(b: Extract<Block, { type: "table" }>, cols: number): TableCell["align"][] {
+  return Array.from({ length: cols }, (_, k) => {
+    const cells = b.rows.map((r) => inlineText(r[k]?.content ?? []).trim()).filter((t) => t && t !== "-" && t !== "–");
+    return cells.length && cells.every(isNumeric) ? "right" : b.header[k]?.align;
+  });
 }

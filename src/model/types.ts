@@ -10,6 +10,7 @@ export interface Udbud {
   titel: string;
   /** Short title for running headers. */
   kort_titel?: string;
+  borgergruppe?: string;
   dato?: Dato;
   ordregiver: Ordregiver;
   procedure: Procedure;
@@ -181,7 +182,7 @@ export interface Tildeling {
 
 export interface Kontraktvilkår {
   dokumentation: { frist_arbejdsdage: number; forlængelse_arbejdsdage: number; redegørelse_arbejdsdage: number };
-  samarbejde: { kontaktperson_varsel_arbejdsdage: number; overdragelse_varsel_måneder: number; underleverandører_eu_eøs?: boolean };
+  samarbejde: { kontaktperson_varsel_arbejdsdage: number; overdragelse_varsel_måneder: number; underleverandører_eu_eøs?: boolean; medarbejderkrav_bilag_e_pkt?: number };
   betaling: { frist_dage: number; fakturakrav_varsel_arbejdsdage?: number };
   forsikring: { personskade: number; tingskade: number };
   ansvarsbegrænsning: { tingskade_minimum: number; omsætning_gange: number; personskade_ubegrænset?: boolean };

@@ -55,16 +55,18 @@ function valueAt(data: unknown, pointer: string): unknown {
 export function exampleValues(data: unknown, map: SourceMap): ExampleValue[] {
   const marks = new Map<SourceFile, Set<number>>();
   const out: ExampleValue[] = [];
+  // The cheap tests first (the key, then the marked lines); the value is looked up only for a marked line.
   for (const pointer of map.pointers()) {
-    const loc = map.get(pointer)!;
-    const v = valueAt(data, pointer);
-    if (v === null || v === undefined || typeof v === "object") continue;
     const key = pointer.slice(pointer.lastIndexOf("/") + 1);
     if (STRUCTURAL.has(key)) continue;
+    const loc = map.get(pointer)!;
     let set = marks.get(loc.file);
     if (!set) marks.set(loc.file, (set = markedLines(loc.file)));
-    const lines = [loc.file.lines.linePos(loc.offset).line, ...(loc.keyOffset !== undefined ? [loc.file.lines.linePos(loc.keyOffset).line] : [])];
-    if (!lines.some((l) => set!.has(l))) continue;
+    if (set.size === 0) continue;
+    const lines = loc.file.lines;
+    if (!set.has(lines.linePos(loc.offset).line) && !(loc.keyOffset !== undefined && set.has(lines.linePos(loc.keyOffset).line))) continue;
+    const v = valueAt(data, pointer);
+    if (v === null || v === undefined || typeof v === "object") continue;
     out.push({ pointer, ...map.locate(pointer, true) });
   }
   return out;

@@ -1,11 +1,13 @@
 /**
  * Opening an untrusted OOXML package (a ZIP) within limits: the same limits and the same approach
- * as the DOCX reader (diff/read-docx.ts). The end record's entry count is read before jszip builds
- * anything; each part is inflated while counting the bytes as they come out of the inflater, so a
- * zip bomb stops at the limit whatever its header claims; XML parts are parsed with saxes with no
+ * as the DOCX reader (diff/read-docx/). The end record's entry count is read before jszip builds
+ * anything; each part is inflated (by Node's zlib) with its output capped at the limit, or
+ * streamed through jszip while counting the bytes as they come out of the inflater, so a zip bomb
+ * stops at the limit whatever its header claims; XML parts are parsed with saxes with no
  * DOCTYPE at all (no entity can be declared, let alone expanded) and bounded depth and element
  * count. Every problem is a ZipReadError with a Danish message.
  */
+import * as zlib from "node:zlib";
 import JSZip from "jszip";
 import { SaxesParser } from "saxes";
 
@@ -26,7 +28,7 @@ export interface ZipLimits {
 
 const MB = 1024 * 1024;
 
-/** The limits of every untrusted ZIP package (DOCX and XLSX; DOCX_LIMITS in diff/read-docx.ts is this set). */
+/** The limits of every untrusted ZIP package (DOCX and XLSX; DOCX_LIMITS in diff/read-docx/errors.ts is this set). */
 export const ZIP_LIMITS: Readonly<ZipLimits> = Object.freeze({
   fileBytes: 50 * MB,
   entries: 2000,
@@ -60,8 +62,12 @@ interface StreamingEntry {
     pause(): unknown;
     resume(): unknown;
   };
-  _data?: { uncompressedSize?: number };
+  _data?: { uncompressedSize?: number; compression?: { magic?: string }; compressedContent?: unknown };
 }
+
+/** jszip's compression ids (the two bytes of the ZIP header's method, as text). */
+const STORE = "\x00\x00";
+const DEFLATE = "\x08\x00";
 
 export class SafeZip {
   private inflated = 0;
@@ -125,6 +131,8 @@ export class SafeZip {
     const entry = file as unknown as StreamingEntry;
     const claimed = entry._data?.uncompressedSize;
     if (typeof claimed === "number" && claimed > entryBytes) throw bomb(`${name} fylder ${mb(claimed)} udpakket; højst ${mb(entryBytes)} er tilladt`);
+    const direct = this.inflateDirect(name, entry);
+    if (direct) return [direct];
     const chunks: Uint8Array[] = [];
     let size = 0;
     await new Promise<void>((resolve, reject) => {
@@ -154,6 +162,38 @@ export class SafeZip {
       stream.resume();
     });
     return chunks;
+  }
+
+  /**
+   * A stored or deflated part unpacked at once by Node's zlib (native, several times faster than
+   * jszip's JavaScript inflater), with the output capped one byte past the limit that is met first,
+   * so a zip bomb stops there as it does in the streaming path. Undefined when jszip holds the
+   * part in a form this does not know (then the streaming path below unpacks it).
+   */
+  private inflateDirect(name: string, entry: StreamingEntry): Uint8Array | undefined {
+    const data = entry._data;
+    const magic = data?.compression?.magic;
+    const content = data?.compressedContent;
+    if ((magic !== STORE && magic !== DEFLATE) || !(content instanceof Uint8Array)) return undefined;
+    const { entryBytes, totalBytes } = this.limits;
+    const bomb = (what: string) => this.invalid(`${what} – filen ligner en zip-bombe`);
+    // The limit reached first: the part's own, or what is left of the total.
+    const left = totalBytes - this.inflated;
+    const overLimit = () => (left < entryBytes ? bomb(`indholdet fylder over ${mb(totalBytes)} udpakket`) : bomb(`${name} fylder over ${mb(entryBytes)} udpakket`));
+    let out: Uint8Array;
+    if (magic === STORE) out = content.slice();
+    else {
+      try {
+        out = zlib.inflateRawSync(content, { maxOutputLength: Math.max(1, Math.min(entryBytes, left) + 1) });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException)?.code === "ERR_BUFFER_TOO_LARGE") throw overLimit();
+        throw this.invalid(`${name} kan ikke pakkes ud – ZIP-arkivet er beskadiget: ${(e as Error)?.message ?? e}`);
+      }
+    }
+    if (out.length > Math.min(entryBytes, left)) throw overLimit();
+    this.inflated += out.length;
+    // A plain Uint8Array over its own memory, as the streaming path gives.
+    return out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? new Uint8Array(out.buffer, 0, out.byteLength) : new Uint8Array(out);
   }
 
   /**

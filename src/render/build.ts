@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Diagnostic, joinPointer, pointerToPath } from "../diagnostics.js";
+import { Diagnostic, joinPointer, pointerToPath, sortDiagnostics } from "../diagnostics.js";
 import type { Block, DocumentTree, Inline } from "../doc/ast.js";
 import { exampleValues } from "../read/illustrative.js";
 import { numberDocument } from "../doc/number.js";
@@ -131,6 +131,63 @@ function definitionPlace(u: Udbud, map: SourceMap, dir: string, term: string): P
   return { ...map.locate(""), path: "" };
 }
 
+/** Overrides that name a document the tender does not have. */
+function unknownOverrideDocuments(u: Udbud, map: SourceMap, plans: DocumentPlan[]): Diagnostic[] {
+  const errors: Diagnostic[] = [];
+  (u.klausuler ?? []).forEach((k, i) => {
+    const docId = k.dokument ?? "rammeaftale";
+    if (!plans.some((p) => p.id === docId))
+      errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
+  });
+  return errors;
+}
+
+/** A document's blocks with the spec's overrides for it applied; their problems are pushed to `errors`. */
+function overridden(u: Udbud, map: SourceMap, plan: DocumentPlan, blocks: Block[], errors: Diagnostic[]): ReturnType<typeof applyOverrides> {
+  const overrides = (u.klausuler ?? []).map((k, index) => ({ k, index })).filter(({ k }) => (k.dokument ?? "rammeaftale") === plan.id);
+  const applied = applyOverrides(blocks, overrides);
+  for (const p of applied.problems) {
+    const [message, ids] = p.message.split("|");
+    const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
+    errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
+  }
+  return applied;
+}
+
+/**
+ * The `render.override` errors buildDocuments would report (an override naming an unknown document
+ * or clause), without building the trees: only the documents that overrides name are rendered from
+ * their templates and parsed; nothing is numbered or checked further (for `validate`). A template
+ * that fails gives no override errors, as in buildDocuments.
+ */
+export function overrideErrors(u: Udbud, map: SourceMap, opts: { templatesDir?: string; examples?: readonly string[] } = {}): Diagnostic[] {
+  if (!u.klausuler?.length) return [];
+  const dir = opts.templatesDir ?? defaultTemplatesDir;
+  let templates: TemplateSet;
+  try {
+    templates = loadTemplates(dir);
+  } catch (e) {
+    if (e instanceof TemplateError) return [];
+    throw e;
+  }
+  const plans = planDocuments(u);
+  const errors = unknownOverrideDocuments(u, map, plans);
+  const named = new Set(u.klausuler.map((k) => k.dokument ?? "rammeaftale"));
+  const examples = opts.examples ?? exampleValues(u, map).map((v) => v.pointer);
+  for (const plan of plans) {
+    if (!named.has(plan.id)) continue;
+    let markdown: string;
+    try {
+      markdown = templates.render(plan.template, buildView(u, plan, plans, dir, examples));
+    } catch (e) {
+      if (e instanceof TemplateError) continue;
+      throw e;
+    }
+    overridden(u, map, plan, parseMarkdown(markdown, (parser ??= markdownParser())), errors);
+  }
+  return sortDiagnostics(errors);
+}
+
 /** One Markdown parser per process (creating one compiles its rules; parsing does not change it). */
 let parser: ReturnType<typeof markdownParser> | undefined;
 
@@ -139,11 +196,13 @@ let parser: ReturnType<typeof markdownParser> | undefined;
  * id or id prefix (as `--only`); with `exact`, by whole id only. `onTree` is called with each
  * finished tree (numbered, not changed afterwards) as soon as it is built, before the whole
  * tender's checks: the render pool starts writing while later documents are still being built.
+ * `examples`: the pointers of the spec's example values when the caller has them (readSpec's
+ * `eksempelværdier`), so they are not looked up again.
  */
 export function buildDocuments(
   u: Udbud,
   map: SourceMap,
-  opts: { templatesDir?: string; only?: string[]; exact?: boolean; onTree?: (tree: DocumentTree) => void } = {},
+  opts: { templatesDir?: string; only?: string[]; exact?: boolean; onTree?: (tree: DocumentTree) => void; examples?: readonly string[] } = {},
 ): BuildResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -166,18 +225,13 @@ export function buildDocuments(
     }
     selected = plans.filter((p) => opts.only!.some((w) => p.id === w || (!opts.exact && p.id.startsWith(w))));
   }
-  // Overrides that name unknown documents.
-  (u.klausuler ?? []).forEach((k, i) => {
-    const docId = k.dokument ?? "rammeaftale";
-    if (!plans.some((p) => p.id === docId))
-      errors.push(specDiag(map, joinPointer(joinPointer("/klausuler", i), k.dokument ? "dokument" : "id"), `Dokumentet '${docId}' findes ikke.${hint(docId, plans.map((p) => p.id))}`, "render.override"));
-  });
+  errors.push(...unknownOverrideDocuments(u, map, plans));
   const md = (parser ??= markdownParser());
   const definitions = standardDefinitions(dir, u);
   const known = definitions.map((d) => d.begreb);
   // A standard term the spec words itself is deliberate (seed 003 defines "Kvartal" without using it): no "unused" warning.
   const own = new Set(definitions.filter((d) => d.erstatter).map((d) => d.begreb));
-  const examples = exampleValues(u, map).map((v) => v.pointer);
+  const examples = opts.examples ?? exampleValues(u, map).map((v) => v.pointer);
   const trees: DocumentTree[] = [];
   for (const plan of selected) {
     let markdown: string;
@@ -191,18 +245,12 @@ export function buildDocuments(
       }
       throw e;
     }
-    const overrides = (u.klausuler ?? []).map((k, index) => ({ k, index })).filter(({ k }) => (k.dokument ?? "rammeaftale") === plan.id);
     const figs = specFigures(u, plan, map);
     errors.push(...figs.errors);
     // Without the chart module (a synchronous caller), a figure is its numbers as a table.
     for (const [id, table] of figs.tables) markdown = markdown.replace(new RegExp(`^!\\[(.*)\\]\\(figur:${id.replace(/[.]/g, "\\.")}\\)$`, "m"), (_m, caption: string) => `**${caption}**\n\n${table}`);
     if (figs.errors.length) continue;
-    const applied = applyOverrides(parseMarkdown(markdown, md, figs.figures), overrides);
-    for (const p of applied.problems) {
-      const [message, ids] = p.message.split("|");
-      const ptr = joinPointer(joinPointer("/klausuler", p.index), p.field);
-      errors.push(specDiag(map, ptr, ids !== undefined ? `${message}${hint(u.klausuler![p.index].id, ids.split(","))}` : message, "render.override"));
-    }
+    const applied = overridden(u, map, plan, parseMarkdown(markdown, md, figs.figures), errors);
     const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, withExampleNotice(applied.blocks));
     if (u.kort_titel) tree.shortTitle = u.kort_titel;
     const specRefs = outlineRefs(u, plan);

@@ -6,12 +6,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics.js";
 import type { Udbud } from "../model/types.js";
 import type { SourceMap } from "../read/source.js";
 import { inlineText, type Heading } from "../doc/ast.js";
 import { readSpec } from "../read/index.js";
-import { buildDocuments } from "./build.js";
+import { buildDocuments, overrideErrors } from "./build.js";
 
 export interface ClauseInfo {
   id: string;
@@ -90,8 +90,11 @@ export function clausesMarkdown(docs: DocumentClauses[], source: string): string
   return out.join("\n");
 }
 
-/** The `klausuler` overrides that name an unknown document or clause, with "Mente du …?" (for `validate`). */
-export function checkClauseIds(u: Udbud, map: SourceMap): Diagnostic[] {
-  const built = buildDocuments(u, map);
-  return sortDiagnostics(built.errors.filter((e) => e.code === "render.override"));
+/**
+ * The `klausuler` overrides that name an unknown document or clause, with "Mente du …?" (for
+ * `validate`): only the documents the overrides name are rendered (build.ts overrideErrors).
+ * `examples`: readSpec's example-value pointers, when the caller has them.
+ */
+export function checkClauseIds(u: Udbud, map: SourceMap, examples?: readonly string[]): Diagnostic[] {
+  return overrideErrors(u, map, { examples });
 }

@@ -93,7 +93,7 @@ async function renderWith(spec: string, opts: RenderOptions, docFormats: DocForm
   // With a pool, each tree goes to the workers as soon as it is built.
   await loadChartsFor(read.udbud);
   const batch = docFormats.length ? pool?.batch(docFormats) : undefined;
-  const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, onTree: batch && ((tree) => batch.add(tree)) });
+  const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, examples: read.eksempelværdier.map((v) => v.pointer), onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];
   if (built.errors.length) return { errors: built.errors, warnings, documents: [] };
   // Render everything in memory first: a failure leaves no half-written output.

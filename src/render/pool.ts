@@ -1,13 +1,19 @@
 /**
  * Documents × formats on several cores: worker threads (worker.ts) render the heavy formats
- * while the main thread builds the trees and renders the rest. Each worker owns one format
- * (PDF first, then DOCX; more workers share a format), so a writer's modules, fonts and word
- * shaping are loaded and warmed in one thread only (the main thread does not take a worker's jobs:
- * warming the PDF writer's word shaping a second time costs more than it saves). Each tree is
- * handed to the workers as soon as it is built. Workers are started
- * before the spec is read, so loading the writers overlaps with reading and building. Every job
- * is a pure function of its tree and format, so the files are byte-identical to a run on one
- * thread (tests/parallel.test.ts compares the hashes of every file of both examples).
+ * while the main thread builds the trees and renders the rest. Each worker has a first format
+ * (DOCX first, whose page layout is most of a package's time, then PDF; more workers share a
+ * format) and takes the other workers' formats' jobs when its own queue is empty. With one
+ * worker (two cores) the worker renders DOCX and the main thread PDF, HTML and Markdown: about
+ * the same work, and each writer is warmed in one thread only. The main thread, once its own
+ * jobs are done, also takes DOCX jobs still waiting (loading the DOCX writer is cheap), but never
+ * PDF jobs (warming the PDF writer's word shaping a second time costs more than it saves). Jobs
+ * are taken largest document first (build order: the contract comes first). A worker is given
+ * two jobs at a time, so it has the next one while the main thread is busy with a job of its own
+ * and cannot hand out work. Each tree is handed to the workers as soon as it is built. Workers
+ * are started before the spec is read, so loading the writers overlaps with reading and
+ * building. Every job is a pure function of its tree and format, so the files are byte-identical
+ * to a run on one thread (tests/parallel.test.ts compares the hashes of every file of both
+ * examples).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -22,7 +28,7 @@ import { renderTree } from "./write.js";
 /** Formats whose writers are heavy to load and run: worth a worker. */
 const HEAVY: ReadonlySet<Format> = new Set(["docx", "pdf"]);
 /** Relative cost of a format (which heavy format gets the first worker). */
-const COST: Record<Format, number> = { pdf: 4, docx: 3, md: 1, html: 0.2 };
+const COST: Record<Format, number> = { docx: 5, pdf: 3, md: 1, html: 0.2 };
 
 export interface RenderPool {
   readonly threads: number;
@@ -54,9 +60,13 @@ export function startPool(formats: Format[], threads = defaultThreads()): Render
   if (threads < 1 || heavy.length === 0) return undefined;
   const url = compiledModule("render/worker.js");
   if (!fs.existsSync(fileURLToPath(url))) return undefined;
-  // Worker i renders format heavy[i % n]; with fewer workers than heavy formats, the main thread renders the rest.
+  // Worker i renders format heavy[i % n] first, then the other workers' formats; with fewer
+  // workers than heavy formats, the main thread renders the rest.
   const owners = Array.from({ length: threads }, (_, i) => heavy[i % heavy.length]!);
-  const workers = owners.map((format) => ({ format, worker: new Worker(url, { workerData: { formats: [format] } }) }));
+  const workers = owners.map((format) => {
+    const order = [format, ...heavy.filter((f) => f !== format && owners.includes(f))];
+    return { format, order, worker: new Worker(url, { workerData: { formats: order } }) };
+  });
   return {
     threads,
     batch: (fmts) => batch(workers, fmts),
@@ -67,14 +77,20 @@ export function startPool(formats: Format[], threads = defaultThreads()): Render
 }
 
 interface Job { name: string; tree: DocumentTree; format: Format }
+interface PoolWorker { format: Format; order: Format[]; worker: Worker }
 
-function batch(workers: { format: Format; worker: Worker }[], formats: Format[]): RenderBatch {
-  const owned = new Set(workers.map((w) => w.format));
-  // One queue per worker-owned format (in build order: the contract, the largest, comes first).
+/** Formats the main thread also takes from the workers' queues. */
+const MAIN_TAKES: ReadonlySet<Format> = new Set(["docx"]);
+/** Jobs a worker holds at once (the one it renders and the next). */
+const DEPTH = 2;
+
+function batch(workers: PoolWorker[], formats: Format[]): RenderBatch {
+  const owned = new Set(workers.flatMap((w) => w.order));
+  // One queue per heavy format (in build order: the contract, the largest, comes first).
   const queues = new Map<Format, Job[]>([...owned].map((f) => [f, []]));
   const mine: Job[] = [];
   const out = new Map<string, Buffer>();
-  const idle = new Set(workers);
+  const load = new Map<PoolWorker, number>(workers.map((w) => [w, 0]));
   let expected = 0;
   let finished = false;
   let failure: Error | undefined;
@@ -88,19 +104,28 @@ function batch(workers: { format: Format; worker: Worker }[], formats: Format[])
     failure ??= e instanceof Error ? e : new Error(String(e));
     check();
   };
+  const next = (order: Format[]): Job | undefined => {
+    for (const f of order) {
+      const job = queues.get(f)?.shift();
+      if (job) return job;
+    }
+    return undefined;
+  };
   const kick = () => {
-    for (const w of [...idle]) {
-      const job = queues.get(w.format)!.shift();
-      if (!job) continue;
-      idle.delete(w);
-      w.worker.postMessage({ name: job.name, tree: job.tree, format: job.format } satisfies WorkerJob);
+    for (const w of workers) {
+      while (load.get(w)! < DEPTH) {
+        const job = next(w.order);
+        if (!job) break;
+        load.set(w, load.get(w)! + 1);
+        w.worker.postMessage({ name: job.name, tree: job.tree, format: job.format } satisfies WorkerJob);
+      }
     }
   };
   const listeners = workers.map((w) => {
     const onMessage = (r: Reply) => {
       if ("error" in r) return fail(new Error(`render-tråd: ${r.error}`));
       out.set(r.name, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
-      idle.add(w);
+      load.set(w, load.get(w)! - 1);
       kick();
       check();
     };
@@ -119,6 +144,7 @@ function batch(workers: { format: Format; worker: Worker }[], formats: Format[])
       w.worker.off("exit", onExit);
     }
   };
+  const mainOrder = [...owned].filter((f) => MAIN_TAKES.has(f));
   return {
     add(tree) {
       for (const format of formats) {
@@ -135,6 +161,8 @@ function batch(workers: { format: Format; worker: Worker }[], formats: Format[])
           if (failure) break;
           out.set(j.name, await renderTree(j.tree, j.format));
         }
+        // Then help with the workers' queues (DOCX only), largest document first.
+        for (let j = next(mainOrder); j && !failure; j = next(mainOrder)) out.set(j.name, await renderTree(j.tree, j.format));
       } catch (e) {
         fail(e);
       }

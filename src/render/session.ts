@@ -51,6 +51,11 @@ export interface RenderSession {
   render(documentId: string, format: Format): Promise<SessionRender>;
   /** The ids and titles of the documents the spec currently produces (after a successful read). */
   documents(): { id: string; title: string }[];
+  /**
+   * Re-reads the spec (only what changed) without rendering: the read result with the schema and
+   * rule diagnostics of `udbud validate` (a live editor's diagnostics). Shares the cache with `render`.
+   */
+  check(): { result: ReadResult; filesParsed: number; filesReused: number; modelReused: boolean };
 }
 
 /** A session for a spec folder (with udbud.yaml) or a single YAML file. `templatesDir` as for `udbud render`. */
@@ -99,6 +104,10 @@ export function createRenderSession(spec: string, opts: { templatesDir?: string 
       const data = await renderTree(tree, format);
       stats.writeMs = performance.now() - t2;
       return { errors: [], warnings, data, title: tree.title, stats };
+    },
+    check() {
+      const r = read();
+      return { result: r.result, filesParsed: r.parsed, filesReused: r.reused, modelReused: r.modelReused };
     },
     documents() {
       const u = last?.udbud ?? readSpec(spec, { cache }).udbud;

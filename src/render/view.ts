@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 import { escapeDeep } from "../compute/escape.js";
 import { priceSchedule } from "../compute/price-schedule.js";
 import { offerLabel, STØTTEBEHOV } from "../compute/labels.js";
@@ -13,6 +13,7 @@ import { Example, markPointers, unwrap } from "../compute/example.js";
 import { supplierCount, type Udbud } from "../model/types.js";
 import { monthsBetween } from "../validate/semantic.js";
 import { loadSchema } from "../read/schema.js";
+import { packageRoot, templatesDir as defaultTemplatesDir } from "../paths.js";
 import { DocumentPlan, lotsInOrder } from "./documents.js";
 import { evaluationModels, evaluationView, lotTildeling } from "./evaluation-view.js";
 
@@ -25,13 +26,44 @@ export interface Definition {
   erstatter?: boolean;
 }
 
+type RawDefinitions = (Definition & { kun_ved?: string })[];
+
 /** The parsed definitioner.yaml of the last text read (re-read each call; parsed again only when changed). Not modified. */
-let definitionsCache: { text: string; raw: (Definition & { kun_ved?: string })[] } | undefined;
+let definitionsCache: { text: string; raw: RawDefinitions } | undefined;
+
+/** Where `npm run build` puts the package's definitioner.yaml, parsed (its text and the value, as JSON). */
+export const generatedDefinitionsFile = path.join(packageRoot, "dist", "generated", "definitioner.json");
+
+const requireHere = createRequire(import.meta.url);
+const parseYaml = (text: string): unknown => (requireHere("yaml") as typeof import("yaml")).parse(text);
+
+/** Writes the parsed standard definitions (called by `npm run build`): runs need not load `yaml` for them. */
+export function writeGeneratedDefinitions(file = generatedDefinitionsFile): string {
+  const text = fs.readFileSync(path.join(defaultTemplatesDir, "definitioner.yaml"), "utf8");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ text, raw: parseYaml(text) }));
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+/** definitioner.yaml parsed: the build's copy when the text is the same (any folder), else parsed now. */
+function parseDefinitions(text: string): RawDefinitions {
+  if (!definitionsCache && fs.existsSync(generatedDefinitionsFile)) {
+    try {
+      const g = JSON.parse(fs.readFileSync(generatedDefinitionsFile, "utf8")) as { text?: unknown; raw?: unknown };
+      if (typeof g.text === "string" && Array.isArray(g.raw)) definitionsCache = { text: g.text, raw: g.raw as RawDefinitions };
+    } catch {
+      // parsed below
+    }
+  }
+  if (definitionsCache?.text !== text) definitionsCache = { text, raw: parseYaml(text) as RawDefinitions };
+  return definitionsCache.raw;
+}
 
 export function standardDefinitions(templatesDir: string, u: Udbud): Definition[] {
   const text = fs.readFileSync(path.join(templatesDir, "definitioner.yaml"), "utf8");
-  if (definitionsCache?.text !== text) definitionsCache = { text, raw: parse(text) as (Definition & { kun_ved?: string })[] };
-  const raw = definitionsCache.raw;
+  const raw = parseDefinitions(text);
   const models = new Set(u.delkontrakter.map((d) => d.prismodel.type));
   const list = raw.filter((d) => !d.kun_ved || models.has(d.kun_ved as never)).map(({ begreb, definition }) => ({ begreb, definition }));
   for (const extra of u.definitioner ?? []) {

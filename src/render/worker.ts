@@ -14,9 +14,8 @@ export type Reply = { name: string; data: Uint8Array } | { name: string; error: 
 
 const ready = preloadWriters((workerData as { formats: Format[] } | undefined)?.formats ?? []);
 
-parentPort?.on("message", async (job: WorkerJob) => {
+async function run(job: WorkerJob): Promise<void> {
   try {
-    await ready;
     const data = await renderTree(job.tree, job.format);
     const u8 = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     // Copy out of a pooled Buffer before transferring (its ArrayBuffer may be shared).
@@ -25,4 +24,10 @@ parentPort?.on("message", async (job: WorkerJob) => {
   } catch (e) {
     parentPort!.postMessage({ name: job.name, error: (e as Error)?.stack ?? String(e) } satisfies Reply);
   }
+}
+
+// The pool sends a job ahead (pool.ts): jobs run one after the other, never interleaved.
+let queue: Promise<unknown> = ready.catch(() => undefined);
+parentPort?.on("message", (job: WorkerJob) => {
+  queue = queue.then(() => run(job));
 });

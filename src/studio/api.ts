@@ -45,39 +45,73 @@ function group(ws: Workspace, ds: readonly Diagnostic[]): Record<string, StudioD
   return out;
 }
 
+/** One long-lived render session per workspace: parsed files, the checked model and compiled templates are reused between keystrokes. */
+const sessions = new WeakMap<Workspace, import("../render/session.js").RenderSession>();
+/** Per workspace: the clause-id check's last clean key, and the scenario file's last read. */
+const clauseOk = new WeakMap<Workspace, string>();
+const scenarioCache = new WeakMap<Workspace, { text: string; read: import("../simulate/scenario.js").ScenarioResult }>();
+
 async function readMirror(ws: Workspace, buffers: Buffers) {
   const dir = ws.mirror(buffers);
-  const { readSpec } = await import("../read/index.js");
-  return { dir, read: readSpec(dir) };
+  let session = sessions.get(ws);
+  if (!session) {
+    const { createRenderSession } = await import("../render/session.js");
+    session = createRenderSession(dir);
+    sessions.set(ws, session);
+  }
+  return { dir, session, read: session.check().result };
+}
+
+/**
+ * The clause ids in `klausuler` checked against the documents, as `udbud validate` does. That
+ * builds every document, so a clean result is remembered for the same clauses and documents.
+ */
+async function clauseErrors(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, docIds: readonly string[]): Promise<Diagnostic[]> {
+  if (!udbud.klausuler?.length) return [];
+  const key = JSON.stringify([udbud.klausuler, docIds]);
+  if (clauseOk.get(ws) === key) return [];
+  const { checkClauseIds } = await import("../render/clauses.js");
+  const errors = checkClauseIds(udbud, map);
+  if (errors.length) clauseOk.delete(ws);
+  else clauseOk.set(ws, key);
+  return errors;
 }
 
 export async function check(ws: Workspace, buffers: Buffers, previewDoc?: string): Promise<CheckResult> {
-  const { dir, read } = await readMirror(ws, buffers);
+  const { dir, session, read } = await readMirror(ws, buffers);
   let documents: CheckResult["documents"] = [];
   let scenario: Diagnostic[] = [];
+  let clauses: Diagnostic[] = [];
   if (read.udbud) {
     const { planDocuments } = await import("../render/documents.js");
     documents = planDocuments(read.udbud).map((p) => ({ id: p.id, title: p.title }));
+    clauses = await clauseErrors(ws, read.udbud, read.sourceMap, documents.map((d) => d.id));
   }
-  // The scenario file's own diagnostics, when there is one.
+  // The scenario file's own diagnostics, when there is one (read again only when its text changed).
   const scen = ws.mirrorNames().find((n) => n === "scenarie.yaml");
   if (scen) {
     const { readScenario, resolveScenario } = await import("../simulate/scenario.js");
-    const sc = readScenario(path.join(dir, scen));
-    scenario = [...sc.errors, ...sc.warnings];
-    if (sc.fil && read.udbud && !sc.errors.length) {
-      const r = resolveScenario(read.udbud, sc.fil, sc.sourceMap, read.sourceMap);
+    const file = path.join(dir, scen);
+    const text = ws.mirrored(scen);
+    let sc = scenarioCache.get(ws);
+    if (!sc || sc.text !== text) {
+      sc = { text: text ?? "", read: readScenario(file) };
+      scenarioCache.set(ws, sc);
+    }
+    scenario = [...sc.read.errors, ...sc.read.warnings];
+    if (sc.read.fil && read.udbud && !sc.read.errors.length) {
+      const r = resolveScenario(read.udbud, sc.read.fil, sc.read.sourceMap, read.sourceMap);
       scenario.push(...r.errors, ...r.warnings);
     }
   }
-  const all = [...read.errors, ...read.warnings, ...scenario];
+  const all = [...read.errors, ...clauses, ...read.warnings, ...scenario];
   const out: CheckResult = { files: group(ws, all), errors: all.filter((d) => d.severity === "fejl").length, warnings: all.filter((d) => d.severity === "advarsel").length, documents };
-  if (previewDoc && read.udbud) {
-    try {
-      out.html = await htmlOf(ws, read.udbud, read.sourceMap, previewDoc);
-    } catch (e) {
-      if (!(e instanceof StudioError)) throw e;
-      out.previewError = e.message;
+  if (previewDoc && read.udbud && !clauses.length) {
+    if (!documents.some((d) => d.id === previewDoc)) out.previewError = `Dokumentet '${previewDoc.slice(0, 80)}' findes ikke.`;
+    else {
+      const r = await session.render(previewDoc, "html");
+      if (r.data) out.html = r.data.toString("utf8");
+      else out.previewError = r.errors.length ? `Dokumentet kunne ikke laves: ${ws.unmirror(r.errors[0].message)}` : `Dokumentet '${previewDoc}' findes ikke.`;
     }
   }
   return out;
@@ -93,12 +127,6 @@ async function model(ws: Workspace, buffers: Buffers): Promise<{ dir: string; ud
   const { dir, read } = await readMirror(ws, buffers);
   if (!read.udbud) throw new StudioError(`Udbuddet har ${read.errors.length} fejl; ret dem først (se Filer).`, 422, group(ws, read.errors));
   return { dir, udbud: read.udbud, map: read.sourceMap };
-}
-
-async function htmlOf(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, doc: string): Promise<string> {
-  const t = await treeOf(ws, udbud, map, doc);
-  const { writeHtml } = await import("../write/html.js");
-  return writeHtml(t);
 }
 
 /** One document as a tree (for preview and download). */
@@ -117,9 +145,9 @@ async function treeOf(ws: Workspace, udbud: Udbud, map: import("../read/source.j
 }
 
 export async function preview(ws: Workspace, buffers: Buffers, doc: string): Promise<string> {
-  const t = await tree(ws, buffers, doc);
-  const { writeHtml } = await import("../write/html.js");
-  return writeHtml(t);
+  const r = await check(ws, buffers, doc);
+  if (r.html === undefined) throw new StudioError(r.previewError ?? `Udbuddet har ${r.errors} fejl; ret dem først (se Filer).`, 422, r.files);
+  return r.html;
 }
 
 export const DOWNLOAD_FORMATS = { docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", pdf: "application/pdf", html: "text/html; charset=utf-8", md: "text/markdown; charset=utf-8" } as const;

@@ -231,6 +231,9 @@ export async function startStudio(opts: StudioOptions): Promise<Studio> {
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // Warm up while the user opens the address: the first check reads the spec, checks the clause
+  // ids against every document and compiles the templates, so the page's first check is quick.
+  void serial(() => api.check(ws, {}, "rammeaftale")).catch(() => undefined);
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,

@@ -11,6 +11,7 @@ import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeFileAtomic } from "../write/output.js";
 import { PathError, resolveInside } from "./security.js";
 
 export type FileKind = "udbud" | "delkontrakt" | "scenarie" | "bud" | "andet";
@@ -41,10 +42,21 @@ function kindOf(name: string, text: string): FileKind {
   return "andet";
 }
 
+/** Why a save failed, in Danish (the file on disk is untouched). */
+function saveError(name: string, code: string | undefined): string {
+  const why =
+    code === "EACCES" || code === "EPERM" ? "der er ikke skriveadgang til udbuddets mappe"
+    : code === "EROFS" ? "mappen ligger på et skrivebeskyttet drev"
+    : code === "ENOSPC" || code === "EDQUOT" ? "der er ikke plads nok på disken"
+    : code === "EISDIR" ? `der ligger en mappe ved navn ${name}`
+    : `fejlkode ${code ?? "ukendt"}`;
+  return `${name} kunne ikke gemmes, fordi ${why}. Filen på disken er uændret.`;
+}
+
 export class Workspace extends EventEmitter {
   readonly root: string;
   private mirrorDir: string;
-  private mirrored = new Map<string, string>();
+  private mirrored_ = new Map<string, string>();
   private watcher?: fs.FSWatcher;
   private known = new Map<string, string>();
 
@@ -54,14 +66,23 @@ export class Workspace extends EventEmitter {
     this.mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), "udbud-studio-"));
   }
 
-  /** The YAML files of the folder (not hidden ones, not in subfolders). */
-  list(): FileInfo[] {
-    const out: FileInfo[] = [];
+  /** The names of the folder's YAML files (not hidden ones, not in subfolders), at most MAX_FILES. */
+  private names(): string[] {
+    const out: string[] = [];
     for (const e of fs.readdirSync(this.root, { withFileTypes: true })) {
       if (!e.isFile() || e.name.startsWith(".") || !/\.ya?ml$/i.test(e.name)) continue;
       if (out.length >= MAX_FILES) break;
-      const text = this.readText(e.name);
-      out.push({ name: e.name, kind: kindOf(e.name, text), version: versionOf(text) });
+      out.push(e.name);
+    }
+    return out;
+  }
+
+  /** The YAML files of the folder (not hidden ones, not in subfolders). */
+  list(): FileInfo[] {
+    const out: FileInfo[] = [];
+    for (const name of this.names()) {
+      const text = this.readText(name);
+      out.push({ name, kind: kindOf(name, text), version: versionOf(text) });
     }
     return out.sort((a, b) => (a.kind === "udbud" ? -1 : b.kind === "udbud" ? 1 : a.name.localeCompare(b.name, "da")));
   }
@@ -92,15 +113,11 @@ export class Workspace extends EventEmitter {
       const dv = versionOf(disk);
       if (dv !== baseVersion) return { conflict: true, diskText: disk, diskVersion: dv };
     }
-    const tmp = path.join(path.dirname(abs), `.udbud-tmp-${process.pid}-${path.basename(abs)}`);
-    const fd = fs.openSync(tmp, "w", exists ? fs.statSync(abs).mode & 0o777 : 0o644);
     try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      writeFileAtomic(abs, text);
+    } catch (e) {
+      throw new PathError(saveError(name, (e as NodeJS.ErrnoException).code));
     }
-    fs.renameSync(tmp, abs);
     const version = versionOf(text);
     this.known.set(name, version);
     return { version };
@@ -108,29 +125,34 @@ export class Workspace extends EventEmitter {
 
   /** The mirror folder with `buffers` laid over the files on disk; returns its path. */
   mirror(buffers: Buffers = {}): string {
-    const names = new Set(this.list().map((f) => f.name));
+    const names = new Set(this.names());
     for (const n of Object.keys(buffers)) {
       if (!/^[^/\\]+\.ya?ml$/i.test(n) || n.startsWith(".")) throw new PathError(`Ugyldigt filnavn: ${JSON.stringify(n.slice(0, 80))}.`);
       names.add(n);
     }
     for (const n of names) {
       const text = buffers[n] ?? this.readText(n);
-      if (this.mirrored.get(n) === text) continue;
+      if (this.mirrored_.get(n) === text) continue;
       fs.writeFileSync(path.join(this.mirrorDir, n), text);
-      this.mirrored.set(n, text);
+      this.mirrored_.set(n, text);
     }
-    for (const n of [...this.mirrored.keys()]) {
+    for (const n of [...this.mirrored_.keys()]) {
       if (!names.has(n)) {
         fs.rmSync(path.join(this.mirrorDir, n), { force: true });
-        this.mirrored.delete(n);
+        this.mirrored_.delete(n);
       }
     }
     return this.mirrorDir;
   }
 
+  /** The text of a file in the mirror as last laid out by `mirror()`. */
+  mirrored(name: string): string | undefined {
+    return this.mirrored_.get(name);
+  }
+
   /** The names of the files in the mirror as last laid out by `mirror()`. */
   mirrorNames(): string[] {
-    return [...this.mirrored.keys()];
+    return [...this.mirrored_.keys()];
   }
 
   /** A path or message from the mirror, told with the user's own file names. */

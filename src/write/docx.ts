@@ -79,8 +79,10 @@ import JSZip from "jszip";
 import * as zlib from "node:zlib";
 import type { Block, DocumentTree, Figure, Heading, Inline, ListMarker, Signature, TableCell as AstCell } from "../doc/ast.js";
 import { SIGNATURE_FIELDS, figureNumbers, inlineText } from "../doc/ast.js";
-import { coverDate, danishSpaces, keepsWithNext } from "../doc/typography.js";
+import { columnAligns, coverDate, danishSpaces, keepsWithNext } from "../doc/typography.js";
+export { isNumeric } from "../doc/typography.js";
 import { fitSize, sizedSvg, svgToPng } from "./figure.js";
+import { carlitoWidth } from "./carlito-widths.js";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Page geometry and typography                                                                */
@@ -221,22 +223,6 @@ function headingLevels(): ILevelsOptions[] {
 const CELL_PAD = 100; // twips, left and right in every cell
 const TABLE_SIZE = 20; // half points: 10 pt
 const SHORT_TABLE_ROWS = 15;
-/** Average advance of Calibri text, in twips per character at 1 pt (about 0,49 em). */
-const CHAR_TWIPS_PER_PT = 9.8;
-
-/** Whether a cell's text is a number or an amount ("5.623", "1.234.567 kr.", "10 %", "-"). */
-export function isNumeric(text: string): boolean {
-  const t = text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
-  return /^(?:[-–+]?\d[\d.]*(?:,\d+)?(?: ?(?:kr\.|%|DKK|uger|timer))?|[-–])$/.test(t) && /\d/.test(t);
-}
-
-/** Right alignment for a column whose body cells are all numbers (the header follows the column). */
-function columnAligns(b: Extract<Block, { type: "table" }>, cols: number): AstCell["align"][] {
-  return Array.from({ length: cols }, (_, k) => {
-    const cells = b.rows.map((r) => inlineText(r[k]?.content ?? []).trim()).filter((t) => t && t !== "-" && t !== "–");
-    return cells.length && cells.every(isNumeric) ? "right" : b.header[k]?.align;
-  });
-}
 
 /**
  * Column widths from the content, as HTML's automatic table layout does: each column at least its
@@ -247,19 +233,19 @@ function columnAligns(b: Extract<Block, { type: "table" }>, cols: number): AstCe
 export function tableWidths(b: Extract<Block, { type: "table" }>, cols: number, avail: number): { widths: number[]; size: number } {
   const texts = (header: boolean) => (header ? [b.header] : b.rows);
   const measure = (halfPoints: number) => {
-    const per = (CHAR_TWIPS_PER_PT * halfPoints) / 2;
+    // Twips of text at this size, measured with Carlito's widths (Calibri's), as Word sets it.
+    const twips = (text: string, bold: boolean): number => carlitoWidth(text, halfPoints / 2, bold) * 20;
     const min = new Array<number>(cols).fill(0);
     const max = new Array<number>(cols).fill(0);
     for (const header of [true, false]) {
       for (const r of texts(header)) {
         for (let k = 0; k < cols; k++) {
-          const t = inlineText(r[k]?.content ?? []);
-          const bold = header ? 1.06 : 1;
+          const t = danishSpaces(inlineText(r[k]?.content ?? [])); // no-break spaces as written
           const words = t.split(/[ \n]+/).filter(Boolean);
-          const longest = Math.max(0, ...words.map((w) => [...w].length));
-          const lines = t.split("\n").map((l) => [...l].length);
-          min[k] = Math.max(min[k], longest * per * bold + 2 * CELL_PAD + 20);
-          max[k] = Math.max(max[k], Math.max(0, ...lines) * per * bold + 2 * CELL_PAD + 20);
+          const longest = Math.max(0, ...words.map((w) => twips(w, header)));
+          const lines = t.split("\n").map((l) => twips(l, header));
+          min[k] = Math.max(min[k], longest + 2 * CELL_PAD + 40);
+          max[k] = Math.max(max[k], Math.max(0, ...lines) + 2 * CELL_PAD + 40);
         }
       }
     }
@@ -667,7 +653,7 @@ class DocxWriter {
       children: [
         new Paragraph({
           style: "Footer",
-          alignment: AlignmentType.CENTER,
+          alignment: AlignmentType.RIGHT, // as the PDF's folio: one house style
           children: [new TextRun({ children: ["Side ", PageNumber.CURRENT, " af ", PageNumber.TOTAL_PAGES] })],
         }),
       ],

@@ -43,7 +43,7 @@
  * the same text and formatting, nested emphasis and then all emphasis are left out. The text
  * is never changed, only (in those rare cases) its formatting.
  */
-import MarkdownIt from "markdown-it";
+import { MarkdownIt } from "../doc/markdown-it.js";
 import type { Block, DocumentTree, Figure, Heading, Inline } from "../doc/ast.js";
 import { SIGNATURE_FIELDS, figureCaption, figureNumbers, headingText, listLabel, tocEntries } from "../doc/ast.js";
 import { safeSvg, svgDataUri } from "./figure.js";

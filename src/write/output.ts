@@ -195,6 +195,32 @@ function errno(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException)?.code;
 }
 
+/**
+ * One file written atomically in place (an editor's save): the data goes into a temp file beside
+ * the target (fsynced), which is renamed over it; an existing file keeps its permissions, a new one
+ * gets 0644. Leftovers of dead processes are removed first. On failure the old file is untouched
+ * and the errno error is thrown (word it with `outputErrorDiagnostic`).
+ */
+export function writeFileAtomic(target: string, data: Buffer | string): void {
+  const dir = path.dirname(target);
+  cleanStale(dir);
+  const st = lstat(target);
+  const tmp = path.join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
+  const fd = fs.openSync(tmp, "wx", st?.isFile() ? st.mode & 0o777 : 0o644);
+  try {
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
 /** Writes the whole set into `out`, or nothing. See the module header. */
 export function writeOutputSet(out: string, files: readonly OutputFile[], opts: { protect?: readonly string[] } = {}): { errors: Diagnostic[]; outDir: string } {
   const abs = path.resolve(out);

@@ -15,6 +15,7 @@ import * as net from "node:net";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import JSZip from "jszip";
+import { parse as parseYaml } from "yaml";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startStudio, type Studio } from "../../src/studio/server.js";
 import { repoRoot, tmpDir } from "../helpers.js";
@@ -210,6 +211,7 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     const winner = async () => page.locator("#eval-results table").first().locator("tbody tr").first().locator("td").nth(1).textContent();
     const first = await winner();
     assert.ok(first && first.length > 2);
+    await page.evaluate(() => document.getElementById("eval-results")!.scrollIntoView());
     await page.screenshot({ path: path.join(shots, "studio-evaluering.png") });
     await page.fill("#w-pris", "90");
     await page.press("#w-pris", "Enter");
@@ -217,6 +219,58 @@ describe.skipIf(noBrowser)("udbud studio in chromium", () => {
     await expect.poll(async () => page.inputValue("#w-kvalitet")).toBe("10");
     await expect.poll(async () => page.textContent("#eval-status")).toBe("Vægtene giver 100 %.");
     await expect.poll(winner, { timeout: 10_000 }).not.toBe(first);
+  });
+
+  test("a bid entered in the bid table (by keyboard) changes the ranking; saved, the bids file keeps its comments", async () => {
+    await page.click("#tab-evaluering");
+    const lot = 'table.bids[data-lot="udsatte"]';
+    await page.waitForSelector(`${lot} tbody input`);
+    await page.waitForSelector("#eval-results table");
+    const winner = async () => page.locator("#eval-results table").first().locator("tbody tr").first().locator("td").nth(1).textContent();
+    const first = (await winner())!;
+    // The winner's prices, by column.
+    const prices = await page.$$eval(`${lot} tbody tr`, (rows, who) => {
+      const row = rows.find((r) => (r.querySelector("th input") as HTMLInputElement | null)?.value === who)!;
+      return [...row.querySelectorAll<HTMLInputElement>('input[data-key^="pris:"]')].map((i) => [i.dataset.key!, i.value]);
+    }, first);
+    assert.ok(prices.length >= 3, JSON.stringify(prices));
+    const before = fs.readFileSync(path.join(dir, "bud.yaml"), "utf8");
+    // A new bidder, by keyboard: the button, then the name field it focuses.
+    await page.focus(`button.add-bid >> text=udsatte`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => /^Ny tilbudsgiver/.test((document.activeElement as HTMLInputElement | null)?.value ?? ""));
+    await page.keyboard.type("Testfirma ApS");
+    const last = page.locator(`${lot} tbody tr`).last();
+    for (const [key, value] of prices) {
+      const input = last.locator(`input[data-key="${key}"]`);
+      await input.focus();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type(value);
+    }
+    for (const input of await last.locator('input[data-key^="kvalitet:"]').all()) {
+      await input.focus();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("10");
+    }
+    await expect.poll(winner, { timeout: 15_000 }).toBe("Testfirma ApS");
+    assert.notEqual(first, "Testfirma ApS");
+    // Not saved until saved; then the file is the old text with one bid added, comments and all.
+    assert.equal(fs.readFileSync(path.join(dir, "bud.yaml"), "utf8"), before);
+    await page.click("#bids-save");
+    await expect.poll(() => fs.readFileSync(path.join(dir, "bud.yaml"), "utf8"), { timeout: 10_000 }).toContain("tilbudsgiver: Testfirma ApS");
+    const after = fs.readFileSync(path.join(dir, "bud.yaml"), "utf8");
+    const oldLines = before.split("\n");
+    const newLines = after.split("\n");
+    let i = 0;
+    for (const l of newLines) if (i < oldLines.length && l === oldLines[i]) i++;
+    assert.equal(i, oldLines.length, "every line of the old file is kept, in order");
+    const bids = (parseYaml(after) as { bud: { tilbudsgiver: string; priser: { pris: number }[]; kvalitet: { point: number }[] }[] }).bud;
+    const added = bids.find((b) => b.tilbudsgiver === "Testfirma ApS")!;
+    assert.equal(bids.length, (parseYaml(before) as { bud: unknown[] }).bud.length + 1);
+    assert.ok(added.kvalitet.every((k) => k.point === 10));
+    assert.deepEqual(added.priser.map((p) => String(p.pris)), prices.map(([, v]) => v));
+    await last.evaluate((tr) => { tr.scrollIntoView({ block: "center" }); tr.closest(".bids-wrap")!.scrollLeft = 0; });
+    await page.screenshot({ path: path.join(shots, "studio-bud.png") });
   });
 
   test("the compare view lists an unsaved edit against the saved version; the redline downloads as DOCX", async () => {

@@ -2,7 +2,7 @@
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { Block, DocumentTree, Figure, Heading, Inline, SIGNATURE_FIELDS, listLabel, Signature, TableCell, figureNumbers, headingText, inlineText, tocEntries } from "../../doc/ast.js";
-import { coverDate, danishSpaces, keepsWithNext } from "../../doc/typography.js";
+import { columnAligns, coverDate, danishSpaces, keepsWithNext } from "../../doc/typography.js";
 import { fitSize, sizedSvg } from "../figure.js";
 import { BODY_ALIGN, BODY_H, BODY_LH, BODY_SIZE, BOTTOM, CAPTION_GAP, CAPTION_LH, CAPTION_SIZE, CELL_PAD_X, CELL_PAD_Y, COLOR, EPS, FIGURE_GAP, HeadingStyle, ITEM_GAP, MARGIN, PAGE_H, PAGE_W, PARA_GAP, PX, QUOTE_INDENT, TABLE_LH, TABLE_SIZE, TEXT_W, TOC_INDENT, TOP, headingStyle } from "./style.js";
 import { FontName, fonts, useFont } from "./fonts.js";
@@ -43,6 +43,16 @@ export interface Quote {
 
 export type TableLayout = { widths: number[]; header: RowBox | null; rows: RowBox[] } | null;
 
+/** A table with at most this many body rows is kept on one page when it fits on one (as in the DOCX). */
+export const SHORT_TABLE_ROWS = 15;
+
+/** The height of a short table that fits on a page (kept whole), else null (it may break between rows). */
+export function wholeTableHeight(t: NonNullable<TableLayout>): number | null {
+  if (t.rows.length > SHORT_TABLE_ROWS) return null;
+  const h = (t.header ? t.header.height : 0) + t.rows.reduce((a, r) => a + r.height, 0);
+  return h <= BODY_H ? h : null;
+}
+
 /** A figure's size on the page (points) and its caption's lines. */
 export interface FigureLayout {
   width: number;
@@ -50,6 +60,11 @@ export interface FigureLayout {
   caption: Line[];
   captionH: number;
 }
+
+/** The signature block: caption size, room above each line (most for the signature), whole height. */
+const SIG_CAPTION = 8.5;
+const sigSpace = (k: number): number => (k === 1 ? 44 : 26);
+const signatureHeight = (): number => BODY_SIZE * BODY_LH + SIGNATURE_FIELDS.reduce((a, _, k) => a + sigSpace(k) + SIG_CAPTION * 1.4 + 6, 0);
 
 /** A registered font for an SVG font: DejaVu Serif for serif families, else DejaVu Sans. */
 export function svgFont(family: string, bold: boolean, italic: boolean): FontName {
@@ -391,11 +406,10 @@ export class Pass {
     const w = parties.length > 1 ? (ctx.width - gapX * (parties.length - 1)) / parties.length : (ctx.width - 28) / 2;
     const label: Style = { ...this.baseStyle(ctx), bold: true };
     const body = this.baseStyle(ctx);
-    const caption: Style = { family: "body", bold: false, italic: false, size: 8.5, color: COLOR.muted };
+    const caption: Style = { family: "body", bold: false, italic: false, size: SIG_CAPTION, color: COLOR.muted };
     const labelH = BODY_SIZE * BODY_LH;
-    const space = (k: number): number => (k === 1 ? 44 : 26); // room above each line; most for the signature
-    const capH = caption.size * 1.4 + 6;
-    const height = labelH + SIGNATURE_FIELDS.reduce((a, _, k) => a + space(k) + capH, 0);
+    const capH = SIG_CAPTION * 1.4 + 6;
+    const height = signatureHeight();
     this.gap(ctx.paraGap + 6);
     this.reserve(Math.min(height, BODY_H));
     const top = this.y;
@@ -413,7 +427,7 @@ export class Pass {
       text(p.label, label, top, "P");
       let y = top + labelH;
       SIGNATURE_FIELDS.forEach((f, k) => {
-        y += space(k);
+        y += sigSpace(k);
         if (k === 0 && p.place) text(p.place, body, y - BODY_SIZE * 1.45, "P");
         const ly = y;
         this.tags.artifact(() => {
@@ -448,7 +462,7 @@ export class Pass {
     // A lead-in ("… skal indeholde:") or a bold pseudo-heading is kept with the start of what follows.
     if (siblings && index + 1 < siblings.length && lines.length <= 6 && keepsWithNext(content)) {
       const need = lines.length * BODY_SIZE * BODY_LH + this.keepHeight(siblings, index + 1, ctx);
-      if (need <= BODY_H * 0.8) this.reserve(need);
+      if (need <= this.keepCap(siblings, index + 1)) this.reserve(need);
     }
     const el = this.tags.el("P", ctx.parent);
     this.flowLines(lines, { x: ctx.x, width: ctx.width, lh: BODY_SIZE * BODY_LH, size: BODY_SIZE, align: BODY_ALIGN, el, tag: "P" });
@@ -472,13 +486,31 @@ export class Pass {
     return { lines, hang, st };
   }
 
-  /** Height of the first lines of `siblings[index]`, which a heading before it is kept with. */
+  /**
+   * How much a heading or lead-in may take along to the next page: most of a page, or a whole page
+   * when what follows is a table kept whole (its heading or lead-in goes with it, never stranded).
+   */
+  private keepCap(siblings: Block[], index: number): number {
+    for (let i = index; i < siblings.length && i < index + 4; i++) {
+      const b = siblings[i];
+      if (b.type === "table") return BODY_H;
+      if (b.type !== "heading" && !(b.type === "paragraph" && keepsWithNext(b.content))) break;
+    }
+    return BODY_H * 0.8;
+  }
+
+  /**
+   * Height of the first lines of `siblings[index]`, which a heading before it is kept with (all of
+   * a short table that is kept whole).
+   */
   private keepHeight(siblings: Block[], index: number, ctx: Ctx, depth = 0): number {
     const b = siblings[index];
     if (!b || depth > 3) return 0;
     const lines = (content: Inline[], width: number, size = BODY_SIZE, lhf = BODY_LH): number => {
       const toks = this.contentToks(content, this.baseStyle(ctx, size));
-      return Math.min(2, this.linesAt(toks, width).length) * size * lhf;
+      // Two lines, or all of a paragraph of three (widow control would not leave one line behind).
+      const n = this.linesAt(toks, width).length;
+      return (n <= 3 ? n : 2) * size * lhf;
     };
     switch (b.type) {
       case "paragraph":
@@ -494,10 +526,12 @@ export class Pass {
       case "table": {
         const t = this.tableLayout(b, ctx);
         if (!t) return 0;
-        return ctx.paraGap + (t.header ? t.header.height : 0) + (t.rows[0] ? t.rows[0].height : 0);
+        return ctx.paraGap + 2 + (wholeTableHeight(t) ?? (t.header ? t.header.height : 0) + (t.rows[0] ? t.rows[0].height : 0));
       }
       case "toc":
         return 3 * BODY_SIZE * BODY_LH;
+      case "signature":
+        return ctx.paraGap + 6 + Math.min(signatureHeight(), BODY_H * 0.6);
       case "figure": {
         const f = this.figureLayout(b, ctx);
         return FIGURE_GAP + f.height + CAPTION_GAP + f.captionH;
@@ -511,9 +545,10 @@ export class Pass {
     const { lines, hang, st } = this.headingLayout(h, ctx.width);
     const lh = st.size * st.lh;
     const own = lines.length * lh;
-    const next = this.keepHeight(siblings, index + 1, ctx);
+    // What follows starts after the larger of the heading's space after and its own space before.
+    const next = this.keepHeight(siblings, index + 1, ctx) + Math.max(0, st.after - ctx.paraGap);
     this.gap(st.before);
-    this.reserve(own + next <= BODY_H * 0.8 ? own + Math.max(0, next) : own);
+    this.reserve(own + next <= this.keepCap(siblings, index + 1) ? own + Math.max(0, next) : own);
     const dest = this.dests.get(h)!;
     this.pdf.addNamedDestination(dest, "XYZ", null, this.y - 6, null);
     this.pages.set(dest, this.page + 1);
@@ -663,7 +698,17 @@ export class Pass {
   private tableLayoutOf(t: Extract<Block, { type: "table" }>, ctx: Ctx): TableLayout {
     const ncols = Math.max(t.header.length, ...t.rows.map((r) => r.length), 0);
     if (ncols === 0) return null;
-    const base = this.baseStyle(ctx, TABLE_SIZE);
+    // A table whose words do not fit side by side at 10 pt is set smaller (down to 7 pt, as in the
+    // DOCX) rather than letter-broken.
+    for (let size = TABLE_SIZE; ; size--) {
+      const laid = this.tableAt(t, ctx, ncols, size, size <= 7);
+      if (laid) return laid;
+    }
+  }
+
+  /** The table at `size` points, or null if its words do not fit side by side (unless `last`). */
+  private tableAt(t: Extract<Block, { type: "table" }>, ctx: Ctx, ncols: number, size: number, last: boolean): TableLayout {
+    const base = this.baseStyle(ctx, size);
     const cellToks = (c: TableCell | undefined, header: boolean): Tok[] =>
       c ? tokenize(this.pieces(c.content, header ? { ...base, bold: true } : base), this.m) : [];
     const header = t.header.length ? Array.from({ length: ncols }, (_, i) => cellToks(t.header[i], true)) : null;
@@ -685,19 +730,22 @@ export class Pass {
     const avail = ctx.width;
     const sumMin = min.reduce((a, b) => a + b, 0);
     const sumMax = max.reduce((a, b) => a + b, 0);
+    if (sumMin > avail + EPS && !last) return null;
     const widths =
       sumMax <= avail
         ? max.map((w) => (w * avail) / sumMax)
         : sumMin >= avail
           ? min.map((w) => (w * avail) / sumMin)
           : min.map((w, i) => w + ((max[i] - w) * (avail - sumMin)) / (sumMax - sumMin));
-    const lh = TABLE_SIZE * TABLE_LH;
+    const lh = size * TABLE_LH;
+    // Numeric columns are right-aligned (as in the DOCX); a cell's own alignment wins.
+    const numeric = columnAligns(t, ncols);
     const align = (col: number, cell: TableCell | undefined, header: boolean): Align =>
-      cell?.align ?? (header ? t.rows[0]?.[col]?.align : undefined) ?? "left";
+      cell?.align ?? (header ? t.rows[0]?.[col]?.align : undefined) ?? numeric[col] ?? "left";
     const box = (cells: Tok[][], src: (TableCell | undefined)[], isHeader: boolean): RowBox => {
       const lines = cells.map((toks, i) => (toks.some((x) => x.kind === "word") ? breakLines(toks, () => widths[i] - 2 * CELL_PAD_X, this.m) : []));
       const n = Math.max(1, ...lines.map((l) => l.length));
-      return { lines, aligns: src.map((c, i) => align(i, c, isHeader)), height: n * lh + 2 * CELL_PAD_Y, lh };
+      return { lines, aligns: src.map((c, i) => align(i, c, isHeader)), height: n * lh + 2 * CELL_PAD_Y, lh, size };
     };
     return {
       widths,
@@ -721,11 +769,11 @@ export class Pass {
       const el = cellEls ? cellEls[i] : null;
       for (let j = from[i]; j < to[i]; j++) {
         const ly = top + CELL_PAD_Y + (j - from[i]) * row.lh;
-        this.drawLine(row.lines[i][j], x + CELL_PAD_X, ly, w - 2 * CELL_PAD_X, row.lh, TABLE_SIZE, row.aligns[i], el, header ? "TH" : "TD");
+        this.drawLine(row.lines[i][j], x + CELL_PAD_X, ly, w - 2 * CELL_PAD_X, row.lh, row.size, row.aligns[i], el, header ? "TH" : "TD");
       }
       x += w;
     });
-    if (this.labels.length) this.flushLabels(top + CELL_PAD_Y + baselineIn(row.lh, TABLE_SIZE));
+    if (this.labels.length) this.flushLabels(top + CELL_PAD_Y + baselineIn(row.lh, row.size));
     this.tags.artifact(() => {
       this.pdf.save().lineWidth(0.5).strokeColor(COLOR.border);
       let cx = x0;
@@ -744,7 +792,9 @@ export class Pass {
     const { widths, header, rows } = tl;
     const headerH = header ? header.height : 0;
     this.gap(ctx.paraGap + 2);
-    this.reserve(Math.min(headerH + (rows[0] ? rows[0].height : 0), BODY_H));
+    // A short table that fits on a page goes to the next page whole; a longer one keeps its header
+    // with its first row, and then breaks between rows (never inside one that fits on a page).
+    this.reserve(wholeTableHeight(tl) ?? Math.min(headerH + (rows[0] ? rows[0].height : 0), BODY_H));
     const tableEl = this.tags.el("Table", ctx.parent);
     const all = (r: RowBox): number[] => r.lines.map((l) => l.length);
     const zero = (r: RowBox): number[] => r.lines.map(() => 0);
@@ -868,9 +918,10 @@ export class Pass {
 
   // ------------------------------------------------------------ cover, header and footer
 
+  /** The cover, as the DOCX's: the title (20 pt, as Word's Title style there), subtitles, the date. */
   cover(): void {
     this.newPage();
-    this.y = TOP + 96;
+    this.y = TOP + 60;
     this.atTop = false;
     const ctx = this.rootCtx();
     const head = (text: string, style: Style, lhf: number, tag: string): void => {
@@ -879,25 +930,18 @@ export class Pass {
       this.flowLines(lines, { x: MARGIN.left, width: TEXT_W, lh: style.size * lhf, size: style.size, align: "left", el, tag, keep: true });
       el.end();
     };
-    if (this.tree.label) {
-      head(this.tree.label.toLocaleUpperCase("da-DK"), { family: "body", bold: true, italic: false, size: 10, color: COLOR.muted }, 1.4, "P");
-      this.y += 10;
+    head(this.tree.title, { family: "body", bold: true, italic: false, size: 20, color: COLOR.accent }, 1.22, "H1");
+    this.y += 12;
+    for (const s of this.tree.subtitle) {
+      head(s, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.22, "P");
+      this.y += 4;
     }
-    head(this.tree.title, { family: "body", bold: true, italic: false, size: 24, color: COLOR.accent }, 1.22, "H1");
-    this.y += 14;
-    for (const s of this.tree.subtitle) head(s, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.3, "P");
     const date = coverDate(this.tree.date);
     if (date) {
-      this.y += 8;
-      head(date, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.3, "P");
+      this.y += 12;
+      head(date, { family: "body", bold: false, italic: false, size: 14, color: "#404040" }, 1.22, "P");
     }
-    this.y += 16;
-    const y = this.y;
-    this.tags.artifact(() => {
-      this.pdf.save().lineWidth(1.2).strokeColor(COLOR.accent).moveTo(MARGIN.left, y).lineTo(MARGIN.left + 90, y).stroke().restore();
-    });
-    this.y += 8;
-    this.gap(34);
+    this.gap(24);
   }
 
   pageFurniture(): void {
@@ -909,7 +953,7 @@ export class Pass {
         // The first page (the cover) has no header, but its folio like every page.
         if (i > 0) {
           const hb = 48;
-          this.drawText(this.tree.label, MARGIN.left, hb, small, 0);
+          this.drawText(this.tree.label, MARGIN.left, hb, { ...small, bold: true }, 0); // bold, as in the DOCX
           const title = this.tree.shortTitle;
           if (title) this.drawText(title, PAGE_W - MARGIN.right - this.m.width(title, fontOf(small), small.size), hb, small, 0);
           this.pdf.save().lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, hb + 6).lineTo(PAGE_W - MARGIN.right, hb + 6).stroke().restore();
@@ -938,4 +982,6 @@ export interface RowBox {
   aligns: Align[];
   height: number;
   lh: number;
+  /** Font size of the table (points): 10, or smaller for a table too wide for its words. */
+  size: number;
 }
