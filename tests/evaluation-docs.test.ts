@@ -72,13 +72,13 @@ test("2024 evalueringsmodel: weights, nested sub-criteria, scale, formula, volum
   const out = await renderEvaluation(spec2024);
   const md = read(out, "evalueringsmodel.md");
   const u = parse(fs.readFileSync(path.join(spec2024, "udbud.yaml"), "utf8"));
-  // Top level: kvalitet 80 %, pris 20 %.
-  assert.match(md, /\| 1 \| \*\*Kvalitet\*\* \| 80 % \| 80 % \|/);
-  assert.match(md, /\| 2 \| \*\*Pris\*\* \| 20 % \| 20 % \|/);
+  // Top level: kvalitet 80 %, pris 20 % (the spec marks the weights '# illustrativ': marked "==…==").
+  assert.match(md, /\| 1 \| \*\*Kvalitet\*\* \| ==80 %== \| ==80 %== \|/);
+  assert.match(md, /\| 2 \| \*\*Pris\*\* \| ==20 %== \| ==20 %== \|/);
   // Sub-criteria with own weight and effective weight (30 % of 80 % = 24 %, …).
   const subs = u.tildeling.underkriterier[0].underkriterier;
   subs.forEach((k: any, i: number) => {
-    assert.ok(md.includes(`| 1.${i + 1} | ${k.titel} | ${k.vægt} % | ${da((80 * k.vægt) / 100)} % |`), k.titel);
+    assert.ok(md.includes(`| 1.${i + 1} | ${k.titel} | ==${k.vægt} %== | ==${da((80 * k.vægt) / 100)} %== |`), k.titel);
     assert.ok(md.includes(`{#kriterium-${k.id}}`), `section for ${k.id}`);
   });
   assert.equal(subs.reduce((s: number, k: any) => s + k.vægt, 0), 100);
@@ -87,7 +87,7 @@ test("2024 evalueringsmodel: weights, nested sub-criteria, scale, formula, volum
   // The formula in symbols and with the parameters, in words too.
   assert.ok(md.includes("Point = S − S × (P − Pmin) / (X % × Pmin)"));
   assert.ok(md.includes("Point = 10 − 10 × (P − Pmin) / (100 % × Pmin)"));
-  assert.ok(md.includes("Samlede point = K × 80 % + prispoint × 20 %"));
+  assert.ok(md.includes("Samlede point = K × ==80 %== + prispoint × ==20 %=="));
   assert.match(md, /hvis pris er 100 % højere end den laveste pris eller mere, får 0 point/);
   assert.ok(md.includes("P = Σ (enhedspris × mængde)"));
   // Volumes table per lot.
@@ -167,7 +167,7 @@ test("2024 evaluation sheets: one sheet per quality sub-criterion with a box per
     q.forEach((k, i) => {
       const sheet = sheets[i];
       assert.ok(sheet.startsWith(`1.${i + 1}: ${k.titel} {#ark-${k.id}}`), `${id}: sheet ${k.titel}`);
-      assert.ok(sheet.includes(`Vægt: ${da(k.eff)} % af den samlede vurdering (${k.vægt} % af ”Kvalitet”)`), `${id}: weight ${k.id}`);
+      assert.ok(sheet.includes(`Vægt: ==${da(k.eff)} %== af den samlede vurdering (==${k.vægt} %== af ”Kvalitet”)`), `${id}: weight ${k.id}`);
       // What is emphasised (the evaluation aspects), then a box per bidder with room to write.
       const aspects: string[] = (k as any).lægges_vægt_på ?? [];
       for (const a of aspects) assert.ok(norm(sheet).includes(`- ${a}`), `${id} ${k.id}: aspect ${a}`);
@@ -181,7 +181,7 @@ test("2024 evaluation sheets: one sheet per quality sub-criterion with a box per
     // Scale and anchors repeated for the evaluator.
     for (const a of u.tildeling.pointskala.ankre) assert.ok(md.includes(`| ${a.point} | ${a.betegnelse} |`));
     // Summary matrix: bidders × criteria with effective weights, totals empty.
-    assert.ok(md.includes(`| Tilbudsgiver | 1.1 (24 %) | 1.2 (20 %) | 1.3 (16 %) | 1.4 (20 %) | 2 (20 %) | Samlede point | Placering |`), `${id}: matrix`);
+    assert.ok(md.includes(`| Tilbudsgiver | 1.1 (==24 %==) | 1.2 (==20 %==) | 1.3 (==16 %==) | 1.4 (==20 %==) | 2 (==20 %==) | Samlede point | Placering |`), `${id}: matrix`);
     for (let r = 1; r <= rows; r++) assert.ok(md.includes(`| ${r}. |  |  |  |  |  |  |  |`), `${id}: matrix row ${r}`);
 
     const html = (await mammoth.convertToHtml({ path: path.join(out, `${id}.docx`) })).value;

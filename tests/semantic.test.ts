@@ -219,5 +219,5 @@ test("tables have as many cells per row as columns", async () => {
       afsnit: [{ titel: "Fakta", tabeller: [{ titel: "Alder", kolonner: ["Gruppe", "Antal"], rækker: [["30-39", 100], ["40-49"]] }] }],
     };
   });
-  find(json.errors, "semantic.table-shape", /Rækken har 1 celler, men tabellen har 2 kolonner/);
+  find(json.errors, "semantic.table-shape", /Rækken har én celle, men tabellen har 2 kolonner/);
 });

@@ -4,7 +4,7 @@
  * deterministic output, self-contained SVG with width/height attributes.
  */
 import { axisLabelExpr, formatValue, maxAbs, type Unit } from "./format.js";
-import { FONT_SIZE, MUTED_COLOR, PADDING, TEXT_COLOR, colours, legendColumns, renderSpec, type Chart } from "./render.js";
+import { FONT_SIZE, MUTED_COLOR, PADDING, TEXT_COLOR, colours, legendColumns, renderSpec, renderSpecSync, type Chart } from "./render.js";
 import { textWidth, wrapText } from "./text.js";
 
 export type { Chart } from "./render.js";
@@ -86,8 +86,7 @@ function sizeOf(o: { width?: number; height?: number }, defaultHeight = DEFAULT_
 
 // ---------------------------------------------------------------- bar chart
 
-/** Grouped bar chart: one group per category, one bar per series. */
-export async function barChart(o: {
+export interface BarChartOptions {
   title?: string;
   categories: string[];
   series: { name: string; values: number[] }[];
@@ -96,7 +95,19 @@ export async function barChart(o: {
   alt: string;
   width?: number;
   height?: number;
-}): Promise<Chart> {
+}
+
+/** Grouped bar chart: one group per category, one bar per series. */
+export async function barChart(o: BarChartOptions): Promise<Chart> {
+  return renderSpec(barSpec(o), o.alt);
+}
+
+/** The same bar chart, rendered synchronously (for documents built synchronously). */
+export function barChartSync(o: BarChartOptions): Chart {
+  return renderSpecSync(barSpec(o), o.alt);
+}
+
+function barSpec(o: BarChartOptions): Record<string, unknown> {
   const { width, height } = sizeOf(o);
   const names = o.series.map((s) => s.name);
   unique("kategori", o.categories);
@@ -118,41 +129,38 @@ export async function barChart(o: {
     mark: { type: "text", baseline, dy, fontSize: FONT_SIZE.data },
     encoding: { text: { field: "lab" }, color: { value: TEXT_COLOR } },
   });
-  return renderSpec(
-    {
-      ...titleBlock(o.title),
-      width,
-      height,
-      autosize: { type: "fit", contains: "padding" },
-      params: [cats.param],
-      data: { values: rows },
-      encoding: {
-        x: {
-          field: "k",
-          type: "nominal",
-          sort: o.categories,
-          title: null,
-          scale: { paddingInner: 0.2 },
-          axis: { labelAngle: 0, labelExpr: cats.labelExpr, labelLimit: Math.max(40, band), labelPadding: 4 },
-        },
-        xOffset: { field: "s", type: "nominal", sort: names, scale: { domain: names, paddingInner: 0.05 } },
-        y: {
-          field: "v",
-          type: "quantitative",
-          title: o.yTitle,
-          // Room below the lowest bar for the label of a negative value.
-          ...(showLabels && rows.some((r) => (r.v as number) < 0) ? { scale: { padding: 16 } } : {}),
-          axis: { labelExpr: axisLabelExpr(o.unit, max), grid: true },
-        },
-        color: colourEncoding("s", names, width, "square"),
+  return {
+    ...titleBlock(o.title),
+    width,
+    height,
+    autosize: { type: "fit", contains: "padding" },
+    params: [cats.param],
+    data: { values: rows },
+    encoding: {
+      x: {
+        field: "k",
+        type: "nominal",
+        sort: o.categories,
+        title: null,
+        scale: { paddingInner: 0.2 },
+        axis: { labelAngle: 0, labelExpr: cats.labelExpr, labelLimit: Math.max(40, band), labelPadding: 4 },
       },
-      layer: [
-        { mark: { type: "bar" } },
-        ...(showLabels ? [text("isValid(datum.v) && datum.v >= 0", "bottom", -3), text("isValid(datum.v) && datum.v < 0", "top", 3)] : []),
-      ],
+      xOffset: { field: "s", type: "nominal", sort: names, scale: { domain: names, paddingInner: 0.05 } },
+      y: {
+        field: "v",
+        type: "quantitative",
+        title: o.yTitle,
+        // Room below the lowest bar for the label of a negative value.
+        ...(showLabels && rows.some((r) => (r.v as number) < 0) ? { scale: { padding: 16 } } : {}),
+        axis: { labelExpr: axisLabelExpr(o.unit, max), grid: true },
+      },
+      color: colourEncoding("s", names, width, "square"),
     },
-    o.alt,
-  );
+    layer: [
+      { mark: { type: "bar" } },
+      ...(showLabels ? [text("isValid(datum.v) && datum.v >= 0", "bottom", -3), text("isValid(datum.v) && datum.v < 0", "top", 3)] : []),
+    ],
+  };
 }
 
 /** Widest plausible axis label, for layout estimates. */

@@ -113,14 +113,42 @@ function finish(svg: string, alt: string): Chart {
   return { svg: normaliseIds(out), width, height, alt };
 }
 
-/** Render a vega-lite spec (theme config is merged in) to a Chart. */
-export async function renderSpec(spec: Record<string, unknown>, alt: string): Promise<Chart> {
+function viewFor(spec: Record<string, unknown>, alt: string): vega.View {
   installTextMetrics();
   const full = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", ...spec, config: CONFIG, description: alt };
   // Only errors reach the console: warnings from unusual data must not clutter CLI output.
   const logger = vega.logger(vega.Error);
   const vgSpec = compile(full as unknown as TopLevelSpec, { logger: logger as never }).spec;
-  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });
+  return new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });
+}
+
+/**
+ * Render a vega-lite spec synchronously (inline data only, no images to load): the dataflow runs
+ * at once and vega's SVG string renderer draws the scene graph, as `toSVG` does after its awaits
+ * (the same SVG, byte for byte). Used where documents are built synchronously (a spec's figures).
+ */
+export function renderSpecSync(spec: Record<string, unknown>, alt: string): Chart {
+  const view = viewFor(spec, alt);
+  try {
+    view.run();
+    type Headless = { initialize(el: null, w: number, h: number, origin: [number, number]): Headless; background(c: unknown): Headless; render(scene: unknown): Headless; svg(): string };
+    const Renderer = (vega as unknown as { SVGStringRenderer: new (loader: unknown) => Headless }).SVGStringRenderer;
+    // As vega-view's initializeRenderer: the size and offset include the padding.
+    const v = view as unknown as { _viewWidth: number; _viewHeight: number; _origin: [number, number] };
+    const pad = view.padding() as { left: number; right: number; top: number; bottom: number };
+    const r = new Renderer(view.loader())
+      .initialize(null, Math.max(0, v._viewWidth + pad.left + pad.right), Math.max(0, v._viewHeight + pad.top + pad.bottom), [pad.left + v._origin[0], pad.top + v._origin[1]])
+      .background(view.background());
+    r.render((view.scenegraph() as unknown as { root: unknown }).root);
+    return finish(r.svg(), alt);
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Render a vega-lite spec (theme config is merged in) to a Chart. */
+export async function renderSpec(spec: Record<string, unknown>, alt: string): Promise<Chart> {
+  const view = viewFor(spec, alt);
   try {
     const svg = await view.toSVG();
     return finish(svg, alt);

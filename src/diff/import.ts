@@ -26,6 +26,7 @@ import { fromTree } from "./inputs.js";
 import type { AlignedClause, Clause, ComparableDoc } from "./model.js";
 import { DocxReadError, readDocx } from "./read-docx/index.js";
 import { visible } from "../terminal.js";
+import { loadChartsFor } from "../render/figures.js";
 
 /** A proposed change of one spec field. */
 export interface FieldChange {
@@ -192,6 +193,7 @@ export async function importDocx(docxPath: string, specPath: string, opts: { dok
   const read = readSpec(specPath);
   if (!read.udbud) return { errors: read.errors };
   const u = read.udbud;
+  await loadChartsFor(u);
   const built = buildDocuments(u, read.sourceMap);
   if (built.errors.length) return { errors: built.errors };
   let stat: fs.Stats;

@@ -15,6 +15,7 @@ import { displayPath } from "../read/source.js";
 import { buildDocuments } from "../render/build.js";
 import type { Block, Clause, ComparableDoc } from "./model.js";
 import { DocxReadError, readDocx } from "./read-docx/index.js";
+import { loadChartsFor } from "../render/figures.js";
 
 /** Largest document file the diff reads (DOCX has its own, stricter limits in read-docx/errors.ts). */
 export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
@@ -270,6 +271,7 @@ export async function readSide(target: string): Promise<{ side?: Side; errors: D
   if (stat.isDirectory() || ext === ".yaml" || ext === ".yml") {
     const read = readSpec(target);
     if (!read.udbud) return { errors: read.errors };
+    await loadChartsFor(read.udbud);
     const built = buildDocuments(read.udbud, read.sourceMap);
     if (built.errors.length) return { errors: built.errors };
     return { side: { label, docs: built.trees.map(fromTree), udbud: read.udbud }, errors: [] };

@@ -95,6 +95,10 @@ export interface Option { id: string; titel: string; beskrivelse?: Tekst; estime
 
 export interface Mål { formål: string; resultatmål?: string[]; delresultatmål?: string[] }
 export interface Tabel { id?: string; titel?: string; kolonner: string[]; rækker: (string | number)[][]; kilde?: string; note?: string }
+/** A bar chart from numbers in the spec; writers number it "Figur N" in document order. */
+export interface Figur {
+  id: string; titel: string; kategorier: string[]; serier: { navn: string; værdier: number[] }[]; enhed?: "pct" | "antal"; akse?: string; kilde?: string; note?: string;
+}
 export interface Afsnit {
   id?: string; titel: string; unummereret?: boolean; opstillingsnummer?: number; tekst?: Tekst; punkter?: string[]; mål?: Mål[]; tabeller?: Tabel[]; efter_tekst?: Tekst; afsnit?: Afsnit[];
   /** The section's blocks in order (the spec decides the outline); when given, the slot fields above are not used. */
@@ -102,7 +106,7 @@ export interface Afsnit {
 }
 /** One block of a section: exactly one field. */
 export interface Blok {
-  tekst?: Tekst; punkter?: string[]; nummererede_punkter?: string[]; tabel?: Tabel; mål?: Mål[]; afsnit?: Afsnit;
+  tekst?: Tekst; punkter?: string[]; nummererede_punkter?: string[]; tabel?: Tabel; figur?: Figur; mål?: Mål[]; afsnit?: Afsnit;
   /** A generated block placed by the spec: "indsatsoversigt", "delområder", "elementoversigt", "priser", "indsats:ID". */
   indsæt?: string | { blok: string; titel?: string };
 }
@@ -173,7 +177,7 @@ export interface Prisevaluering {
 export interface Pointskala { min: number; max: number; ankre?: { point: number; betegnelse: string; beskrivelse?: string }[] }
 export interface Tildeling {
   kriterium: Tildelingskriterium; underkriterier: Underkriterium[]; prisevaluering?: Prisevaluering; pointskala?: Pointskala;
-  mindstekrav?: { id: string; tekst: string }[];
+  mindstekrav?: { id: string; tekst: string; delkontrakter?: string[] }[];
 }
 
 export interface Kontraktvilkår {

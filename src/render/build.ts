@@ -16,6 +16,7 @@ import { templatesDir as defaultTemplatesDir } from "../paths.js";
 import type { SourceMap } from "../read/source.js";
 import { hint } from "../suggest.js";
 import { planDocuments, type DocumentPlan } from "./documents.js";
+import { specFigures } from "./figures.js";
 import { TemplateError, loadTemplates, type TemplateSet } from "./templates.js";
 import { buildView, standardDefinitions } from "./view.js";
 
@@ -244,7 +245,12 @@ export function buildDocuments(
       }
       throw e;
     }
-    const applied = overridden(u, map, plan, parseMarkdown(markdown, md), errors);
+    const figs = specFigures(u, plan, map);
+    errors.push(...figs.errors);
+    // Without the chart module (a synchronous caller), a figure is its numbers as a table.
+    for (const [id, table] of figs.tables) markdown = markdown.replace(new RegExp(`^!\\[(.*)\\]\\(figur:${id.replace(/[.]/g, "\\.")}\\)$`, "m"), (_m, caption: string) => `**${caption}**\n\n${table}`);
+    if (figs.errors.length) continue;
+    const applied = overridden(u, map, plan, parseMarkdown(markdown, md, figs.figures), errors);
     const tree = treeFor(plan, u.dato ?? u.tidsplan.offentliggørelse, u.ordregiver.navn, withExampleNotice(applied.blocks));
     if (u.kort_titel) tree.shortTitle = u.kort_titel;
     const specRefs = outlineRefs(u, plan);

@@ -134,6 +134,8 @@ export interface LotEvaluationView {
   har_mængder: boolean;
   /** Blank rows for the evaluation sheets: [1, 2, …]. */
   ark_rækker: number[];
+  /** The mindstekrav that apply to this lot (a requirement without `delkontrakter` applies to all). */
+  mindstekrav: { id: string; tekst: string }[];
 }
 
 export interface ExampleBidView {
@@ -349,6 +351,7 @@ export function lotVolumes(u: Udbud, lot: Delkontrakt): VolumeRow[] {
 
 function lotEvaluationView(u: Udbud, lot: Delkontrakt): LotEvaluationView {
   const ydelser = lotVolumes(u, lot);
+  const krav = (lotTildeling(u, lot).mindstekrav ?? []).filter((m) => !m.delkontrakter || m.delkontrakter.includes(lot.id));
   const rows = Math.max(5, supplierCount(lot) + 2);
   return {
     id: lot.id,
@@ -359,6 +362,7 @@ function lotEvaluationView(u: Udbud, lot: Delkontrakt): LotEvaluationView {
     ydelser,
     har_mængder: ydelser.some((y) => y.mængde !== null),
     ark_rækker: Array.from({ length: rows }, (_, i) => i + 1),
+    mindstekrav: krav.map((m) => ({ id: m.id, tekst: m.tekst })),
   };
 }
 

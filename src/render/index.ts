@@ -20,6 +20,7 @@ import { priceSchedule } from "../compute/price-schedule.js";
 import type { Udbud } from "../model/types.js";
 import { planDocuments } from "./documents.js";
 import { appliesTo, type DocFormat, type Format } from "./formats.js";
+import { loadChartsFor } from "./figures.js";
 export { DOC_FORMATS, FORMATS, type DocFormat, type Format } from "./formats.js";
 
 export interface RenderResult {
@@ -90,6 +91,7 @@ async function renderWith(spec: string, opts: RenderOptions, docFormats: DocForm
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   if (opts.endelig && read.eksempelværdier.length) return { errors: finalDiagnostics(read.eksempelværdier), warnings: read.warnings, documents: [] };
   // With a pool, each tree goes to the workers as soon as it is built.
+  await loadChartsFor(read.udbud);
   const batch = docFormats.length ? pool?.batch(docFormats) : undefined;
   const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, examples: read.eksempelværdier.map((v) => v.pointer), onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];

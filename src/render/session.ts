@@ -30,6 +30,7 @@ import { buildDocuments } from "./build.js";
 import { planDocuments } from "./documents.js";
 import type { DocFormat as Format } from "./formats.js";
 import { renderTree } from "./write.js";
+import { loadChartsFor } from "./figures.js";
 
 export interface SessionRender {
   /** Errors in the spec or the templates; when non-empty there is no `data`. */
@@ -93,6 +94,7 @@ export function createRenderSession(spec: string, opts: { templatesDir?: string 
       const t1 = performance.now();
       const stats = { readMs: t1 - t0, buildMs: 0, writeMs: 0, filesParsed: r.parsed, filesReused: r.reused, modelReused: r.modelReused };
       if (!r.result.udbud) return { errors: r.result.errors, warnings: r.result.warnings, stats };
+      await loadChartsFor(r.result.udbud);
       const built = buildDocuments(r.result.udbud, r.result.sourceMap, { templatesDir: opts.templatesDir, only: [documentId], exact: true });
       const t2 = performance.now();
       stats.buildMs = t2 - t1;

@@ -154,7 +154,7 @@ function frequencyView(h: any): any {
   return { ...h, tekst: tekst && !/[.!?]$/.test(tekst) ? `${tekst}.` : tekst, fortsætter: !!tekst && /^\p{Ll}/u.test(tekst) };
 }
 
-function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
+function lotView(lot: any, u: Udbud, plans: DocumentPlan[], full: any): any {
   // The published volumes of the lot's evaluation model (its own tildeling, else the udbud's).
   const volumes = lotTildeling(u, u.delkontrakter.find((d) => d.id === lot.id)!).prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
   const inLot = (id: string) => lot.indsatsspor.some((s: any) => s.indsatser.some((i: any) => i.id === id)) || (lot.elementer ?? []).some((e: any) => e.id === id);
@@ -188,9 +188,68 @@ function lotView(lot: any, u: Udbud, plans: DocumentPlan[]): any {
       ? lot.elementeksempler.map((e: any, i: number) => ({ ...e, overskrift: /^Eksempel\b/i.test(e.titel) ? e.titel : `Eksempel ${i + 1}: ${e.titel}` }))
       : null,
     alle_indsatser: lot.indsatsspor.flatMap((sp: any) => sp.indsatser.map((i: any) => ({ ...attach(i), spor: sp.titel, spor_nummer: sp.nummer }))),
-    // The price schedule's rows (compute/price-schedule.ts): the same rows as the workbook.
-    tilbudsliste: priceSchedule(u, u.delkontrakter.find((d) => d.id === lot.id)!),
+    // The price schedule's rows (compute/price-schedule.ts): the same rows as the workbook, with
+    // the spec's example values (`# illustrativ` corridors and volumes) marked as everywhere else.
+    tilbudsliste: markedSchedule(priceSchedule(u, u.delkontrakter.find((d) => d.id === lot.id)!), lot, full),
   };
+}
+
+/** The price schedule with a row's corridor and volume marked where the spec marks them as examples. */
+function markedSchedule(schedule: ReturnType<typeof priceSchedule>, lot: any, full: any): any {
+  const prices = new Map<string, any>(lot.prismodel.priser.map((p: any) => [String(unwrap(p.indsats ?? p.element)), p]));
+  const volumes: any[] = (lot.tildeling ?? full.tildeling)?.prisevaluering?.evalueringsteknisk_pris?.mængder ?? [];
+  const volumeOf = (id: string) => volumes.find((v: any) => String(unwrap(v.indsats ?? v.element)) === id && (v.delkontrakt == null || unwrap(v.delkontrakt) === lot.id));
+  const mark = (value: number | null, source: unknown) => (value !== null && source instanceof Example ? new Example(value) : value);
+  return {
+    ...schedule,
+    rows: schedule.rows.map((r) => {
+      const p = prices.get(r.id);
+      const v = volumeOf(r.id);
+      return { ...r, min: mark(r.min, p?.min), max: mark(r.max, p?.max), mængde: mark(r.mængde, v?.mængde) };
+    }),
+  };
+}
+
+/**
+ * The evaluation documents show the spec's example values marked too: a criterion's weight (and
+ * the weights derived from it, and the quality/price split of the formula) and an evaluation
+ * aspect (`lægges_vægt_på`) marked `# illustrativ`. The models are computed from the plain spec;
+ * the marks are put on their rows afterwards (in place, before escaping).
+ */
+function markEvaluationExamples(u: Udbud, models: any[], examples: readonly string[]): void {
+  if (!examples.length) return;
+  const marked = new Set(examples);
+  const weights = new Set<string>();
+  const aspects = new Map<string, Set<number>>();
+  const walk = (list: any[] | undefined, ptr: string) =>
+    (list ?? []).forEach((k, i) => {
+      const p = `${ptr}/${i}`;
+      if (marked.has(`${p}/vægt`)) weights.add(k.id);
+      (k.lægges_vægt_på ?? []).forEach((_: unknown, j: number) => {
+        if (marked.has(`${p}/lægges_v%C3%A6gt_p%C3%A5/${j}`) || marked.has(`${p}/lægges_vægt_på/${j}`)) aspects.set(k.id, (aspects.get(k.id) ?? new Set()).add(j));
+      });
+      walk(k.underkriterier, `${p}/underkriterier`);
+    });
+  walk(u.tildeling?.underkriterier, "/tildeling/underkriterier");
+  u.delkontrakter.forEach((l, i) => walk(l.tildeling?.underkriterier, `/delkontrakter/${i}/tildeling/underkriterier`));
+  if (!weights.size && !aspects.size) return;
+  const seen = new Set<object>();
+  const visit = (o: any): void => {
+    if (!o || typeof o !== "object" || seen.has(o) || o instanceof Example) return;
+    seen.add(o);
+    if (Array.isArray(o)) return o.forEach(visit);
+    if (typeof o.id === "string" && "samlet_vægt" in o) {
+      if (weights.has(o.id)) for (const key of ["vægt", "samlet_vægt", "kvalitetsvægt"]) if (typeof o[key] === "number") o[key] = new Example(o[key]);
+      const js = aspects.get(o.id);
+      if (js && Array.isArray(o.lægges_vægt_på)) o.lægges_vægt_på = o.lægges_vægt_på.map((a: string, j: number) => (js.has(j) ? new Example(a) : a));
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== "eksempel") visit(v);
+  };
+  for (const m of models) {
+    visit(m);
+    // The formula's split between quality and price is made of the marked weights.
+    if (weights.size) for (const key of ["kvalitetsvægt", "prisvægt"]) if (typeof m[key] === "number") m[key] = new Example(m[key]);
+  }
 }
 
 export interface Annex {
@@ -219,12 +278,13 @@ function baseView(u: Udbud, plans: DocumentPlan[], templatesDir: string, example
   const schema = (viewSchema ??= loadSchema());
   const full = fillNulls(u, schema, schema) as any;
   markPointers(full, examples);
-  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u, plans));
+  full.delkontrakter = [...full.delkontrakter].sort((a: any, b: any) => a.nummer - b.nummer).map((l: any) => lotView(l, u, plans, full));
   full.aftaleperiode.forlængelser = (full.aftaleperiode.forlængelser ?? []).map((f: any) => ({ ...f, gange: f.gange ?? 1 }));
   full.kontraktvilkår.eksemplarer = full.kontraktvilkår.eksemplarer ?? 2;
   const a = u.aftaleperiode;
   const models = [...new Set(u.delkontrakter.map((l) => l.prismodel.type))];
   const evaluationModelsRaw = evaluationModels(u);
+  markEvaluationExamples(u, evaluationModelsRaw, examples);
   const base = escapeDeep({
     udbud: full,
     bilag: annexList(plans, u),

@@ -137,6 +137,7 @@ async function tree(ws: Workspace, buffers: Buffers, doc: string) {
 
 async function treeOf(ws: Workspace, udbud: Udbud, map: import("../read/source.js").SourceMap, doc: string) {
   const { buildDocuments } = await import("../render/build.js");
+  await (await import("../render/figures.js")).loadChartsFor(udbud);
   const built = buildDocuments(udbud, map, { only: [doc] });
   const t = built.trees.find((x) => x.id === doc);
   if (built.errors.length || !t) throw new StudioError(built.errors.length ? `Dokumentet kunne ikke laves: ${ws.unmirror(built.errors[0].message)}` : `Dokumentet '${doc}' findes ikke.`, 422, group(ws, built.errors));

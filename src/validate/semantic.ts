@@ -127,18 +127,25 @@ function checkLot(r: Reporter, idx: LotIndex): void {
     ex.elementer.forEach((ref, k) => checkRef(r, p(p(xp, "elementer"), k), ref, idx.elementer, "Elementet", where));
   });
   // tables
-  const checkTables = (sections: { tabeller?: { kolonner: string[]; rækker: unknown[][] }[]; afsnit?: any[] }[] | undefined, base: string) => {
-    (sections ?? []).forEach((a, i) => {
-      const ap = p(base, i);
-      (a.tabeller ?? []).forEach((t, k) => {
-        t.rækker.forEach((row, ri) => {
-          if (row.length !== t.kolonner.length)
-            r.error("table-shape", p(p(p(p(ap, "tabeller"), k), "rækker"), ri), `Rækken har ${row.length} celler, men tabellen har ${t.kolonner.length} kolonner.`);
-        });
-      });
-      checkTables(a.afsnit, p(ap, "afsnit"));
+  type Table = { kolonner: string[]; rækker: unknown[][] };
+  const checkTable = (t: Table, tp: string) =>
+    t.rækker.forEach((row, ri) => {
+      if (row.length !== t.kolonner.length) r.error("table-shape", p(p(tp, "rækker"), ri), `Rækken har ${row.length === 1 ? "én celle" : `${row.length} celler`}, men tabellen har ${t.kolonner.length} kolonner.`);
     });
+  type Section = { tabeller?: Table[]; afsnit?: Section[]; indhold?: { tabel?: Table; afsnit?: Section }[] };
+  const checkSection = (a: Section, ap: string): void => {
+    (a.tabeller ?? []).forEach((t, k) => checkTable(t, p(p(ap, "tabeller"), k)));
+    // An outline's blocks (indhold): a table block, or a sub-section with its own blocks.
+    (a.indhold ?? []).forEach((b, k) => {
+      const bp = p(p(ap, "indhold"), k);
+      if (b.tabel) checkTable(b.tabel, p(bp, "tabel"));
+      if (b.afsnit) checkSection(b.afsnit, p(bp, "afsnit"));
+    });
+    checkTables(a.afsnit, p(ap, "afsnit"));
   };
+  const checkTables = (sections: Section[] | undefined, base: string): void => (sections ?? []).forEach((a, i) => checkSection(a, p(base, i)));
+  checkTables(lot.disposition, p(ptr, "disposition"));
+  checkTables(lot.målgruppe?.disposition, p(p(ptr, "målgruppe"), "disposition"));
   checkTables(lot.målgruppe?.afsnit, p(p(ptr, "målgruppe"), "afsnit"));
   checkTables(lot.generelle_krav, p(ptr, "generelle_krav"));
   checkTables(lot.øvrige_afsnit, p(ptr, "øvrige_afsnit"));
@@ -289,6 +296,10 @@ function checkTildeling(r: Reporter, t: Tildeling, ptr: string, lots: LotIndex[]
     const mp = p(p(ptr, "mindstekrav"), i);
     if (seen.has(m.id)) r.error("duplicate-id", p(mp, "id"), `Mindstekravet bruger id '${m.id}', som allerede findes.`);
     seen.set(m.id, mp);
+    if (lotsComplete) {
+      const pool = new Map(lots.map((l) => [l.lot.id, l.ptr]));
+      (m.delkontrakter ?? []).forEach((id, j) => checkRef(r, p(p(mp, "delkontrakter"), j), id, pool, "Delkontrakten", "de delkontrakter, tildelingen gælder for"));
+    }
   });
 }
 
