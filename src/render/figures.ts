@@ -39,9 +39,14 @@ export function specFigureBlocks(u: Udbud, plan?: DocumentPlan): { figur: Figur;
   return out;
 }
 
-/** Loads the chart module when the spec has figures (before building its documents). */
-export async function loadChartsFor(u: Udbud | undefined): Promise<void> {
-  if (!charts && u && specFigureBlocks(u).length > 0) charts = await import("../chart/index.js");
+/**
+ * Loads the chart module when the documents to build have figures (before building them). `plans`:
+ * the documents that will be built (`--only`); without it, every document of the spec.
+ */
+export async function loadChartsFor(u: Udbud | undefined, plans?: readonly DocumentPlan[]): Promise<void> {
+  if (charts || !u) return;
+  const has = plans ? plans.some((p) => specFigureBlocks(u, p).length > 0) : specFigureBlocks(u).length > 0;
+  if (has) charts = await import("../chart/index.js");
 }
 
 /** The figure's numbers as a plain table (Markdown), for when charts are not loaded. */

@@ -91,7 +91,7 @@ async function renderWith(spec: string, opts: RenderOptions, docFormats: DocForm
   if (!read.udbud) return { errors: read.errors, warnings: read.warnings, documents: [] };
   if (opts.endelig && read.eksempelværdier.length) return { errors: finalDiagnostics(read.eksempelværdier), warnings: read.warnings, documents: [] };
   // With a pool, each tree goes to the workers as soon as it is built.
-  await loadChartsFor(read.udbud);
+  await loadChartsFor(read.udbud, opts.only?.length ? planDocuments(read.udbud).filter((p) => opts.only!.some((w) => p.id === w || p.id.startsWith(w))) : undefined);
   const batch = docFormats.length ? pool?.batch(docFormats) : undefined;
   const built = buildDocuments(read.udbud, read.sourceMap, { ...opts, examples: read.eksempelværdier.map((v) => v.pointer), onTree: batch && ((tree) => batch.add(tree)) });
   const warnings = [...read.warnings, ...built.warnings];
