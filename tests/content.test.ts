@@ -7,28 +7,10 @@ import { describe, test } from "vitest";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cli, minimalDir, mutated, repoRoot, tmpDir, writeFiles } from "./helpers.js";
-import { stripLinks } from "./fidelity.js";
+import { cli, minimalDir, mutated, tmpDir, writeFiles } from "./helpers.js";
 import { readSpec } from "../src/read/index.js";
+import { docs, specs } from "./three-specs.js";
 
-const specs: Record<string, string> = {
-  "2020": path.join(repoRoot, "specs", "kk-2020-udsatte-sygemeldte"),
-  "2024": path.join(repoRoot, "specs", "kk-2024-udsatte-sygemeldte"),
-  helårsperson: path.join(repoRoot, "tests", "fixtures", "helaarsperson"),
-};
-
-const rendered = new Map<string, Record<string, string>>();
-async function docs(name: string): Promise<Record<string, string>> {
-  const hit = rendered.get(name);
-  if (hit) return hit;
-  const out = tmpDir();
-  const r = await cli("render", specs[name], "--out", out, "--format", "md");
-  assert.equal(r.code, 0, r.stderr);
-  const all: Record<string, string> = {};
-  for (const f of fs.readdirSync(out).filter((f) => f.endsWith(".md"))) all[f.replace(/\.md$/, "")] = stripLinks(fs.readFileSync(path.join(out, f), "utf8"));
-  rendered.set(name, all);
-  return all;
-}
 
 /** A document's sections: the text under each heading up to the next heading. */
 function sections(md: string): { heading: string; body: string }[] {
