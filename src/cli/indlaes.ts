@@ -40,7 +40,7 @@ Eksempel:
         return;
       }
       const text = await proposalYaml(proposal, { docx, spec });
-      const { writeAtomic } = await import("../render/index.js");
+      const { writeAtomic } = await import("../write/output.js");
       fs.mkdirSync(out, { recursive: true });
       writeAtomic(out, "indlæsning.yaml", text);
       if (opts.json) io.out(JSON.stringify(proposal, null, 2) + "\n");

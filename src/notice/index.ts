@@ -85,7 +85,7 @@ export async function runNotice(spec: string, opts: NoticeOptions): Promise<Noti
   const proofFormats = opts.formats.filter((f): f is "html" | "pdf" | "docx" | "md" => f === "html" || f === "pdf" || f === "docx" || f === "md");
   if (proofFormats.length) {
     const { buildProofTree } = await import("./proof.js");
-    const { renderTree } = await import("../render/index.js");
+    const { renderTree } = await import("../render/write.js");
     const tree = buildProofTree(xml, facts, sdk!);
     for (const f of proofFormats) files.push({ name: `bekendtgoerelse.${f}`, data: await renderTree(tree, f) });
   }
@@ -116,7 +116,7 @@ export async function runNotice(spec: string, opts: NoticeOptions): Promise<Noti
       return { ...result, errors: [{ severity: "fejl", file: path.join(outDir, f.name), line: 1, column: 1, path: "", message: "Outputtet ville overskrive en af udbuddets egne filer. Vælg en anden --out-mappe.", code: "bekendtgørelse.overwrite-input" }] };
     }
   }
-  const { writeAtomic } = await import("../render/index.js");
+  const { writeAtomic } = await import("../write/output.js");
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of files) writeAtomic(outDir, f.name, f.data);
   return { ...result, files: files.map((f) => path.join(outDir, f.name)), outDir };

@@ -3,7 +3,6 @@
  * format → files written atomically into the output folder, plus manifest.json.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DocumentTree } from "../doc/ast.js";
@@ -32,26 +31,8 @@ export interface RenderResult {
   manifest?: Manifest;
 }
 
-/** Writes `data` to `dir/name` atomically (temp file in the same folder, then rename). */
-export function writeAtomic(dir: string, name: string, data: Buffer | string): void {
-  if (name !== path.basename(name) || name.startsWith(".") || !/^[\p{L}\p{N}._-]+$/u.test(name)) throw new Error(`ugyldigt filnavn: ${name}`);
-  const target = path.join(dir, name);
-  const tmp = path.join(dir, `.udbud-tmp-${process.pid}-${name}`);
-  const fd = fs.openSync(tmp, "w", 0o644);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
+/** Writes one file atomically (kept here for callers of the library; see write/output.ts). */
+export { writeAtomic } from "../write/output.js";
 export { renderTree } from "./write.js";
 
 async function renderSequential(trees: DocumentTree[], formats: DocFormat[]): Promise<Buffer[]> {

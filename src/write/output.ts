@@ -221,6 +221,12 @@ export function writeFileAtomic(target: string, data: Buffer | string): void {
   }
 }
 
+/** Writes `data` to `dir/name` atomically (writeFileAtomic); `name` must be a plain file name. */
+export function writeAtomic(dir: string, name: string, data: Buffer | string): void {
+  checkName(name);
+  writeFileAtomic(path.join(dir, name), data);
+}
+
 /** Writes the whole set into `out`, or nothing. See the module header. */
 export function writeOutputSet(out: string, files: readonly OutputFile[], opts: { protect?: readonly string[] } = {}): { errors: Diagnostic[]; outDir: string } {
   const abs = path.resolve(out);
