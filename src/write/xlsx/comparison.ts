@@ -7,19 +7,14 @@
 import ExcelJS from "exceljs";
 import { LOW_PRICE_SHARE, type LotComparison } from "../../evaluate/comparison.js";
 import { formatNumber } from "../../format.js";
-import { KR_DECIMALS_FORMAT, NUMBER_FORMAT, normalizeZip } from "./workbook.js";
+import { KR_DECIMALS_FORMAT, NUMBER_FORMAT, newWorkbook, normalizeZip } from "./workbook.js";
 
 const GREEN: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFC6EFCE" } };
 const RED: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFC7CE" } };
 const HEAD: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFD9E1F2" } };
 
 export async function writeComparisonWorkbook(list: readonly LotComparison[], opts: { titel: string; ordregiver: string; dato: string }): Promise<Buffer> {
-  const fixed = new Date(`${opts.dato}T00:00:00Z`);
-  const wb = new ExcelJS.Workbook();
-  wb.creator = opts.ordregiver;
-  wb.lastModifiedBy = opts.ordregiver;
-  wb.created = fixed;
-  wb.modified = fixed;
+  const { wb, fixed } = newWorkbook(opts.ordregiver, opts.dato);
   wb.title = "Prissammenligning";
   wb.subject = opts.titel;
   for (const c of list) {

@@ -71,12 +71,7 @@ function guide(s: PriceSchedule): string[] {
 
 /** Builds the workbook for one lot's price schedule. Returns the .xlsx bytes (deterministic). */
 export async function writeWorkbook(s: PriceSchedule, opts: WorkbookOptions): Promise<Buffer> {
-  const fixed = new Date(`${opts.dato}T00:00:00Z`);
-  const wb = new ExcelJS.Workbook();
-  wb.creator = opts.ordregiver;
-  wb.lastModifiedBy = opts.ordregiver;
-  wb.created = fixed;
-  wb.modified = fixed;
+  const { wb, fixed } = newWorkbook(opts.ordregiver, opts.dato);
   wb.title = `Tilbudsliste for udbudsområde ${s.nummer}`;
   wb.subject = opts.udbudTitel;
   wb.company = opts.ordregiver;
@@ -224,6 +219,17 @@ export async function writeWorkbook(s: PriceSchedule, opts: WorkbookOptions): Pr
   wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 1, visibility: "visible" }];
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return normalizeZip(raw, fixed);
+}
+
+/** A workbook by `ordregiver` with its package dates fixed at `dato` (ISO), not now; `fixed` goes to normalizeZip. */
+export function newWorkbook(ordregiver: string, dato: string): { wb: ExcelJS.Workbook; fixed: Date } {
+  const fixed = new Date(`${dato}T00:00:00Z`);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = ordregiver;
+  wb.lastModifiedBy = ordregiver;
+  wb.created = fixed;
+  wb.modified = fixed;
+  return { wb, fixed };
 }
 
 /** Rewrites the ZIP with a fixed date on every entry, in the same order: byte-identical output. */
