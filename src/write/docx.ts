@@ -519,14 +519,7 @@ class DocxWriter {
     const border = { style: BorderStyle.SINGLE, size: 4, color: BORDER_COLOR };
     const rows = [...(b.header.length ? [row(b.header, true, -1)] : []), ...b.rows.map((r, i) => row(r, false, i))];
     if (!rows.length) rows.push(row([], false, 0));
-    return new Table({
-      width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
-      columnWidths: widths,
-      layout: TableLayoutType.FIXED,
-      ...(ctx.indent || ctx.listDepth ? { indent: { size: ctx.indent + ctx.listDepth * LIST_INDENT, type: WidthType.DXA } } : {}),
-      borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
-      rows,
-    });
+    return fixedTable(widths, ctx, border, rows);
   }
 
   toc(title: string): BodyChild[] {
@@ -615,14 +608,7 @@ class DocxWriter {
       row(k === 1 ? 1000 : 560, (p) => ({ children: k === 0 && p.place ? [this.run(p.place, {})] : [], line: true }));
       row(300, () => ({ children: [new TextRun({ text: field, size: 18, color: "595959" })] }));
     });
-    return new Table({
-      width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
-      columnWidths: widths,
-      layout: TableLayoutType.FIXED,
-      ...(ctx.indent || ctx.listDepth ? { indent: { size: ctx.indent + ctx.listDepth * LIST_INDENT, type: WidthType.DXA } } : {}),
-      borders: { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none },
-      rows,
-    });
+    return fixedTable(widths, ctx, none, rows);
   }
 
   cover(): Paragraph[] {
@@ -1028,4 +1014,16 @@ async function packageFiles(document: Document): Promise<PackageFiles> {
     }
   }
   return unzipPackage(await Packer.toBuffer(document));
+}
+
+/** A table with fixed column widths (twips), indented with the list or block it stands in, one border on every edge. */
+function fixedTable(widths: number[], ctx: { indent: number; listDepth: number }, border: { style: (typeof BorderStyle)[keyof typeof BorderStyle]; size: number; color: string }, rows: TableRow[]): Table {
+  return new Table({
+    width: { size: widths.reduce((a, w) => a + w, 0), type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
+    ...(ctx.indent || ctx.listDepth ? { indent: { size: ctx.indent + ctx.listDepth * LIST_INDENT, type: WidthType.DXA } } : {}),
+    borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+    rows,
+  });
 }
