@@ -94,7 +94,7 @@ export function createRenderSession(spec: string, opts: { templatesDir?: string 
       const t1 = performance.now();
       const stats = { readMs: t1 - t0, buildMs: 0, writeMs: 0, filesParsed: r.parsed, filesReused: r.reused, modelReused: r.modelReused };
       if (!r.result.udbud) return { errors: r.result.errors, warnings: r.result.warnings, stats };
-      await loadChartsFor(r.result.udbud);
+      await loadChartsFor(r.result.udbud, planDocuments(r.result.udbud).filter((p) => p.id === documentId));
       const built = buildDocuments(r.result.udbud, r.result.sourceMap, { templatesDir: opts.templatesDir, only: [documentId], exact: true });
       const t2 = performance.now();
       stats.buildMs = t2 - t1;
